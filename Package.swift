@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Emporium",
+    products: [
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "ServiceKit", targets: ["ServiceKit"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .executable(name: "emporium", targets: ["EmporiumCLI"]),
+        .executable(name: "emporium-bench", targets: ["Benchmarks"]),
+        .executable(name: "emporium-test-helper", targets: ["TestHelper"]),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypt",
+            pkgConfig: "libxcrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+
+        // MARK: - Platform
+        .target(name: "Storage", dependencies: ["CSQLite"]),
+        .target(name: "Telemetry"),
+        .target(name: "ServiceKit", dependencies: ["Telemetry"]),
+        .target(name: "HTTP", dependencies: ["Telemetry"]),
+
+        // MARK: - App
+        .executableTarget(name: "EmporiumCLI"),
+        .executableTarget(name: "Benchmarks", dependencies: ["Storage", "Telemetry"]),
+        // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
+        .executableTarget(name: "TestHelper", dependencies: ["Storage"]),
+
+        // MARK: - Tests
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+    ]
+)
+
+// Shared settings for every Swift target (system-library targets take none).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ])
+    target.swiftSettings = settings
+}
