@@ -33,7 +33,7 @@ let package = Package(
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
-        .executableTarget(name: "Benchmarks", dependencies: ["Storage", "Telemetry"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage"]),
 

@@ -1,1 +1,59 @@
-print("placeholder")
+// `emporium-bench`: benchmarks are programs, not tests.
+//
+// Output contract, shared by every suite: human-readable progress on stderr; on stdout one line per figure,
+// `figure-name value unit`, the median over several runs (for example `storage.write-tx.normal 31250 tx/s`).
+import Foundation
+
+let suites: [String: any BenchmarkSuite] = [
+    "storage": StorageSuite()
+]
+
+func usage() -> String {
+    """
+    Usage: emporium-bench SUITE... [--runs N] [--seconds S]
+           emporium-bench --list
+
+    Runs each SUITE and prints one line per figure on stdout: `name value unit` (medians of N runs).
+    Progress goes to stderr.
+
+    Suites: \(suites.keys.sorted().joined(separator: ", "))
+    Options:
+      --runs N      runs per figure, the median is reported (default 5)
+      --seconds S   length of one timed run in seconds (default 1)
+    """
+}
+
+var options = BenchmarkOptions()
+var selected: [String] = []
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--help", "-h":
+        print(usage())
+        exit(0)
+    case "--list":
+        print(suites.keys.sorted().joined(separator: "\n"))
+        exit(0)
+    case "--runs":
+        guard let value = arguments.popFirst().flatMap(Int.init), value > 0 else {
+            Progress.fail("--runs needs a positive whole number")
+        }
+        options.runs = value
+    case "--seconds":
+        guard let value = arguments.popFirst().flatMap(Double.init), value > 0 else {
+            Progress.fail("--seconds needs a positive number")
+        }
+        options.secondsPerRun = value
+    case let name where suites[name] != nil:
+        selected.append(name)
+    default:
+        Progress.fail("unknown suite or option '\(argument)'\n\n\(usage())")
+    }
+}
+if selected.isEmpty {
+    Progress.fail(usage())
+}
+for name in selected {
+    Progress.say("== suite \(name): \(options.runs) runs of \(options.secondsPerRun) s each")
+    try await suites[name]!.run(options: options)
+}

@@ -164,10 +164,18 @@ public final class Database: Sendable {
 
     /// Runs `body` in a write transaction without blocking a thread of Swift's cooperative pool while it waits.
     ///
-    /// Same semantics as the synchronous ``write(_:)``.
+    /// Same semantics as the synchronous ``write(_:)``. When the writer is free and commits do not sync to disk
+    /// (``Configuration/Synchronous/normal``), the transaction runs at once on the calling thread; otherwise the
+    /// task suspends and the transaction runs on the database's writer queue, so a waiting writer or an `fsync`
+    /// never holds a thread of the cooperative pool.
     /// - Throws: `CancellationError` if the task was cancelled before the transaction began; otherwise as ``write(_:)``.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try Task.checkCancellation()
+        if configuration.synchronous == .normal,
+            let result = try writer.withConnectionIfFree({ try $0.transaction(begin: "BEGIN IMMEDIATE", body) })
+        {
+            return result
+        }
         return try await withCheckedThrowingContinuation { continuation in
             writeQueue.async {
                 continuation.resume(with: Result { try self.write(body) })
@@ -177,10 +185,14 @@ public final class Database: Sendable {
 
     /// Runs `body` in a read transaction without blocking a thread of Swift's cooperative pool while it waits.
     ///
-    /// Same semantics as the synchronous ``read(_:)``.
+    /// Same semantics as the synchronous ``read(_:)``. When a reader connection is free the read runs at once
+    /// on the calling thread; otherwise the task suspends until one is.
     /// - Throws: `CancellationError` if the task was cancelled before the read began; otherwise as ``read(_:)``.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try Task.checkCancellation()
+        if let readers, let result = try readers.withConnectionIfFree({ try $0.transaction(begin: "BEGIN DEFERRED", body) }) {
+            return result
+        }
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try self.read(body) })
@@ -238,6 +250,20 @@ private final class WriterSlot: @unchecked Sendable {
         return try outermost(connection)
     }
 
+    /// Runs `outermost` if the writer is free right now; `nil` without waiting if it is not.
+    func withConnectionIfFree<T>(_ outermost: (Connection) throws -> T) throws -> T? {
+        guard lock.try() else { return nil }
+        owner.store(currentThreadID(), ordering: .releasing)
+        defer {
+            owner.store(0, ordering: .releasing)
+            lock.unlock()
+        }
+        guard let connection else {
+            throw StorageError(kind: .closed, message: "the database is closed")
+        }
+        return try outermost(connection)
+    }
+
     func close() {
         lock.lock()
         connection = nil
@@ -264,6 +290,15 @@ private final class ReaderPool: @unchecked Sendable {
 
     func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
         permits.wait()
+        defer { permits.signal() }
+        let connection = try checkOut()
+        defer { checkIn(connection) }
+        return try body(connection)
+    }
+
+    /// Runs `body` if a reader is free right now; `nil` without waiting if all are busy.
+    func withConnectionIfFree<T>(_ body: (Connection) throws -> T) throws -> T? {
+        guard permits.wait(timeout: .now()) == .success else { return nil }
         defer { permits.signal() }
         let connection = try checkOut()
         defer { checkIn(connection) }
