@@ -10,6 +10,8 @@ public final class Connection {
     public let path: String
     private var statements: [String: Statement] = [:]
     private let statementCacheCapacity: Int
+    /// Work to run once the current transaction commits; dropped when it rolls back.
+    private var afterCommitActions: [@Sendable () -> Void] = []
 
     /// Opens and configures a connection.
     init(path: String, flags: Int32, configuration: Database.Configuration) throws {
@@ -129,6 +131,23 @@ public final class Connection {
 
     // MARK: - Transactions
 
+    /// Runs `action` after the current write transaction commits, on the committing thread; never if it rolls
+    /// back (including when the enclosing savepoint rolls back).
+    ///
+    /// This is how work that must only follow durable state reacts to it, for example waking the outbox relay:
+    ///
+    /// ```swift
+    /// try db.write { conn in
+    ///     try conn.execute("INSERT INTO outbox ...", [...])
+    ///     conn.afterCommit { relay.wake() }
+    /// }
+    /// ```
+    /// - Precondition: a transaction is open (call it inside ``Database/write(_:)``).
+    public func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        precondition(isInTransaction, "afterCommit(_:) needs an open write transaction")
+        afterCommitActions.append(action)
+    }
+
     /// Runs `body` inside a savepoint: if `body` throws, only its changes are undone and the error propagates,
     /// while the enclosing transaction stays open.
     ///
@@ -138,6 +157,7 @@ public final class Connection {
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
         // One fixed name: SQLite resolves ROLLBACK TO and RELEASE to the innermost savepoint of that name.
         try execute("SAVEPOINT emporium_savepoint")
+        let pendingActions = afterCommitActions.count
         do {
             let result = try body()
             try execute("RELEASE emporium_savepoint")
@@ -145,6 +165,7 @@ public final class Connection {
         } catch {
             try? execute("ROLLBACK TO emporium_savepoint")
             try? execute("RELEASE emporium_savepoint")
+            afterCommitActions.removeSubrange(pendingActions...)
             throw error
         }
     }
@@ -152,19 +173,19 @@ public final class Connection {
     /// Runs `body` in a transaction begun with `begin`; commits on return, rolls back on throw.
     func transaction<T>(begin: String, _ body: (Connection) throws -> T) throws -> T {
         try execute(begin)
+        afterCommitActions.removeAll()
         let result: T
         do {
             result = try body(self)
-        } catch {
-            rollbackIfNeeded()
-            throw error
-        }
-        do {
             try execute("COMMIT")
         } catch {
             rollbackIfNeeded()
+            afterCommitActions.removeAll()
             throw error
         }
+        let actions = afterCommitActions
+        afterCommitActions.removeAll()
+        for action in actions { action() }
         return result
     }
 

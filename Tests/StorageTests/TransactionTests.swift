@@ -171,3 +171,33 @@ private struct Boom: Error {}
         #expect(readError?.kind == .closed)
     }
 }
+
+@Suite struct AfterCommitTests {
+    final class Recorder: @unchecked Sendable {
+        // Safe: only touched on the test's thread (actions run on the committing thread).
+        var events: [String] = []
+    }
+
+    @Test func actionsRunAfterCommitOnlyForWorkThatCommitted() throws {
+        let directory = try TemporaryDirectory()
+        let db = try Database(path: directory.path("after.sqlite"))
+        let recorder = Recorder()
+        try db.write { conn in
+            try conn.execute("CREATE TABLE t (v TEXT)")
+            conn.afterCommit { recorder.events.append("outer") }
+            try? conn.savepoint {
+                conn.afterCommit { recorder.events.append("rolled-back savepoint") }
+                throw CancellationError()
+            }
+            try conn.savepoint { conn.afterCommit { recorder.events.append("released savepoint") } }
+            // Not yet: the transaction is still open.
+            #expect(recorder.events.isEmpty)
+        }
+        #expect(recorder.events == ["outer", "released savepoint"])
+        try? db.write { conn in
+            conn.afterCommit { recorder.events.append("rolled-back transaction") }
+            throw CancellationError()
+        }
+        #expect(recorder.events == ["outer", "released savepoint"])
+    }
+}
