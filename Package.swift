@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .executable(name: "emporium", targets: ["EmporiumCLI"]),
@@ -28,6 +29,7 @@ let package = Package(
         // MARK: - Platform
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .target(name: "Telemetry"),
+        .target(name: "Messaging", dependencies: ["Storage", "Telemetry"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "HTTP", dependencies: ["Telemetry"]),
 
@@ -40,6 +42,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
     ]
