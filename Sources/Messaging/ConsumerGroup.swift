@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+
+/// The members of one consumer group on one topic, its lanes, and the delivery loop that drains them.
+final class ConsumerGroup: Sendable {
+    private struct Members {
+        var handlers: [(token: SubscriptionToken, handler: EventHandler)] = []
+        var next = 0
+    }
+
+    let name: String
+    let topic: String
+    let lanes: [Lane]
+    private let retry: DeliveryRetry
+    private let deadLetters: any DeadLetterStore
+    private let clock: any Clock<Duration>
+    private let members = Mutex(Members())
+    private let unkeyed = Atomic<Int>(0)
+
+    init(subscription: Subscription, deadLetters: any DeadLetterStore, clock: any Clock<Duration>) {
+        name = subscription.group
+        topic = subscription.topic
+        lanes = (0..<subscription.concurrency).map { _ in Lane(capacity: subscription.mailboxCapacity) }
+        retry = subscription.retry
+        self.deadLetters = deadLetters
+        self.clock = clock
+    }
+
+    var memberCount: Int { members.withLock { $0.handlers.count } }
+    var queued: Int { lanes.reduce(0) { $0 + $1.depth } }
+
+    func addMember(token: SubscriptionToken, handler: @escaping EventHandler) {
+        members.withLock { $0.handlers.append((token, handler)) }
+    }
+
+    func removeMember(token: SubscriptionToken) {
+        members.withLock { $0.handlers.removeAll { $0.token == token } }
+    }
+
+    /// The lane an event belongs to: by subject, so one subject's events stay in order; round robin without one.
+    func lane(for envelope: Envelope) -> Lane {
+        guard lanes.count > 1 else { return lanes[0] }
+        guard let subject = envelope.subject else {
+            return lanes[unkeyed.wrappingAdd(1, ordering: .relaxed).oldValue % lanes.count]
+        }
+        // FNV-1a: stable across runs, unlike Hasher, so a subject's lane is predictable.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in subject.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return lanes[Int(hash % UInt64(lanes.count))]
+    }
+
+    func close() {
+        for lane in lanes { lane.close() }
+    }
+
+    /// Delivers the lane's events one after another until the lane is closed and empty.
+    func drain(_ lane: Lane) async {
+        var batch: [Lane.Item] = []
+        var generator = SystemRandomNumberGenerator()
+        while await lane.take(into: &batch, limit: 64) {
+            for item in batch {
+                await deliver(item, using: &generator)
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func nextHandler() async -> EventHandler? {
+        while !Task.isCancelled {
+            let handler = members.withLock { members -> EventHandler? in
+                guard !members.handlers.isEmpty else { return nil }
+                defer { members.next &+= 1 }
+                return members.handlers[members.next % members.handlers.count].handler
+            }
+            if let handler { return handler }
+            // A group whose members are all gone keeps its events until one comes back.
+            try? await clock.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    private func deliver(_ item: Lane.Item, using generator: inout SystemRandomNumberGenerator) async {
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard let handler = await nextHandler() else { return }
+            do {
+                try await handler(item.envelope)
+                item.acknowledgement?.done()
+                return
+            } catch {
+                // Shutting down: leave the event unacknowledged; a durable publisher sends it again later.
+                if Task.isCancelled { return }
+                if attempt >= retry.maxAttempts {
+                    let letter = DeadLetter(
+                        group: name,
+                        envelope: item.envelope,
+                        error: String(describing: error),
+                        attempts: attempt,
+                        failedAt: Date()
+                    )
+                    // Keep the event rather than lose it: if the store fails too, try it again after a pause.
+                    while true {
+                        do {
+                            try await deadLetters.record(letter)
+                            break
+                        } catch {
+                            do { try await clock.sleep(for: retry.maxBackoff) } catch { return }
+                        }
+                    }
+                    item.acknowledgement?.done()
+                    return
+                }
+                do {
+                    try await clock.sleep(for: retry.backoff(afterAttempt: attempt, using: &generator))
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Synchronization
+
+/// The message bus inside one process: bounded mailboxes, consumer groups, per-subject ordering, retries and
+/// dead letters.
+///
+/// Its workers live in ``run()``, which the service group runs for the life of the process. Publishing waits
+/// until `run()` has started, so every subscription made while wiring the modules sees every event. Cancelling
+/// `run()` (or calling ``shutdown()``) stops intake, lets workers finish the events already queued, and returns.
+public final class InProcessMessageBus: MessageBus {
+    private struct State {
+        var groupsByTopic: [String: [ConsumerGroup]] = [:]
+        var isRunning = false
+        var isClosed = false
+        var startWaiters: [CheckedContinuation<Void, Never>] = []
+        var nextToken = 0
+    }
+
+    private let state = Mutex(State())
+    private let newLanes: AsyncStream<(ConsumerGroup, Lane)>
+    private let newLanesContinuation: AsyncStream<(ConsumerGroup, Lane)>.Continuation
+    private let clock: any Clock<Duration>
+    /// Dead letters of groups that bring no store of their own.
+    public let defaultDeadLetters: InMemoryDeadLetterStore
+
+    /// Creates a bus.
+    /// - Parameters:
+    ///   - clock: paces retry backoff; tests pass a clock they control.
+    ///   - defaultDeadLetters: where groups without their own store put dead letters.
+    public init(clock: any Clock<Duration> = ContinuousClock(), defaultDeadLetters: InMemoryDeadLetterStore = InMemoryDeadLetterStore()) {
+        self.clock = clock
+        self.defaultDeadLetters = defaultDeadLetters
+        (newLanes, newLanesContinuation) = AsyncStream.makeStream(of: (ConsumerGroup, Lane).self)
+    }
+
+    // MARK: - Subscribing
+
+    @discardableResult
+    public func subscribe(_ subscription: Subscription, handler: @escaping EventHandler) -> SubscriptionToken {
+        let (token, created) = state.withLock { state -> (SubscriptionToken, ConsumerGroup?) in
+            state.nextToken += 1
+            let token = SubscriptionToken(topic: subscription.topic, group: subscription.group, id: state.nextToken)
+            if let group = state.groupsByTopic[subscription.topic]?.first(where: { $0.name == subscription.group }) {
+                group.addMember(token: token, handler: handler)
+                return (token, nil)
+            }
+            let group = ConsumerGroup(
+                subscription: subscription,
+                deadLetters: subscription.deadLetters ?? defaultDeadLetters,
+                clock: clock
+            )
+            group.addMember(token: token, handler: handler)
+            state.groupsByTopic[subscription.topic, default: []].append(group)
+            return (token, group)
+        }
+        if let created {
+            for lane in created.lanes { newLanesContinuation.yield((created, lane)) }
+        }
+        return token
+    }
+
+    public func unsubscribe(_ token: SubscriptionToken) {
+        let group = state.withLock { $0.groupsByTopic[token.topic]?.first { $0.name == token.group } }
+        group?.removeMember(token: token)
+    }
+
+    /// The topics, their consumer groups, member counts and queued events, for operators.
+    public var bindings: [Binding] {
+        state.withLock { state in
+            state.groupsByTopic.sorted { $0.key < $1.key }.flatMap { topic, groups in
+                groups.map { Binding(topic: topic, group: $0.name, members: $0.memberCount, lanes: $0.lanes.count, queued: $0.queued) }
+            }
+        }
+    }
+
+    /// One consumer group's subscription to one topic.
+    public struct Binding: Sendable, Hashable {
+        /// The event type.
+        public let topic: String
+        /// The consumer group.
+        public let group: String
+        /// How many subscribers share the group's events.
+        public let members: Int
+        /// How many events the group handles at once.
+        public let lanes: Int
+        /// Events waiting in the group's mailboxes.
+        public let queued: Int
+
+        /// Creates a binding description.
+        public init(topic: String, group: String, members: Int, lanes: Int, queued: Int) {
+            self.topic = topic
+            self.group = group
+            self.members = members
+            self.lanes = lanes
+            self.queued = queued
+        }
+    }
+
+    // MARK: - Publishing
+
+    public func publish(_ envelope: Envelope) async throws {
+        try await enqueue([envelope], onlyGroup: nil, acknowledge: false)
+    }
+
+    public func deliver(_ envelopes: [Envelope]) async throws {
+        try await enqueue(envelopes, onlyGroup: nil, acknowledge: true)
+    }
+
+    public func redeliver(_ envelope: Envelope, toGroup group: String) async throws {
+        try await enqueue([envelope], onlyGroup: group, acknowledge: true)
+    }
+
+    private func enqueue(_ envelopes: [Envelope], onlyGroup: String?, acknowledge: Bool) async throws {
+        try await waitUntilRunning()
+        var targets: [(Envelope, ConsumerGroup)] = []
+        state.withLock { state in
+            for envelope in envelopes {
+                for group in state.groupsByTopic[envelope.type] ?? [] where onlyGroup == nil || group.name == onlyGroup {
+                    targets.append((envelope, group))
+                }
+            }
+        }
+        let acknowledgement = acknowledge && !targets.isEmpty ? Acknowledgement(expecting: targets.count) : nil
+        for (envelope, group) in targets {
+            try await group.lane(for: envelope).put(Lane.Item(envelope: envelope, acknowledgement: acknowledgement))
+        }
+        guard let acknowledgement else { return }
+        await withTaskCancellationHandler {
+            await acknowledgement.wait()
+        } onCancel: {
+            acknowledgement.cancel()
+        }
+        try Task.checkCancellation()
+    }
+
+    private func waitUntilRunning() async throws {
+        enum Status {
+            case running
+            case closed
+            case waiting
+        }
+        let status = state.withLock { state -> Status in
+            state.isClosed ? .closed : state.isRunning ? .running : .waiting
+        }
+        switch status {
+        case .running: return
+        case .closed: throw MessagingError.busClosed
+        case .waiting:
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.isRunning || state.isClosed { return true }
+                    state.startWaiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+            if state.withLock({ $0.isClosed }) { throw MessagingError.busClosed }
+        }
+    }
+
+    // MARK: - Running
+
+    /// Runs the delivery workers until cancelled or shut down, then drains what is queued and returns.
+    public func run() async throws {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.isRunning = true
+            defer { state.startWaiters.removeAll() }
+            return state.startWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        await withTaskCancellationHandler {
+            await withDiscardingTaskGroup { workers in
+                for await (group, lane) in newLanes {
+                    workers.addTask { await group.drain(lane) }
+                }
+            }
+        } onCancel: {
+            shutdown()
+        }
+    }
+
+    /// Stops accepting events; workers finish what is queued. Publishing afterwards throws ``MessagingError/busClosed``.
+    public func shutdown() {
+        let (groups, waiters) = state.withLock { state -> ([ConsumerGroup], [CheckedContinuation<Void, Never>]) in
+            state.isClosed = true
+            defer { state.startWaiters.removeAll() }
+            return (state.groupsByTopic.values.flatMap { $0 }, state.startWaiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        for group in groups { group.close() }
+        newLanesContinuation.finish()
+    }
+}

@@ -1,0 +1,62 @@
+public import Storage
+
+/// The tables a module needs for durable messaging, in its own database: `outbox`, `inbox`, `dead_letters`.
+///
+/// A module adds them to its migrator before (or after) its own migrations; the ids are stable:
+///
+/// ```swift
+/// var migrator = Migrator()
+/// MessagingSchema.register(in: &migrator)
+/// migrator.add("catalog-1-products", sql: "...")
+/// ```
+public enum MessagingSchema {
+    /// Appends the messaging migrations to `migrator`.
+    public static func register(in migrator: inout Migrator) {
+        migrator.add(
+            "messaging-1-outbox",
+            sql: """
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    subject TEXT,
+                    time_us INTEGER NOT NULL,
+                    content_type TEXT NOT NULL,
+                    data BLOB NOT NULL,
+                    traceparent TEXT,
+                    correlation_id TEXT,
+                    causation_id TEXT,
+                    sent_at_us INTEGER
+                );
+                CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_us IS NULL;
+                """
+        )
+        migrator.add(
+            "messaging-1-inbox",
+            sql: """
+                CREATE TABLE inbox (
+                    consumer TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    handled_at_us INTEGER NOT NULL,
+                    PRIMARY KEY (consumer, event_id)
+                ) WITHOUT ROWID;
+                """
+        )
+        migrator.add(
+            "messaging-1-dead-letters",
+            sql: """
+                CREATE TABLE dead_letters (
+                    consumer TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    envelope BLOB NOT NULL,
+                    error TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    failed_at_us INTEGER NOT NULL,
+                    PRIMARY KEY (consumer, event_id)
+                );
+                """
+        )
+    }
+}
