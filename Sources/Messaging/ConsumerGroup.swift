@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Telemetry
 
 /// The members of one consumer group on one topic, its lanes, and the delivery loop that drains them.
 final class ConsumerGroup: Sendable {
@@ -16,14 +17,37 @@ final class ConsumerGroup: Sendable {
     private let clock: any Clock<Duration>
     private let members = Mutex(Members())
     private let unkeyed = Atomic<Int>(0)
+    private let tracer: Tracer?
+    private let spanName: String
+    private let delivered: Counter
+    private let failed: Counter
+    private let deadLettered: Counter
+    private let handlerDuration: Histogram
 
-    init(subscription: Subscription, deadLetters: any DeadLetterStore, clock: any Clock<Duration>) {
+    init(subscription: Subscription, deadLetters: any DeadLetterStore, clock: any Clock<Duration>, metrics: MetricsRegistry, tracer: Tracer?) {
         name = subscription.group
         topic = subscription.topic
-        lanes = (0..<subscription.concurrency).map { _ in Lane(capacity: subscription.mailboxCapacity) }
+        let labels = [("topic", subscription.topic), ("group", subscription.group)]
+        let depth = metrics.makeGauge(name: "emporium_bus_mailbox_depth", labels: labels, help: "Events waiting in a consumer group's mailboxes.")
+        lanes = (0..<subscription.concurrency).map { _ in Lane(capacity: subscription.mailboxCapacity, depth: depth) }
         retry = subscription.retry
         self.deadLetters = deadLetters
         self.clock = clock
+        self.tracer = tracer
+        spanName = "handle \(subscription.topic)"
+        delivered = metrics.makeCounter(name: "emporium_bus_delivered_total", labels: labels, help: "Events a consumer group handled.")
+        failed = metrics.makeCounter(name: "emporium_bus_failed_total", labels: labels, help: "Failed handling attempts (each retry counts).")
+        deadLettered = metrics.makeCounter(
+            name: "emporium_bus_dead_lettered_total",
+            labels: labels,
+            help: "Events a consumer group gave up on after its last retry."
+        )
+        handlerDuration = metrics.makeHistogram(
+            name: "emporium_bus_handler_duration_seconds",
+            labels: labels,
+            buckets: [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+            help: "Time spent in one handling attempt."
+        )
     }
 
     var memberCount: Int { members.withLock { $0.handlers.count } }
@@ -79,16 +103,39 @@ final class ConsumerGroup: Sendable {
         return nil
     }
 
+    /// Runs the handler in the publisher's trace: as a consumer span when tracing, else with its context current
+    /// so that log lines carry the trace id.
+    private func handle(_ envelope: Envelope, with handler: EventHandler, attempt: Int) async throws {
+        let parent = envelope.traceParent.flatMap(TraceParent.init).map(TraceContext.init)
+        if let tracer {
+            try await tracer.withSpan(spanName, kind: .consumer, parent: parent) { span in
+                span.setAttribute(.string(name), forKey: "messaging.consumer.group")
+                span.setAttribute(.string(envelope.id), forKey: "messaging.message.id")
+                if attempt > 1 { span.setAttribute(.int(Int64(attempt)), forKey: "messaging.attempt") }
+                try await handler(envelope)
+            }
+        } else if let parent {
+            try await TraceContext.$current.withValue(parent) { try await handler(envelope) }
+        } else {
+            try await handler(envelope)
+        }
+    }
+
     private func deliver(_ item: Lane.Item, using generator: inout SystemRandomNumberGenerator) async {
         var attempt = 0
         while true {
             attempt += 1
             guard let handler = await nextHandler() else { return }
+            let started = ContinuousClock.now
             do {
-                try await handler(item.envelope)
+                try await handle(item.envelope, with: handler, attempt: attempt)
+                handlerDuration.record(ContinuousClock.now - started)
+                delivered.increment()
                 item.acknowledgement?.done()
                 return
             } catch {
+                handlerDuration.record(ContinuousClock.now - started)
+                failed.increment()
                 // Shutting down: leave the event unacknowledged; a durable publisher sends it again later.
                 if Task.isCancelled { return }
                 if attempt >= retry.maxAttempts {
@@ -108,6 +155,7 @@ final class ConsumerGroup: Sendable {
                             do { try await clock.sleep(for: retry.maxBackoff) } catch { return }
                         }
                     }
+                    deadLettered.increment()
                     item.acknowledgement?.done()
                     return
                 }

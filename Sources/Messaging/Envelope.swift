@@ -1,4 +1,5 @@
 public import Foundation
+public import Telemetry
 
 /// An event on the bus: a past-tense fact with the context attributes of CloudEvents 1.0, plus the trace and
 /// causality extensions Emporium adds (`traceparent`, `correlationid`, `causationid`).
@@ -20,7 +21,8 @@ public struct Envelope: Sendable, Hashable {
     public var dataContentType: String
     /// The payload bytes.
     public var data: Data
-    /// The W3C `traceparent` of the span that published the event, so handling joins the same trace.
+    /// The W3C `traceparent` of the span that published the event, so handling joins the same trace. The
+    /// initializers take the current span's by default.
     public var traceParent: String?
     /// The id shared by every message of one business transaction (for example a checkout).
     public var correlationID: String?
@@ -39,7 +41,7 @@ public struct Envelope: Sendable, Hashable {
         subject: String? = nil,
         dataContentType: String = "application/json",
         data: Data,
-        traceParent: String? = nil,
+        traceParent: String? = TraceContext.current?.traceParent.description,
         correlationID: String? = nil,
         causationID: String? = nil
     ) {
@@ -66,7 +68,7 @@ public struct Envelope: Sendable, Hashable {
         source: String,
         subject: String? = nil,
         time: Date = Date(),
-        traceParent: String? = nil,
+        traceParent: String? = TraceContext.current?.traceParent.description,
         correlationID: String? = nil,
         causationID: String? = nil
     ) throws {

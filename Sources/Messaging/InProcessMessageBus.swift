@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+public import Telemetry
 
 /// The message bus inside one process: bounded mailboxes, consumer groups, per-subject ordering, retries and
 /// dead letters.
@@ -14,20 +15,33 @@ public final class InProcessMessageBus: MessageBus {
         var isClosed = false
         var startWaiters: [CheckedContinuation<Void, Never>] = []
         var nextToken = 0
+        var publishedCounters: [String: Counter] = [:]
     }
 
     private let state = Mutex(State())
     private let newLanes: AsyncStream<(ConsumerGroup, Lane)>
     private let newLanesContinuation: AsyncStream<(ConsumerGroup, Lane)>.Continuation
     private let clock: any Clock<Duration>
+    private let metrics: MetricsRegistry
+    private let tracer: Tracer?
     /// Dead letters of groups that bring no store of their own.
     public let defaultDeadLetters: InMemoryDeadLetterStore
 
     /// Creates a bus.
     /// - Parameters:
+    ///   - metrics: where the bus counts published, delivered, failed and dead-lettered events per topic and
+    ///     group, handler latency and mailbox depth (`emporium_bus_*`).
+    ///   - tracer: when given, each handling is a consumer span, child of the publisher's span.
     ///   - clock: paces retry backoff; tests pass a clock they control.
     ///   - defaultDeadLetters: where groups without their own store put dead letters.
-    public init(clock: any Clock<Duration> = ContinuousClock(), defaultDeadLetters: InMemoryDeadLetterStore = InMemoryDeadLetterStore()) {
+    public init(
+        metrics: MetricsRegistry = MetricsRegistry(),
+        tracer: Tracer? = nil,
+        clock: any Clock<Duration> = ContinuousClock(),
+        defaultDeadLetters: InMemoryDeadLetterStore = InMemoryDeadLetterStore()
+    ) {
+        self.metrics = metrics
+        self.tracer = tracer
         self.clock = clock
         self.defaultDeadLetters = defaultDeadLetters
         (newLanes, newLanesContinuation) = AsyncStream.makeStream(of: (ConsumerGroup, Lane).self)
@@ -47,7 +61,9 @@ public final class InProcessMessageBus: MessageBus {
             let group = ConsumerGroup(
                 subscription: subscription,
                 deadLetters: subscription.deadLetters ?? defaultDeadLetters,
-                clock: clock
+                clock: clock,
+                metrics: metrics,
+                tracer: tracer
             )
             group.addMember(token: token, handler: handler)
             state.groupsByTopic[subscription.topic, default: []].append(group)
@@ -115,6 +131,9 @@ public final class InProcessMessageBus: MessageBus {
         var targets: [(Envelope, ConsumerGroup)] = []
         state.withLock { state in
             for envelope in envelopes {
+                if onlyGroup == nil {
+                    publishedCounter(for: envelope.type, in: &state).increment()
+                }
                 for group in state.groupsByTopic[envelope.type] ?? [] where onlyGroup == nil || group.name == onlyGroup {
                     targets.append((envelope, group))
                 }
@@ -131,6 +150,17 @@ public final class InProcessMessageBus: MessageBus {
             acknowledgement.cancel()
         }
         try Task.checkCancellation()
+    }
+
+    private func publishedCounter(for topic: String, in state: inout State) -> Counter {
+        if let counter = state.publishedCounters[topic] { return counter }
+        let counter = metrics.makeCounter(
+            name: "emporium_bus_published_total",
+            labels: [("topic", topic)],
+            help: "Events published on the bus."
+        )
+        state.publishedCounters[topic] = counter
+        return counter
     }
 
     private func waitUntilRunning() async throws {

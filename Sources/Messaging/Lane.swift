@@ -1,4 +1,5 @@
 import Synchronization
+import Telemetry
 
 /// One ordered, bounded mailbox of a subscription, drained by exactly one worker.
 ///
@@ -19,10 +20,12 @@ final class Lane: Sendable {
 
     let capacity: Int
     private let state = Mutex(State())
+    private let depthGauge: Gauge
 
-    init(capacity: Int) {
+    init(capacity: Int, depth: Gauge) {
         precondition(capacity > 0, "a mailbox needs room for at least one event")
         self.capacity = capacity
+        self.depthGauge = depth
     }
 
     /// How many events wait in the lane.
@@ -46,6 +49,7 @@ final class Lane: Sendable {
             }
             switch outcome {
             case .added(let consumer):
+                depthGauge.increment()
                 consumer?.resume()
                 return
             case .closed:
@@ -89,6 +93,7 @@ final class Lane: Sendable {
             }
             switch outcome {
             case .items(let items, let producers):
+                depthGauge.decrement(by: Double(items.count))
                 for producer in producers { producer.resume() }
                 batch.append(contentsOf: items)
                 return true

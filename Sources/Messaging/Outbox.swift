@@ -14,11 +14,14 @@ import Synchronization
 public final class Outbox: Sendable {
     /// The module's database, which holds the `outbox` table (see ``MessagingSchema``).
     public let database: Database
+    /// The owning module's name, used as the `outbox` label of its metrics.
+    public let name: String
     let signal = WakeSignal()
 
     /// Creates the outbox of a module's database.
-    public init(database: Database) {
+    public init(database: Database, name: String) {
         self.database = database
+        self.name = name
     }
 
     /// Adds an event to the outbox inside the caller's write transaction; the relay is woken when it commits.

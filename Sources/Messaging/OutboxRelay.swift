@@ -1,3 +1,5 @@
+public import Telemetry
+
 /// Publishes a module's outbox in commit order.
 ///
 /// The relay reads a batch of unsent events, hands it to the bus with ``MessageBus/deliver(_:)`` (which returns
@@ -16,12 +18,15 @@ public final class OutboxRelay: Sendable {
     private let retainSent: Int
     private let clock: any Clock<Duration>
     private let beforeMarkingSent: BatchHook?
+    private let backlog: Gauge
+    private let relayed: Counter
 
     /// Creates a relay.
     /// - Parameters:
     ///   - batchSize: events read and delivered per round.
     ///   - pollInterval: the longest the relay sleeps without a wake-up.
     ///   - retainSent: how many sent events stay in the table for inspection before they are deleted.
+    ///   - metrics: where the relay reports `emporium_outbox_backlog` and `emporium_outbox_relayed_total`.
     ///   - beforeMarkingSent: called between delivering a batch and marking it sent; crash tests stop here.
     public init(
         outbox: Outbox,
@@ -29,6 +34,7 @@ public final class OutboxRelay: Sendable {
         batchSize: Int = 256,
         pollInterval: Duration = .seconds(1),
         retainSent: Int = 1000,
+        metrics: MetricsRegistry = MetricsRegistry(),
         clock: any Clock<Duration> = ContinuousClock(),
         beforeMarkingSent: BatchHook? = nil
     ) {
@@ -40,6 +46,9 @@ public final class OutboxRelay: Sendable {
         self.retainSent = retainSent
         self.clock = clock
         self.beforeMarkingSent = beforeMarkingSent
+        let labels = [("outbox", outbox.name)]
+        backlog = metrics.makeGauge(name: "emporium_outbox_backlog", labels: labels, help: "Committed events not yet published.")
+        relayed = metrics.makeCounter(name: "emporium_outbox_relayed_total", labels: labels, help: "Events published from the outbox.")
     }
 
     /// Relays until cancelled.
@@ -48,8 +57,14 @@ public final class OutboxRelay: Sendable {
         while !Task.isCancelled {
             let batch = try await outbox.unsent(limit: batchSize)
             guard let last = batch.last else {
+                backlog.set(to: 0)
                 await outbox.signal.wait(timeout: pollInterval, clock: clock)
                 continue
+            }
+            if batch.count == batchSize {
+                backlog.set(to: Double(try await outbox.backlog()))
+            } else {
+                backlog.set(to: Double(batch.count))
             }
             let envelopes = batch.map(\.envelope)
             do {
@@ -59,6 +74,7 @@ public final class OutboxRelay: Sendable {
             }
             try await beforeMarkingSent?(envelopes)
             try await outbox.markSent(through: last.sequence, retain: retainSent)
+            relayed.increment(by: batch.count)
         }
     }
 }

@@ -43,8 +43,8 @@ import Testing
         try paymentsSchema.migrate(paymentsDB)
 
         let bus = InProcessMessageBus()
-        let stockOutbox = Outbox(database: stockDB)
-        let paymentsOutbox = Outbox(database: paymentsDB)
+        let stockOutbox = Outbox(database: stockDB, name: "stock")
+        let paymentsOutbox = Outbox(database: paymentsDB, name: "payments")
         let stockInbox = Inbox(database: stockDB, consumer: "stock")
         let paymentsInbox = Inbox(database: paymentsDB, consumer: "payments")
 

@@ -29,7 +29,7 @@ private func withRunning<T: Sendable>(_ bus: InProcessMessageBus, relays: [Outbo
     @Test func committedEventsArePublishedPromptlyAndRolledBackOnesNever() async throws {
         let directory = try TemporaryDirectory()
         let db = try migratedDatabase(directory, "a.sqlite", "CREATE TABLE item (id INTEGER PRIMARY KEY)")
-        let outbox = Outbox(database: db)
+        let outbox = Outbox(database: db, name: "a")
         let bus = InProcessMessageBus()
         let seen = Recorder<Int>()
         bus.subscribe(Subscription(topic: TestEvent.eventType, group: "watcher")) { seen.append(try $0.decode(TestEvent.self).number) }
@@ -59,7 +59,7 @@ private func withRunning<T: Sendable>(_ bus: InProcessMessageBus, relays: [Outbo
     @Test func unsentEventsFromBeforeARestartArePublishedInOrder() async throws {
         let directory = try TemporaryDirectory()
         let db = try migratedDatabase(directory, "a.sqlite", "CREATE TABLE item (id INTEGER PRIMARY KEY)")
-        let outbox = Outbox(database: db)
+        let outbox = Outbox(database: db, name: "a")
         // Written while no relay runs, as if the process had crashed before publishing.
         try await db.write { conn in
             for number in 1...600 { try outbox.enqueue(try envelope(number, subject: "s"), in: conn) }
