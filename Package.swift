@@ -37,12 +37,14 @@ let package = Package(
         .executableTarget(name: "EmporiumCLI"),
         .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
-        .executableTarget(name: "TestHelper", dependencies: ["Storage"]),
+        .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 
         // MARK: - Tests
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper"]),
+        // Shared test utilities: temporary directories, child processes, waiting on conditions with deadlines.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import TestSupport
 import Testing
 
 @Suite struct EnvelopeTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Synchronization
+import TestSupport
 import Testing
 
 private struct Flaky: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Storage
+import TestSupport
 import Testing
 
 /// Two modules with their own databases, talking only through the bus and their outboxes: "stock" reserves and,

@@ -2,6 +2,7 @@ import Foundation
 import Messaging
 import Storage
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite struct ObservabilityTests {

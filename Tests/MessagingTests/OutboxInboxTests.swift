@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Storage
+import TestSupport
 import Testing
 
 private func migratedDatabase(_ directory: TemporaryDirectory, _ name: String, _ sql: String) throws -> Database {

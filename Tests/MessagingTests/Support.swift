@@ -2,6 +2,7 @@ import Foundation
 import Messaging
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 /// Runs `body` while the bus's workers run, then shuts the bus down.
@@ -13,21 +14,6 @@ func withRunningBus<T: Sendable>(_ bus: InProcessMessageBus, _ body: () async th
         try await group.waitForAll()
         return result
     }
-}
-
-struct ConditionTimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting until \(what)" }
-}
-
-/// Waits until `condition` holds, checking every few milliseconds, or throws after `timeout`.
-func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-    throw ConditionTimedOut(what: what)
 }
 
 /// A thread-safe list of what handlers saw.
@@ -47,17 +33,4 @@ func envelope(_ number: Int, subject: String? = nil, type: String = TestEvent.ev
     var envelope = try Envelope(TestEvent(number: number), source: "/tests", subject: subject)
     envelope.type = type
     return envelope
-}
-
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-messaging-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

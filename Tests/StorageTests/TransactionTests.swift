@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 private struct Boom: Error {}

@@ -1,18 +1,18 @@
-import Foundation
-import Testing
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A helper process started from `emporium-test-helper`, whose stdout lines the test waits on with deadlines.
-final class ChildProcess {
-    let process = Process()
+public final class ChildProcess {
+    /// The running process.
+    public let process = Process()
     private let output = Pipe()
     private var buffer: [UInt8] = []
 
     /// The helper executable, built beside the test bundle (the test target depends on it).
-    static var helperURL: URL {
+    public static var helperURL: URL {
         get throws {
             if let override = ProcessInfo.processInfo.environment["EMPORIUM_TEST_HELPER"] {
                 return URL(fileURLWithPath: override)
@@ -28,16 +28,17 @@ final class ChildProcess {
         }
     }
 
-    struct HelperMissing: Error, CustomStringConvertible {
-        var description: String { "emporium-test-helper not found beside \(CommandLine.arguments[0]); run `swift build` first" }
+    public struct HelperMissing: Error, CustomStringConvertible {
+        public var description: String { "emporium-test-helper not found beside \(CommandLine.arguments[0]); run `swift build` first" }
     }
 
-    struct Timeout: Error, CustomStringConvertible {
+    public struct Timeout: Error, CustomStringConvertible {
         let waitingFor: String
-        var description: String { "timed out waiting for the helper to print \(waitingFor)" }
+        public var description: String { "timed out waiting for the helper to print \(waitingFor)" }
     }
 
-    init(arguments: [String]) throws {
+    /// Starts `emporium-test-helper` with `arguments`.
+    public init(arguments: [String]) throws {
         process.executableURL = try Self.helperURL
         process.arguments = arguments
         process.standardOutput = output
@@ -50,7 +51,7 @@ final class ChildProcess {
 
     /// Reads lines until one satisfies `predicate`, or fails once `deadline` passes or the child exits.
     @discardableResult
-    func waitForLine(within timeout: Duration, description: String, where predicate: (String) -> Bool) throws -> String {
+    public func waitForLine(within timeout: Duration, description: String, where predicate: (String) -> Bool) throws -> String {
         let deadline = ContinuousClock.now + timeout
         let fd = output.fileHandleForReading.fileDescriptor
         while true {
@@ -71,8 +72,21 @@ final class ChildProcess {
         }
     }
 
+    /// Waits for the child to exit by itself and returns its status, killing it after `timeout`.
+    public func waitForExit(within timeout: Duration) throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                killHard()
+                throw Timeout(waitingFor: "the helper to exit")
+            }
+            usleep(2_000)
+        }
+        return process.terminationStatus
+    }
+
     /// Kills the child with SIGKILL (no chance to clean up) and reaps it.
-    func killHard() {
+    public func killHard() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }

@@ -1,0 +1,17 @@
+/// A condition that did not come true before its deadline.
+public struct ConditionTimedOut: Error, CustomStringConvertible {
+    /// What was awaited.
+    public let what: String
+    public var description: String { "timed out waiting until \(what)" }
+}
+
+/// Waits until `condition` holds, checking every couple of milliseconds, or throws after `timeout`.
+/// This is how tests synchronise with background work: on a condition with a deadline, never on a bare sleep.
+public func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+    throw ConditionTimedOut(what: what)
+}
