@@ -35,7 +35,7 @@ let package = Package(
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
-        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 

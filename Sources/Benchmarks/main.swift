@@ -5,7 +5,8 @@
 import Foundation
 
 let suites: [String: any BenchmarkSuite] = [
-    "storage": StorageSuite()
+    "storage": StorageSuite(),
+    "bus": BusSuite(),
 ]
 
 func usage() -> String {

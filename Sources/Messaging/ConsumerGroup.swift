@@ -82,8 +82,10 @@ final class ConsumerGroup: Sendable {
         var batch: [Lane.Item] = []
         var generator = SystemRandomNumberGenerator()
         while await lane.take(into: &batch, limit: 64) {
+            // Competing members take whole batches, as consumers with a prefetch do.
+            guard let handler = await nextHandler() else { return }
             for item in batch {
-                await deliver(item, using: &generator)
+                await deliver(item, firstTryWith: handler, using: &generator)
             }
             batch.removeAll(keepingCapacity: true)
         }
@@ -121,11 +123,12 @@ final class ConsumerGroup: Sendable {
         }
     }
 
-    private func deliver(_ item: Lane.Item, using generator: inout SystemRandomNumberGenerator) async {
+    private func deliver(_ item: Lane.Item, firstTryWith first: @escaping EventHandler, using generator: inout SystemRandomNumberGenerator) async {
         var attempt = 0
         while true {
             attempt += 1
-            guard let handler = await nextHandler() else { return }
+            // A retry may go to another member: the one that failed might be the problem.
+            guard let handler = attempt == 1 ? first : await nextHandler() else { return }
             let started = ContinuousClock.now
             do {
                 try await handle(item.envelope, with: handler, attempt: attempt)

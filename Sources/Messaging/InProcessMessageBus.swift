@@ -115,7 +115,28 @@ public final class InProcessMessageBus: MessageBus {
     // MARK: - Publishing
 
     public func publish(_ envelope: Envelope) async throws {
-        try await enqueue([envelope], onlyGroup: nil, acknowledge: false)
+        // The hot path: one lock to find the groups, no allocation, no acknowledgement.
+        enum Lookup {
+            case groups([ConsumerGroup])
+            case notRunning
+            case closed
+        }
+        let lookup = state.withLock { state -> Lookup in
+            if state.isClosed { return .closed }
+            guard state.isRunning else { return .notRunning }
+            publishedCounter(for: envelope.type, in: &state).increment()
+            return .groups(state.groupsByTopic[envelope.type] ?? [])
+        }
+        switch lookup {
+        case .groups(let groups):
+            for group in groups {
+                try await group.lane(for: envelope).put(Lane.Item(envelope: envelope, acknowledgement: nil))
+            }
+        case .closed:
+            throw MessagingError.busClosed
+        case .notRunning:
+            try await enqueue([envelope], onlyGroup: nil, acknowledge: false)
+        }
     }
 
     public func deliver(_ envelopes: [Envelope]) async throws {

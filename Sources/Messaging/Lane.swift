@@ -70,6 +70,9 @@ final class Lane: Sendable {
     /// Moves up to `limit` items into `batch`, waiting while the lane is empty.
     /// - Returns: `false` when the lane is closed and drained.
     func take(into batch: inout [Item], limit: Int) async -> Bool {
+        // Before parking, yield a few times: a busy publisher usually adds more at once, and a parked worker costs
+        // a wake-up per event when the handler is faster than the publisher.
+        var yieldsBeforeParking = 8
         while true {
             enum Outcome {
                 case items([Item], [CheckedContinuation<Void, Never>])
@@ -100,6 +103,11 @@ final class Lane: Sendable {
             case .finished:
                 return false
             case .empty:
+                if yieldsBeforeParking > 0 {
+                    yieldsBeforeParking -= 1
+                    await Task.yield()
+                    continue
+                }
                 await withCheckedContinuation { continuation in
                     let ready = state.withLock { state -> Bool in
                         if !state.items.isEmpty || state.isClosed { return true }

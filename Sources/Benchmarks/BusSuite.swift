@@ -1,0 +1,96 @@
+import Foundation
+import Messaging
+import Storage
+import Synchronization
+
+/// Message bus figures: in-memory publish→handle throughput, and durable outbox → relay → bus → inbox.
+struct BusSuite: BenchmarkSuite {
+    func run(options: BenchmarkOptions) async throws {
+        try await reportMedian("bus.publish-handle.in-memory", unit: "events/s", options: options) {
+            try await inMemory(events: 2_000_000 * Int(options.secondsPerRun.rounded(.up)), concurrency: 1)
+        }
+        try await reportMedian("bus.publish-handle.in-memory.4-lanes", unit: "events/s", options: options) {
+            try await inMemory(events: 2_000_000 * Int(options.secondsPerRun.rounded(.up)), concurrency: 4)
+        }
+        try await reportMedian("bus.outbox-to-inbox.durable", unit: "events/s", options: options) {
+            try await durable(events: 50_000 * Int(options.secondsPerRun.rounded(.up)))
+        }
+    }
+
+    /// One publisher task, one consumer group with a handler that only counts.
+    private func inMemory(events: Int, concurrency: Int) async throws -> Double {
+        let bus = InProcessMessageBus()
+        let handled = Counter()
+        bus.subscribe(Subscription(topic: "bench.happened.v1", group: "bench", concurrency: concurrency)) { _ in
+            handled.increment()
+        }
+        let envelope = Envelope(source: "/bench", type: "bench.happened.v1", subject: nil, data: Data("{}".utf8))
+        let clock = ContinuousClock()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await bus.run() }
+            let start = clock.now
+            for _ in 0..<events {
+                try await bus.publish(envelope)
+            }
+            while handled.value < events {
+                await Task.yield()
+            }
+            let elapsed = (clock.now - start).seconds
+            group.cancelAll()
+            return Double(events) / elapsed
+        }
+    }
+
+    /// Module A commits one event per write transaction into its outbox; its relay delivers them over the bus to
+    /// module B, whose inbox records each with its effect in B's database. Timed from the first commit until B
+    /// has recorded the last event.
+    private func durable(events: Int) async throws -> Double {
+        let scratch = try ScratchDirectory()
+        let a = try Database(path: scratch.path("a.sqlite"))
+        let b = try Database(path: scratch.path("b.sqlite"))
+        for (db, table) in [(a, "CREATE TABLE item (id INTEGER PRIMARY KEY)"), (b, "CREATE TABLE effect (n INTEGER NOT NULL)")] {
+            var migrator = Migrator()
+            MessagingSchema.register(in: &migrator)
+            migrator.add("bench-1", sql: table)
+            try migrator.migrate(db)
+        }
+        let outbox = Outbox(database: a, name: "a")
+        let inbox = Inbox(database: b, consumer: "b")
+        let bus = InProcessMessageBus()
+        let handled = Counter()
+        bus.subscribe(Subscription(topic: "bench.item-added.v1", group: "b")) { envelope in
+            try await inbox.process(envelope) { conn in try conn.execute("INSERT INTO effect (n) VALUES (1)") }
+            handled.increment()
+        }
+        let relay = OutboxRelay(outbox: outbox, bus: bus)
+        let payload = Data(#"{"id":1}"#.utf8)
+        let clock = ContinuousClock()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await bus.run() }
+            group.addTask { try await relay.run() }
+            let start = clock.now
+            for n in 0..<events {
+                try await a.write { conn in
+                    try conn.execute("INSERT INTO item (id) VALUES (?)", [n])
+                    try outbox.enqueue(Envelope(source: "/a", type: "bench.item-added.v1", data: payload), in: conn)
+                }
+                if n % 32 == 0 { await Task.yield() }
+            }
+            while handled.value < events {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            let elapsed = (clock.now - start).seconds
+            group.cancelAll()
+            let effects = try await b.read { try $0.scalar(Int.self, "SELECT count(*) FROM effect") }
+            precondition(effects == events, "the inbox recorded \(effects ?? 0) of \(events) events")
+            return Double(events) / elapsed
+        }
+    }
+}
+
+/// A counter shared between tasks.
+private final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
