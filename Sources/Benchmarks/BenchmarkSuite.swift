@@ -4,6 +4,13 @@ import Foundation
 struct BenchmarkOptions {
     var runs = 5
     var secondsPerRun = 1.0
+    /// Only figures whose name starts with one of these run; all when empty.
+    var only: [String] = []
+
+    /// Whether the figure (or group of figures) named `name` should run.
+    func wants(_ name: String) -> Bool {
+        only.isEmpty || only.contains { name.hasPrefix($0) || $0.hasPrefix(name) }
+    }
 
     var runDuration: Duration { .milliseconds(Int64(secondsPerRun * 1000)) }
 }
@@ -40,6 +47,7 @@ func median(_ values: [Double]) -> Double {
 
 /// Runs `measure` `runs` times, prints each run's value as progress and the median as a figure.
 func reportMedian(_ name: String, unit: String, options: BenchmarkOptions, _ measure: () async throws -> Double) async rethrows {
+    guard options.wants(name) else { return }
     var samples: [Double] = []
     for run in 1...options.runs {
         let value = try await measure()

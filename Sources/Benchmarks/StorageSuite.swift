@@ -6,7 +6,8 @@ import Storage
 /// the wrapper's cost), and point reads from two reader tasks while a writer runs.
 struct StorageSuite: BenchmarkSuite {
     func run(options: BenchmarkOptions) async throws {
-        for (label, synchronous) in [("normal", Database.Configuration.Synchronous.normal), ("full", .full)] {
+        for (label, synchronous) in [("normal", Database.Configuration.Synchronous.normal), ("full", .full)]
+        where options.wants("storage.write-tx.\(label)") {
             var baseline: [Double] = []
             var wrapped: [Double] = []
             // Interleave baseline and wrapper runs so drift on a shared machine hits both alike.
@@ -24,6 +25,7 @@ struct StorageSuite: BenchmarkSuite {
         try await reportMedian("storage.write-tx-async.normal", unit: "tx/s", options: options) {
             try await asyncDatabaseWrites(duration: options.runDuration)
         }
+        guard options.wants("storage.point-read") else { return }
         var reads: [Double] = []
         var writesDuringReads: [Double] = []
         for run in 1...options.runs {

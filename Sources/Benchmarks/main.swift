@@ -11,7 +11,7 @@ let suites: [String: any BenchmarkSuite] = [
 
 func usage() -> String {
     """
-    Usage: emporium-bench SUITE... [--runs N] [--seconds S]
+    Usage: emporium-bench SUITE... [--runs N] [--seconds S] [--only PREFIX]...
            emporium-bench --list
 
     Runs each SUITE and prints one line per figure on stdout: `name value unit` (medians of N runs).
@@ -21,6 +21,7 @@ func usage() -> String {
     Options:
       --runs N      runs per figure, the median is reported (default 5)
       --seconds S   length of one timed run in seconds (default 1)
+      --only PREFIX run only the figures whose names start with PREFIX (repeatable)
     """
 }
 
@@ -45,6 +46,9 @@ while let argument = arguments.popFirst() {
             Progress.fail("--seconds needs a positive number")
         }
         options.secondsPerRun = value
+    case "--only":
+        guard let prefix = arguments.popFirst() else { Progress.fail("--only needs a figure-name prefix") }
+        options.only.append(prefix)
     case let name where suites[name] != nil:
         selected.append(name)
     default:

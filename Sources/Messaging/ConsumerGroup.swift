@@ -4,8 +4,22 @@ import Telemetry
 
 /// The members of one consumer group on one topic, its lanes, and the delivery loop that drains them.
 final class ConsumerGroup: Sendable {
+    /// How a member takes its events.
+    enum Handler: Sendable {
+        case single(EventHandler)
+        case batch(BatchEventHandler)
+
+        /// The member as a one-event handler, for retries of single events.
+        var single: EventHandler {
+            switch self {
+            case .single(let handler): handler
+            case .batch(let handler): { try await handler([$0]) }
+            }
+        }
+    }
+
     private struct Members {
-        var handlers: [(token: SubscriptionToken, handler: EventHandler)] = []
+        var handlers: [(token: SubscriptionToken, handler: Handler)] = []
         var next = 0
     }
 
@@ -53,7 +67,7 @@ final class ConsumerGroup: Sendable {
     var memberCount: Int { members.withLock { $0.handlers.count } }
     var queued: Int { lanes.reduce(0) { $0 + $1.depth } }
 
-    func addMember(token: SubscriptionToken, handler: @escaping EventHandler) {
+    func addMember(token: SubscriptionToken, handler: Handler) {
         members.withLock { $0.handlers.append((token, handler)) }
     }
 
@@ -84,16 +98,20 @@ final class ConsumerGroup: Sendable {
         while await lane.take(into: &batch, limit: 64) {
             // Competing members take whole batches, as consumers with a prefetch do.
             guard let handler = await nextHandler() else { return }
+            if case .batch(let batchHandler) = handler, await deliverBatch(batch, with: batchHandler) {
+                batch.removeAll(keepingCapacity: true)
+                continue
+            }
             for item in batch {
-                await deliver(item, firstTryWith: handler, using: &generator)
+                await deliver(item, firstTryWith: handler.single, using: &generator)
             }
             batch.removeAll(keepingCapacity: true)
         }
     }
 
-    private func nextHandler() async -> EventHandler? {
+    private func nextHandler() async -> Handler? {
         while !Task.isCancelled {
-            let handler = members.withLock { members -> EventHandler? in
+            let handler = members.withLock { members -> Handler? in
                 guard !members.handlers.isEmpty else { return nil }
                 defer { members.next &+= 1 }
                 return members.handlers[members.next % members.handlers.count].handler
@@ -105,14 +123,33 @@ final class ConsumerGroup: Sendable {
         return nil
     }
 
+    /// One try of a whole batch; `true` when it was handled, `false` to fall back to single deliveries.
+    private func deliverBatch(_ batch: [Lane.Item], with handler: BatchEventHandler) async -> Bool {
+        let envelopes = batch.map(\.envelope)
+        let started = ContinuousClock.now
+        do {
+            try await handle(envelopes[0], with: { _ in try await handler(envelopes) }, attempt: 1, batchSize: envelopes.count)
+        } catch {
+            handlerDuration.record(ContinuousClock.now - started)
+            failed.increment()
+            return false
+        }
+        handlerDuration.record(ContinuousClock.now - started)
+        delivered.increment(by: batch.count)
+        for item in batch { item.acknowledgement?.done() }
+        return true
+    }
+
     /// Runs the handler in the publisher's trace: as a consumer span when tracing, else with its context current
     /// so that log lines carry the trace id.
-    private func handle(_ envelope: Envelope, with handler: EventHandler, attempt: Int) async throws {
+    /// A batch runs in the trace of its first event.
+    private func handle(_ envelope: Envelope, with handler: EventHandler, attempt: Int, batchSize: Int = 1) async throws {
         let parent = envelope.traceParent.flatMap(TraceParent.init).map(TraceContext.init)
         if let tracer {
             try await tracer.withSpan(spanName, kind: .consumer, parent: parent) { span in
                 span.setAttribute(.string(name), forKey: "messaging.consumer.group")
                 span.setAttribute(.string(envelope.id), forKey: "messaging.message.id")
+                if batchSize > 1 { span.setAttribute(.int(Int64(batchSize)), forKey: "messaging.batch.message_count") }
                 if attempt > 1 { span.setAttribute(.int(Int64(attempt)), forKey: "messaging.attempt") }
                 try await handler(envelope)
             }
@@ -128,7 +165,7 @@ final class ConsumerGroup: Sendable {
         while true {
             attempt += 1
             // A retry may go to another member: the one that failed might be the problem.
-            guard let handler = attempt == 1 ? first : await nextHandler() else { return }
+            guard let handler = attempt == 1 ? first : await nextHandler()?.single else { return }
             let started = ContinuousClock.now
             do {
                 try await handle(item.envelope, with: handler, attempt: attempt)

@@ -34,7 +34,7 @@ public struct Envelope: Sendable, Hashable {
 
     /// Creates an envelope.
     public init(
-        id: String = UUID().uuidString.lowercased(),
+        id: String = EventID.make(),
         source: String,
         type: String,
         time: Date = Date(),

@@ -51,6 +51,15 @@ public final class InProcessMessageBus: MessageBus {
 
     @discardableResult
     public func subscribe(_ subscription: Subscription, handler: @escaping EventHandler) -> SubscriptionToken {
+        join(subscription, .single(handler))
+    }
+
+    @discardableResult
+    public func subscribeInBatches(_ subscription: Subscription, handler: @escaping BatchEventHandler) -> SubscriptionToken {
+        join(subscription, .batch(handler))
+    }
+
+    private func join(_ subscription: Subscription, _ handler: ConsumerGroup.Handler) -> SubscriptionToken {
         let (token, created) = state.withLock { state -> (SubscriptionToken, ConsumerGroup?) in
             state.nextToken += 1
             let token = SubscriptionToken(topic: subscription.topic, group: subscription.group, id: state.nextToken)

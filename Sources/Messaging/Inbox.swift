@@ -44,6 +44,30 @@ public struct Inbox: Sendable {
         }
     }
 
+    /// Processes a batch in one write transaction: `body` runs for each event not yet processed, in order, and
+    /// each is recorded. If `body` throws, nothing of the batch is kept and the error propagates (the bus then
+    /// retries the events one by one).
+    /// - Returns: how many events were processed now (duplicates excluded).
+    /// - Throws: what `body` throws, or ``StorageError``.
+    @discardableResult
+    public func process(batch envelopes: [Envelope], _ body: @escaping @Sendable (Connection, Envelope) throws -> Void) async throws -> Int {
+        let consumer = consumer
+        return try await database.write { connection in
+            let now = Outbox.microseconds(Date())
+            var processed = 0
+            for envelope in envelopes {
+                try connection.execute(
+                    "INSERT INTO inbox (consumer, event_id, type, handled_at_us) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [consumer, envelope.id, envelope.type, now]
+                )
+                guard connection.changes == 1 else { continue }
+                try body(connection, envelope)
+                processed += 1
+            }
+            return processed
+        }
+    }
+
     /// Whether an event was already processed.
     /// - Throws: ``StorageError``.
     public func hasProcessed(eventID: String) async throws -> Bool {

@@ -1,6 +1,11 @@
 /// Handles one event. Throwing means "not handled": the bus retries with backoff, then dead-letters.
 public typealias EventHandler = @Sendable (Envelope) async throws -> Void
 
+/// Handles a batch of events of one consumer group's lane, in order, typically in one transaction. Throwing
+/// means none was handled: the bus then delivers the batch's events one at a time, with retries, so a single
+/// bad event is dead-lettered alone.
+public typealias BatchEventHandler = @Sendable ([Envelope]) async throws -> Void
+
 /// Publish/subscribe between modules.
 ///
 /// Topics are event types (`catalog.product-updated.v1`). Each subscription names a consumer group, normally
@@ -27,6 +32,12 @@ public protocol MessageBus: Sendable {
     /// - Returns: a token that ends this membership when passed to ``unsubscribe(_:)``.
     @discardableResult
     func subscribe(_ subscription: Subscription, handler: @escaping EventHandler) -> SubscriptionToken
+
+    /// Adds a member that takes events in batches (up to 64 at a time, as they queue up), so that, for
+    /// example, an inbox can record many events in one transaction. Same group semantics as
+    /// ``subscribe(_:handler:)``.
+    @discardableResult
+    func subscribeInBatches(_ subscription: Subscription, handler: @escaping BatchEventHandler) -> SubscriptionToken
 
     /// Ends one membership. Events keep queueing for the group while it has no members.
     func unsubscribe(_ token: SubscriptionToken)

@@ -2,6 +2,11 @@ public import Storage
 
 /// The tables a module needs for durable messaging, in its own database: `outbox`, `inbox`, `dead_letters`.
 ///
+/// The outbox has no index besides its sequence: the relay reads forward from the last sequence it delivered,
+/// and every secondary index is one more page written per commit on the module's hot path (a unique index on
+/// event ids and a partial index on unsent rows together cut a producer's rate from 37k to 21k commits/s).
+/// `AUTOINCREMENT` keeps sequence numbers from ever being reused, even after sent rows are pruned.
+///
 /// A module adds them to its migrator before (or after) its own migrations; the ids are stable:
 ///
 /// ```swift
@@ -17,7 +22,7 @@ public enum MessagingSchema {
             sql: """
                 CREATE TABLE outbox (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
+                    id TEXT NOT NULL,
                     type TEXT NOT NULL,
                     source TEXT NOT NULL,
                     subject TEXT,
@@ -29,7 +34,6 @@ public enum MessagingSchema {
                     causation_id TEXT,
                     sent_at_us INTEGER
                 );
-                CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at_us IS NULL;
                 """
         )
         migrator.add(

@@ -25,7 +25,7 @@ public final class Outbox: Sendable {
     }
 
     /// Adds an event to the outbox inside the caller's write transaction; the relay is woken when it commits.
-    /// - Throws: ``StorageError``; a duplicate event id violates the outbox's unique constraint.
+    /// - Throws: ``StorageError``.
     public func enqueue(_ envelope: Envelope, in connection: Connection) throws {
         try connection.execute(
             """
@@ -47,16 +47,16 @@ public final class Outbox: Sendable {
         try await database.read { try $0.scalar(Int.self, "SELECT count(*) FROM outbox WHERE sent_at_us IS NULL") ?? 0 }
     }
 
-    /// The oldest unsent events, in commit order, with their sequence numbers.
-    func unsent(limit: Int) async throws -> [(sequence: Int64, envelope: Envelope)] {
+    /// The oldest unsent events after `sequence`, in commit order, with their sequence numbers.
+    func unsent(after sequence: Int64, limit: Int) async throws -> [(sequence: Int64, envelope: Envelope)] {
         try await database.read { connection in
             var result: [(Int64, Envelope)] = []
             try connection.forEach(
                 """
                 SELECT seq, id, type, source, subject, time_us, content_type, data, traceparent, correlation_id, causation_id
-                FROM outbox WHERE sent_at_us IS NULL ORDER BY seq LIMIT ?
+                FROM outbox WHERE sent_at_us IS NULL AND seq > ? ORDER BY seq LIMIT ?
                 """,
-                [limit]
+                [sequence, limit]
             ) { row in
                 let envelope = Envelope(
                     id: try row["id"],

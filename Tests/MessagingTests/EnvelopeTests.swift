@@ -81,3 +81,30 @@ import Testing
         }
     }
 }
+
+@Suite struct EventIDTests {
+    @Test func idsAreVersion7UUIDsThatSortByTime() throws {
+        let first = EventID.make()
+        let uuid = try #require(UUID(uuidString: first))
+        #expect(first == uuid.uuidString.lowercased())
+        #expect(Array(first)[14] == "7")
+        #expect("89ab".contains(Array(first)[19]))
+        var generator = SystemRandomNumberGenerator()
+        let earlier = EventID.make(milliseconds: 1_800_000_000_000, using: &generator)
+        let later = EventID.make(milliseconds: 1_800_000_000_001, using: &generator)
+        #expect(earlier < later)
+        // The first 48 bits are the millisecond timestamp.
+        #expect(
+            String(later.replacingOccurrences(of: "-", with: "").prefix(12))
+                == String(1_800_000_000_001, radix: 16, uppercase: false).leftPadded(to: 12)
+        )
+        let many = (0..<1000).map { _ in EventID.make() }
+        #expect(Set(many).count == 1000)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: max(0, length - count)) + self
+    }
+}
