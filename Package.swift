@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
     ]
 )

@@ -1,0 +1,328 @@
+import Synchronization
+public import Telemetry
+
+/// Makes calls to services: the one pipeline every call goes through, whatever the transport.
+///
+/// A call's attempt runs discovery (healthy instances from the ``ServiceRegistry``) → load balancing (round
+/// robin or power of two choices) → the service's circuit breaker → its bulkhead → the endpoint's timeout →
+/// fault injection → the transport. Idempotent endpoints retry failed attempts with backoff and jitter, within
+/// the service's retry budget, and each retry starts again from discovery, so it can go to another instance.
+/// Each call is a client span (when a tracer is given) and is counted in `emporium_calls_total`,
+/// `emporium_call_duration_seconds` and `emporium_call_retries_total`; breaker states are in
+/// `emporium_circuit_breaker_state`.
+///
+/// Declared failures (the endpoint's ``ServiceFailure``) are answers, not faults: they count as healthy calls
+/// for the breaker, are never retried, and reach the caller as the typed error.
+public final class ServiceClient: Sendable {
+    /// How the client balances and protects calls.
+    public struct Configuration: Sendable {
+        /// How an instance is chosen.
+        public enum Balancing: String, Sendable, Hashable, Codable {
+            /// Each instance in turn.
+            case roundRobin = "round-robin"
+            /// The less busy of two random instances.
+            case powerOfTwoChoices = "p2c"
+        }
+
+        /// How an instance is chosen.
+        public var balancing: Balancing
+        /// Each service's circuit breaker.
+        public var breaker: CircuitBreaker.Configuration
+        /// Calls in flight per service before callers queue.
+        public var maxConcurrentCalls: Int
+        /// Callers that may queue per service before calls are rejected.
+        public var maxQueuedCalls: Int
+        /// Retries of idempotent calls.
+        public var retry: RetryPolicy
+        /// How many retries a service may receive relative to its calls.
+        public var retryBudget: RetryBudget.Configuration
+
+        /// Creates a configuration with defaults that suit in-process calls.
+        public init(
+            balancing: Balancing = .powerOfTwoChoices,
+            breaker: CircuitBreaker.Configuration = CircuitBreaker.Configuration(),
+            maxConcurrentCalls: Int = 256,
+            maxQueuedCalls: Int = 1024,
+            retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(500)),
+            retryBudget: RetryBudget.Configuration = RetryBudget.Configuration()
+        ) {
+            self.balancing = balancing
+            self.breaker = breaker
+            self.maxConcurrentCalls = maxConcurrentCalls
+            self.maxQueuedCalls = maxQueuedCalls
+            self.retry = retry
+            self.retryBudget = retryBudget
+        }
+    }
+
+    /// The registry the client discovers instances in.
+    public let registry: ServiceRegistry
+    /// The faults injected into this client's calls.
+    public let faults: FaultInjector
+    private let transport: any Transport
+    private let configuration: Configuration
+    private let clock: any ServiceClock
+    private let metrics: MetricsRegistry
+    private let tracer: Tracer?
+    private let services = Mutex<[String: ServiceProtection]>([:])
+    private let callMetrics = Mutex<[String: EndpointMetrics]>([:])
+
+    /// Creates a client.
+    public init(
+        registry: ServiceRegistry,
+        transport: any Transport,
+        configuration: Configuration = Configuration(),
+        faults: FaultInjector = FaultInjector(),
+        metrics: MetricsRegistry = MetricsRegistry(),
+        tracer: Tracer? = nil,
+        clock: any ServiceClock = SystemClock()
+    ) {
+        self.registry = registry
+        self.transport = transport
+        self.configuration = configuration
+        self.faults = faults
+        self.metrics = metrics
+        self.tracer = tracer
+        self.clock = clock
+    }
+
+    // MARK: - Calling
+
+    /// Calls `endpoint` on one of its service's healthy instances.
+    /// - Throws: the endpoint's declared ``ServiceFailure``; ``ResilienceError`` (no healthy instance, circuit
+    ///   open, bulkhead full, timeout, retries exhausted); ``RemoteCallError``; ``InjectedFault``; or
+    ///   `CancellationError`.
+    public func call<Request, Response>(_ endpoint: Endpoint<Request, Response>, _ request: Request) async throws -> Response {
+        let protection = protection(for: endpoint.service)
+        let measures = measures(for: endpoint)
+        let started = ContinuousClock.now
+        do {
+            let response: Response
+            if let tracer {
+                response = try await tracer.withSpan("call \(endpoint.name)", kind: .client) { span in
+                    span.setAttribute(.string(endpoint.name), forKey: "rpc.method")
+                    return try await callWithRetries(endpoint, request, protection, measures)
+                }
+            } else {
+                response = try await callWithRetries(endpoint, request, protection, measures)
+            }
+            measures.record(.ok, after: ContinuousClock.now - started)
+            return response
+        } catch {
+            measures.record(Outcome(error), after: ContinuousClock.now - started)
+            throw error
+        }
+    }
+
+    private func callWithRetries<Request, Response>(
+        _ endpoint: Endpoint<Request, Response>,
+        _ request: Request,
+        _ protection: ServiceProtection,
+        _ measures: EndpointMetrics
+    ) async throws -> Response {
+        protection.retryBudget.recordRequest(now: clock.now)
+        var attempt = 1
+        var previousDelay: Duration?
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            do {
+                return try await attemptCall(endpoint, request, protection)
+            } catch {
+                guard endpoint.isIdempotent, Self.isTransient(error), !Task.isCancelled else { throw error }
+                guard attempt < configuration.retry.maxAttempts, protection.retryBudget.tryWithdraw(now: clock.now) else {
+                    throw attempt > 1 ? ResilienceError.retriesExhausted(attempts: attempt, lastError: error) : error
+                }
+                let delay = configuration.retry.delay(beforeRetry: attempt, previousDelay: previousDelay, using: &generator)
+                previousDelay = delay
+                attempt += 1
+                measures.retries.increment()
+                try await clock.sleep(for: delay)
+            }
+        }
+    }
+
+    private func attemptCall<Request, Response>(
+        _ endpoint: Endpoint<Request, Response>,
+        _ request: Request,
+        _ protection: ServiceProtection
+    ) async throws -> Response {
+        let discovered = registry.discover(endpoint.service)
+        guard !discovered.isEmpty else { throw ResilienceError.noHealthyInstance(service: endpoint.service) }
+        let ticket = try protection.breaker.acquirePermission()
+        guard let chosen = protection.balancer.acquire(from: discovered.map(\.id)),
+            let instance = discovered.first(where: { $0.id == chosen })
+        else {
+            protection.breaker.record(.ignoredError, for: ticket)
+            throw ResilienceError.noHealthyInstance(service: endpoint.service)
+        }
+        defer { protection.balancer.release(chosen) }
+        do {
+            try await protection.bulkhead.acquire()
+        } catch {
+            protection.breaker.record(.ignoredError, for: ticket)
+            throw error
+        }
+        defer { protection.bulkhead.release() }
+        let transport = transport
+        let faults = faults
+        let clock = clock
+        do {
+            let response = try await withDeadline(endpoint.timeout, clock: clock, endpoint: endpoint.name) {
+                try await faults.apply(endpoint: endpoint.name, service: endpoint.service, instance: chosen, clock: clock)
+                return try await transport.call(endpoint, request, on: instance)
+            }
+            protection.breaker.record(.success, for: ticket)
+            return response
+        } catch {
+            protection.breaker.record(Self.breakerOutcome(error), for: ticket)
+            throw error
+        }
+    }
+
+    // MARK: - Classifying errors
+
+    /// Whether another attempt might succeed.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case is any ServiceFailure, is CancellationError: false
+        case let error as RemoteCallError: error.kind == .internalError
+        case let error as ResilienceError: error.code == .timeout
+        case is InjectedFault: true
+        default: true
+        }
+    }
+
+    /// What an attempt's error says about the service's health.
+    static func breakerOutcome(_ error: any Error) -> CircuitBreaker.Outcome {
+        switch error {
+        case is any ServiceFailure: .success
+        case is CancellationError: .ignoredError
+        case let error as RemoteCallError where error.kind == .badRequest: .ignoredError
+        default: .failure
+        }
+    }
+
+    // MARK: - Per service state
+
+    private func protection(for service: String) -> ServiceProtection {
+        if let existing = services.withLock({ $0[service] }) { return existing }
+        let created = ServiceProtection(service: service, configuration: configuration, metrics: metrics, clock: clock)
+        return services.withLock { services in
+            if let existing = services[service] { return existing }
+            services[service] = created
+            return created
+        }
+    }
+
+    private func measures<Request, Response>(for endpoint: Endpoint<Request, Response>) -> EndpointMetrics {
+        if let existing = callMetrics.withLock({ $0[endpoint.name] }) { return existing }
+        let created = EndpointMetrics(endpoint: endpoint.name, metrics: metrics)
+        return callMetrics.withLock { all in
+            if let existing = all[endpoint.name] { return existing }
+            all[endpoint.name] = created
+            return created
+        }
+    }
+
+    /// Each called service's circuit breaker, for operators.
+    public var breakers: [String: CircuitBreaker.Snapshot] {
+        services.withLock { $0.mapValues(\.breaker.snapshot) }
+    }
+
+    /// Each called service's bulkhead: calls active, queued, and rejected so far.
+    public var bulkheads: [String: (active: Int, queued: Int, rejected: Int)] {
+        services.withLock { $0.mapValues { ($0.bulkhead.activeCalls, $0.bulkhead.queuedCalls, $0.bulkhead.rejectedCalls) } }
+    }
+}
+
+/// The breaker, bulkhead, balancer and retry budget guarding calls to one service.
+private final class ServiceProtection: Sendable {
+    let breaker: SharedCircuitBreaker
+    let bulkhead: SharedBulkhead
+    let balancer: LoadBalancer
+    let retryBudget: SharedRetryBudget
+
+    init(service: String, configuration: ServiceClient.Configuration, metrics: MetricsRegistry, clock: any ServiceClock) {
+        let state = metrics.makeGauge(
+            name: "emporium_circuit_breaker_state",
+            labels: [("service", service)],
+            help: "Circuit breaker state per called service: 0 closed, 1 half-open, 2 open."
+        )
+        breaker = SharedCircuitBreaker(service: service, configuration: configuration.breaker, clock: clock) { transition in
+            switch transition.to {
+            case .closed: state.set(to: 0)
+            case .halfOpen: state.set(to: 1)
+            case .open: state.set(to: 2)
+            }
+        }
+        bulkhead = SharedBulkhead(
+            service: service,
+            maxConcurrentCalls: configuration.maxConcurrentCalls,
+            maxQueuedCalls: configuration.maxQueuedCalls
+        )
+        switch configuration.balancing {
+        case .roundRobin: balancer = LoadBalancer(service: service, strategy: RoundRobin())
+        case .powerOfTwoChoices: balancer = LoadBalancer(service: service, strategy: PowerOfTwoChoices())
+        }
+        retryBudget = SharedRetryBudget(configuration: configuration.retryBudget)
+    }
+}
+
+/// How a call ended, as counted.
+enum Outcome: String, CaseIterable {
+    case ok
+    case declaredFailure = "declared-failure"
+    case error
+    case timeout
+    case circuitOpen = "circuit-open"
+    case bulkheadFull = "bulkhead-full"
+    case noInstance = "no-instance"
+    case cancelled
+
+    init(_ error: any Error) {
+        switch error {
+        case is any ServiceFailure: self = .declaredFailure
+        case is CancellationError: self = .cancelled
+        case let error as ResilienceError:
+            switch error.code {
+            case .timeout: self = .timeout
+            case .circuitOpen: self = .circuitOpen
+            case .bulkheadFull: self = .bulkheadFull
+            case .noHealthyInstance: self = .noInstance
+            default: self = error.underlyingError.map { Outcome($0) } ?? .error
+            }
+        default: self = .error
+        }
+    }
+}
+
+/// The counters and histogram of one endpoint.
+private final class EndpointMetrics: Sendable {
+    let outcomes: [String: Counter]
+    let duration: Histogram
+    let retries: Counter
+
+    init(endpoint: String, metrics: MetricsRegistry) {
+        var outcomes: [String: Counter] = [:]
+        for outcome in Outcome.allCases {
+            outcomes[outcome.rawValue] = metrics.makeCounter(
+                name: "emporium_calls_total",
+                labels: [("endpoint", endpoint), ("outcome", outcome.rawValue)],
+                help: "Calls between services by endpoint and outcome."
+            )
+        }
+        self.outcomes = outcomes
+        duration = metrics.makeHistogram(
+            name: "emporium_call_duration_seconds",
+            labels: [("endpoint", endpoint)],
+            buckets: [0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+            help: "Time from call to reply, retries included."
+        )
+        retries = metrics.makeCounter(name: "emporium_call_retries_total", labels: [("endpoint", endpoint)], help: "Retried call attempts.")
+    }
+
+    func record(_ outcome: Outcome, after duration: Duration) {
+        outcomes[outcome.rawValue]?.increment()
+        self.duration.record(duration)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The JSON codec used on the wire.
+enum WireCodec {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+/// A serialized reply: the response, the endpoint's typed failure, or an undeclared error.
+///
+/// On the wire: `{"ok": <response>}`, `{"failure": <typed error>}` or `{"error": <RemoteCallError>}`.
+enum WireReply {
+    case success(Data)
+    case declared(Data)
+    case failure(RemoteCallError)
+
+    /// The reply for an error a handler threw: its declared failure if it is one, else an internal error.
+    static func error(_ error: any Error, endpoint: String) -> WireReply {
+        if let failure = error as? any ServiceFailure, let data = try? WireCodec.encoder.encode(failure) {
+            return .declared(data)
+        }
+        if let remote = error as? RemoteCallError {
+            return .failure(remote)
+        }
+        return .failure(RemoteCallError(kind: .internalError, endpoint: endpoint, message: String(describing: error)))
+    }
+
+    func encoded() -> Data {
+        var data = Data()
+        switch self {
+        case .success(let body):
+            data.append(contentsOf: #"{"ok":"#.utf8)
+            data.append(body)
+        case .declared(let body):
+            data.append(contentsOf: #"{"failure":"#.utf8)
+            data.append(body)
+        case .failure(let error):
+            data.append(contentsOf: #"{"error":"#.utf8)
+            data.append((try? WireCodec.encoder.encode(error)) ?? Data("null".utf8))
+        }
+        data.append(UInt8(ascii: "}"))
+        return data
+    }
+
+    /// Decodes a reply: returns the response or throws the declared failure or the remote error.
+    static func decode<Response: Decodable>(
+        _ data: Data,
+        as type: Response.Type,
+        failure: any ServiceFailure.Type,
+        endpoint: String
+    ) throws
+        -> Response
+    {
+        do {
+            let reply = try WireCodec.decoder.decode(Reply<Response>.self, from: data)
+            if let ok = reply.ok { return ok }
+            if let error = reply.error { throw error }
+        } catch let error as RemoteCallError {
+            throw error
+        } catch {
+            throw RemoteCallError(kind: .badReply, endpoint: endpoint, message: String(describing: error))
+        }
+        // A declared failure: decode it as the endpoint's failure type.
+        let declared: any ServiceFailure
+        do {
+            declared = try decodeFailure(failure, from: data)
+        } catch {
+            throw RemoteCallError(kind: .badReply, endpoint: endpoint, message: "undecodable failure: \(error)")
+        }
+        throw declared
+    }
+
+    private static func decodeFailure<F: ServiceFailure>(_ type: F.Type, from data: Data) throws -> any ServiceFailure {
+        try WireCodec.decoder.decode(FailureReply<F>.self, from: data).failure
+    }
+
+    private struct Reply<Response: Decodable>: Decodable {
+        let ok: Response?
+        let error: RemoteCallError?
+    }
+
+    private struct FailureReply<F: ServiceFailure>: Decodable {
+        let failure: F
+    }
+}
