@@ -29,13 +29,13 @@ let package = Package(
         // MARK: - Platform
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .target(name: "Telemetry"),
-        .target(name: "Messaging", dependencies: ["Storage", "Telemetry"]),
+        .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "HTTP", dependencies: ["Telemetry"]),
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
-        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 

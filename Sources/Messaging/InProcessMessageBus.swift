@@ -1,4 +1,5 @@
 import Foundation
+public import ServiceKit
 import Synchronization
 public import Telemetry
 
@@ -8,7 +9,7 @@ public import Telemetry
 /// Its workers live in ``run()``, which the service group runs for the life of the process. Publishing waits
 /// until `run()` has started, so every subscription made while wiring the modules sees every event. Cancelling
 /// `run()` (or calling ``shutdown()``) stops intake, lets workers finish the events already queued, and returns.
-public final class InProcessMessageBus: MessageBus {
+public final class InProcessMessageBus: MessageBus, Service {
     private struct State {
         var groupsByTopic: [String: [ConsumerGroup]] = [:]
         var isRunning = false
@@ -26,6 +27,8 @@ public final class InProcessMessageBus: MessageBus {
     private let tracer: Tracer?
     /// Dead letters of groups that bring no store of their own.
     public let defaultDeadLetters: InMemoryDeadLetterStore
+    /// The service's name in a ``ServiceKit/ServiceGroup``.
+    public let name = "message-bus"
 
     /// Creates a bus.
     /// - Parameters:

@@ -1,3 +1,4 @@
+public import ServiceKit
 public import Telemetry
 
 /// Publishes a module's outbox in commit order.
@@ -12,10 +13,12 @@ public import Telemetry
 /// Marking in groups rather than after every round keeps the relay's writes from competing with the module's
 /// own: with a mark per round, a relay keeping up with one event per commit doubled the writes on the module's
 /// database.
-public final class OutboxRelay: Sendable {
+public final class OutboxRelay: Service {
     /// A test hook called with the events about to be marked sent, after they were delivered.
     public typealias BatchHook = @Sendable ([Envelope]) async throws -> Void
 
+    /// The service's name in a ``ServiceKit/ServiceGroup``: `outbox-relay.<module>`.
+    public let name: String
     private let outbox: Outbox
     private let bus: any MessageBus
     private let batchSize: Int
@@ -44,6 +47,7 @@ public final class OutboxRelay: Sendable {
         beforeMarkingSent: BatchHook? = nil
     ) {
         precondition(batchSize > 0, "a batch holds at least one event")
+        self.name = "outbox-relay.\(outbox.name)"
         self.outbox = outbox
         self.bus = bus
         self.batchSize = batchSize

@@ -3,12 +3,13 @@ import Testing
 
 @Suite("Timeout")
 struct TimeoutTests {
-    @Test("fires when the test clock passes the deadline, and the operation observes cancellation")
+    @Test("fires when the test clock passes the deadline, returns at once, and cancels the operation")
     func firesOnTheTestClock() async throws {
         let clock = ManualClock()
+        let timer = DeadlineTimer(clock: clock)
         let sawCancellation = LockedValue(false)
         let call = Task {
-            try await withDeadline(.seconds(2), clock: clock, endpoint: "catalog.product") {
+            try await timer.withDeadline(.seconds(2), endpoint: "catalog.product") {
                 do {
                     try await clock.sleep(for: .seconds(60))
                 } catch is CancellationError {
@@ -28,40 +29,78 @@ struct TimeoutTests {
         #expect(error?.code == .timeout)
         #expect(error?.endpoint == "catalog.product")
         #expect(error?.timeout == .seconds(2))
-        // withDeadline returned only after the operation had finished: nothing is left running or sleeping.
-        #expect(sawCancellation.value)
-        #expect(clock.sleeperCount == 0)
+        try await eventually("the operation observed its cancellation") { sawCancellation.value }
     }
 
-    @Test("a fast operation returns its value and leaves no timer behind")
+    @Test("the caller gets control back at the deadline even if the operation ignores cancellation")
+    func promptReturn() async throws {
+        let timer = DeadlineTimer(clock: SystemClock())
+        let finished = LockedValue(false)
+        let started = ContinuousClock.now
+        await #expect(throws: ResilienceError.self) {
+            try await timer.withDeadline(.milliseconds(30)) {
+                let until = ContinuousClock.now + .milliseconds(500)
+                while ContinuousClock.now < until { await Task.yield() }
+                finished.withLock { $0 = true }
+            }
+        }
+        #expect(finished.value == false)
+        #expect(ContinuousClock.now - started < .milliseconds(450))
+    }
+
+    @Test("a fast operation returns its value, and its deadline later fires nothing")
     func fastOperation() async throws {
         let clock = ManualClock()
-        let value = try await withDeadline(.seconds(1), clock: clock) { 42 }
-        #expect(value == 42)
-        #expect(clock.sleeperCount == 0)
+        let timer = DeadlineTimer(clock: clock)
+        #expect(try await timer.withDeadline(.seconds(1)) { 42 } == 42)
+        clock.advance(by: .seconds(2))
+        #expect(try await timer.withDeadline(.seconds(1)) { 43 } == 43)
     }
 
     @Test("the operation's own error passes through unchanged")
     func operationError() async throws {
         await #expect(throws: TestFailure(label: "declined")) {
-            try await withDeadline(.seconds(1), clock: ManualClock()) { throw TestFailure(label: "declined") }
+            try await DeadlineTimer(clock: ManualClock()).withDeadline(.seconds(1)) { throw TestFailure(label: "declined") }
         }
     }
 
     @Test("cancelling the caller cancels the operation without reporting a timeout")
     func callerCancellation() async throws {
         let clock = ManualClock()
+        let timer = DeadlineTimer(clock: clock)
         let call = Task {
-            try await withDeadline(.seconds(5), clock: clock) { try await clock.sleep(for: .seconds(60)) }
+            try await timer.withDeadline(.seconds(5)) { try await clock.sleep(for: .seconds(60)) }
         }
         try await clock.waitForSleepers(count: 2)
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        #expect(clock.sleeperCount == 0)
     }
 
-    @Test("works on the system clock")
-    func systemClock() async throws {
-        #expect(try await withDeadline(.seconds(30), clock: SystemClock()) { "done" } == "done")
+    @Test("many concurrent deadlines each fire for their own operation")
+    func manyDeadlines() async throws {
+        let clock = ManualClock()
+        let timer = DeadlineTimer(clock: clock)
+        let outcomes = LockedValue<[Int: Bool]>([:])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    // Even indices finish at once; odd ones wait past their deadline of (index + 1) seconds.
+                    do {
+                        try await timer.withDeadline(.seconds(Int64(index + 1))) {
+                            if index % 2 == 1 { try await clock.sleep(for: .seconds(1000)) }
+                        }
+                        outcomes.withLock { $0[index] = true }
+                    } catch let error as ResilienceError where error.code == .timeout {
+                        outcomes.withLock { $0[index] = false }
+                    }
+                }
+            }
+            try await eventually("the fast half finished") { outcomes.value.count == 10 }
+            clock.advance(by: .seconds(25))
+            try await group.waitForAll()
+        }
+        for index in 0..<20 {
+            #expect(outcomes.value[index] == (index % 2 == 0))
+        }
     }
 }

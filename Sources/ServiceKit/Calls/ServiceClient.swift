@@ -64,6 +64,7 @@ public final class ServiceClient: Sendable {
     private let clock: any ServiceClock
     private let metrics: MetricsRegistry
     private let tracer: Tracer?
+    private let deadlines: DeadlineTimer
     private let services = Mutex<[String: ServiceProtection]>([:])
     private let callMetrics = Mutex<[String: EndpointMetrics]>([:])
 
@@ -84,6 +85,7 @@ public final class ServiceClient: Sendable {
         self.metrics = metrics
         self.tracer = tracer
         self.clock = clock
+        self.deadlines = DeadlineTimer(clock: clock)
     }
 
     // MARK: - Calling
@@ -167,7 +169,7 @@ public final class ServiceClient: Sendable {
         let faults = faults
         let clock = clock
         do {
-            let response = try await withDeadline(endpoint.timeout, clock: clock, endpoint: endpoint.name) {
+            let response = try await deadlines.withDeadline(endpoint.timeout, endpoint: endpoint.name) {
                 try await faults.apply(endpoint: endpoint.name, service: endpoint.service, instance: chosen, clock: clock)
                 return try await transport.call(endpoint, request, on: instance)
             }

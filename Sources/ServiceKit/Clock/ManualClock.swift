@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// ```swift
 /// let clock = ManualClock()
-/// let call = Task { try await withDeadline(.seconds(2), clock: clock) { try await slowCall() } }
+/// let call = Task { try await DeadlineTimer(clock: clock).withDeadline(.seconds(2)) { try await slowCall() } }
 /// try await clock.waitForSleepers(count: 1)
 /// clock.advance(by: .seconds(2))  // the deadline fires now, not two real seconds from now
 /// ```
