@@ -34,18 +34,24 @@ struct TimeoutTests {
 
     @Test("the caller gets control back at the deadline even if the operation ignores cancellation")
     func promptReturn() async throws {
-        let timer = DeadlineTimer(clock: SystemClock())
+        let clock = ManualClock()
+        let timer = DeadlineTimer(clock: clock)
+        let gate = Gate()
         let finished = LockedValue(false)
-        let started = ContinuousClock.now
-        await #expect(throws: ResilienceError.self) {
-            try await timer.withDeadline(.milliseconds(30)) {
-                let until = ContinuousClock.now + .milliseconds(500)
-                while ContinuousClock.now < until { await Task.yield() }
+        let call = Task {
+            try await timer.withDeadline(.seconds(1)) {
+                // Waits for the gate whatever happens: cancellation does not end this wait.
+                await gate.wait()
                 finished.withLock { $0 = true }
             }
         }
-        #expect(finished.value == false)
-        #expect(ContinuousClock.now - started < .milliseconds(450))
+        try await clock.waitForSleepers(count: 1)
+        clock.advance(by: .seconds(1))
+        let error = await #expect(throws: ResilienceError.self) { try await call.value }
+        #expect(error?.code == .timeout)
+        #expect(finished.value == false, "the caller returned while the operation was still running")
+        gate.open()
+        try await eventually("the abandoned operation finishes on its own") { finished.value }
     }
 
     @Test("a fast operation returns its value, and its deadline later fires nothing")
@@ -102,5 +108,30 @@ struct TimeoutTests {
         for index in 0..<20 {
             #expect(outcomes.value[index] == (index % 2 == 0))
         }
+    }
+}
+
+/// A one-shot gate that ignores cancellation.
+private final class Gate: Sendable {
+    private let state = LockedValue<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let openNow = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if openNow { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }
