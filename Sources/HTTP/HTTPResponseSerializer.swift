@@ -101,13 +101,13 @@ public enum HTTPResponseSerializer {
     // MARK: - Bytes
 
     /// A token that is not one of the framing fields this serializer owns.
-    private static func isWritableName(_ name: String) -> Bool {
+    static func isWritableName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenCharacter) else { return false }
         return !HTTPHeaders.namesEqual(name, "Content-Length") && !HTTPHeaders.namesEqual(name, "Transfer-Encoding")
     }
 
     /// Appends a field value or reason phrase, writing any control character but HTAB as SP.
-    private static func appendFieldText(_ text: String, to buffer: inout [UInt8]) {
+    static func appendFieldText(_ text: String, to buffer: inout [UInt8]) {
         let utf8 = text.utf8
         if utf8.allSatisfy(ASCII.isFieldValueByte) {
             buffer.append(contentsOf: utf8)
@@ -127,7 +127,7 @@ public enum HTTPResponseSerializer {
         buffer.append(ASCII.lineFeed)
     }
 
-    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+    static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
         precondition(value >= 0, "lengths and status codes are not negative")
         appendDigits(of: value, radix: 10, to: &buffer)
     }

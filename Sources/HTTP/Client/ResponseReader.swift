@@ -1,0 +1,114 @@
+/// Reads one response from the bytes a client received: a lenient, whole-buffer parser for a peer we trust more
+/// than the server trusts its clients. Called again from the start of the response when more bytes arrive.
+enum ResponseReader {
+    /// The response at the start of `bytes` and how many bytes it took, or `nil` if more bytes are needed.
+    /// - Parameters:
+    ///   - requestMethod: The method of the request it answers: a response to `HEAD` has no body.
+    ///   - endOfInput: Whether the peer closed: a body without framing ends there.
+    static func read(
+        _ bytes: ArraySlice<UInt8>,
+        requestMethod: HTTPMethod,
+        endOfInput: Bool
+    ) throws(HTTPClientError) -> (response: HTTPClientResponse, consumed: Int)? {
+        guard let headEnd = find([13, 10, 13, 10], in: bytes, from: bytes.startIndex) else {
+            if bytes.count > 64 * 1024 { throw .invalidResponse("head over 64 KiB") }
+            return nil
+        }
+        let lines = String(decoding: bytes[bytes.startIndex..<headEnd], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+        guard let statusLine = lines.first else { throw .invalidResponse("empty head") }
+        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[0].count == 8, let code = Int(parts[1]), (100...999).contains(code) else {
+            throw .invalidResponse("status line \(statusLine)")
+        }
+        let versionText = parts[0].dropFirst(5)
+        let version = HTTPVersion(major: Int(String(versionText.prefix(1))) ?? 1, minor: Int(String(versionText.suffix(1))) ?? 1)
+        var headers = HTTPHeaders()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { throw .invalidResponse("field line \(line)") }
+            headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: " \t"))
+        }
+        var response = HTTPClientResponse(
+            version: version,
+            status: HTTPStatus(code: code, reasonPhrase: parts.count > 2 ? String(parts[2]) : ""),
+            headers: headers
+        )
+        let bodyStart = headEnd + 4
+        if requestMethod == .head || code < 200 || code == 204 || code == 304 {
+            return (response, bodyStart - bytes.startIndex)
+        }
+        if let coding = headers.first(name: "Transfer-Encoding"), coding.lowercased().hasSuffix("chunked") {
+            guard let end = try readChunked(bytes, from: bodyStart, into: &response) else { return nil }
+            return (response, end - bytes.startIndex)
+        }
+        if let lengthText = headers.first(name: "Content-Length") {
+            guard let length = Int(lengthText), length >= 0 else { throw .invalidResponse("Content-Length \(lengthText)") }
+            guard bytes.endIndex - bodyStart >= length else { return nil }
+            response.body = Array(bytes[bodyStart..<bodyStart + length])
+            return (response, bodyStart + length - bytes.startIndex)
+        }
+        guard endOfInput else { return nil }
+        response.body = Array(bytes[bodyStart...])
+        return (response, bytes.count)
+    }
+
+    /// Finds the chunks first and copies them only once the body is complete, so a large body arriving in many
+    /// reads is not copied again on every read.
+    private static func readChunked(
+        _ bytes: ArraySlice<UInt8>,
+        from start: Int,
+        into response: inout HTTPClientResponse
+    ) throws(HTTPClientError) -> Int? {
+        var index = start
+        var chunks: [Range<Int>] = []
+        while true {
+            guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
+            let line = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
+            let sizeText = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: " \t")
+            guard let size = Int(sizeText, radix: 16), size >= 0 else { throw .invalidResponse("chunk size \(line)") }
+            index = lineEnd + 2
+            if size == 0 { break }
+            guard bytes.endIndex - index >= size + 2 else { return nil }
+            chunks.append(index..<index + size)
+            index += size + 2
+        }
+        var trailers = HTTPHeaders()
+        while true {
+            guard let trailerEnd = find([13, 10], in: bytes, from: index) else { return nil }
+            if trailerEnd == index { break }
+            let trailer = String(decoding: bytes[index..<trailerEnd], as: UTF8.self)
+            if let colon = trailer.firstIndex(of: ":") {
+                trailers.add(name: String(trailer[..<colon]), value: trailer[trailer.index(after: colon)...].trimmingCharacters(in: " \t"))
+            }
+            index = trailerEnd + 2
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { body.append(contentsOf: bytes[chunk]) }
+        response.body = body
+        response.trailers = trailers
+        return index + 2
+    }
+
+    /// The first occurrence of `pattern` (CRLF or CRLFCRLF) at or after `start`.
+    private static func find(_ pattern: [UInt8], in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+        guard bytes.endIndex - start >= pattern.count else { return nil }
+        var index = start
+        let last = bytes.endIndex - pattern.count
+        while index <= last {
+            guard let candidate = bytes[index...last].firstIndex(of: pattern[0]) else { return nil }
+            if bytes[candidate..<candidate + pattern.count].elementsEqual(pattern) { return candidate }
+            index = candidate + 1
+        }
+        return nil
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing characters of `set`.
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var text = self
+        while let first = text.first, set.contains(first) { text.removeFirst() }
+        while let last = text.last, set.contains(last) { text.removeLast() }
+        return String(text)
+    }
+}
