@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Linux interfaces Swift's Glibc module leaves out (epoll, eventfd, accept4); headers only.
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(
             name: "CCrypt",
             pkgConfig: "libxcrypt",
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "Telemetry"),
         .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
-        .target(name: "HTTP", dependencies: ["Telemetry"]),
+        .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),

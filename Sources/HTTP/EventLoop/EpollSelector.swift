@@ -1,21 +1,19 @@
 #if os(Linux)
+import CLinux
 import Glibc
 
 /// ``IOSelector`` on Linux: one epoll instance and an eventfd for wake-ups.
-///
-/// Events are read into a raw buffer because `struct epoll_event` is packed on x86-64, which Swift structs cannot
-/// express; see ``LinuxSystemCalls``.
 final class EpollSelector: IOSelector {
     private static let wakeToken: UInt64 = 0
     private let epollFD: CInt
     private let wakeFD: CInt
     private let capacity = 256
-    private let events: UnsafeMutableRawPointer
+    private let events: UnsafeMutablePointer<epoll_event>
 
     init() throws(SocketError) {
-        let epollFD = LinuxSystemCalls.epollCreate1(LinuxSystemCalls.epollCloexec)
+        let epollFD = epoll_create1(CInt(EPOLL_CLOEXEC))
         guard epollFD >= 0 else { throw SocketError(operation: "epoll_create1") }
-        let wakeFD = LinuxSystemCalls.eventFD(0, LinuxSystemCalls.eventFDNonBlock | LinuxSystemCalls.eventFDCloexec)
+        let wakeFD = eventfd(0, CInt(EFD_NONBLOCK) | CInt(EFD_CLOEXEC))
         guard wakeFD >= 0 else {
             let error = SocketError(operation: "eventfd")
             close(epollFD)
@@ -23,9 +21,9 @@ final class EpollSelector: IOSelector {
         }
         self.epollFD = epollFD
         self.wakeFD = wakeFD
-        events = .allocate(byteCount: capacity * LinuxSystemCalls.epollEventStride, alignment: 8)
+        events = .allocate(capacity: capacity)
         do {
-            try control(LinuxSystemCalls.epollCtlAdd, wakeFD, token: Self.wakeToken, events: LinuxSystemCalls.epollIn)
+            try control(EPOLL_CTL_ADD, wakeFD, token: Self.wakeToken, events: EPOLLIN.rawValue)
         } catch {
             close(wakeFD)
             close(epollFD)
@@ -42,34 +40,33 @@ final class EpollSelector: IOSelector {
 
     func register(_ fd: CInt, token: UInt64, interest: IOInterest, exclusive: Bool) throws(SocketError) {
         precondition(token != Self.wakeToken, "token 0 is the wake-up")
-        let flags = Self.flags(interest) | (exclusive ? LinuxSystemCalls.epollExclusive : 0)
-        try control(LinuxSystemCalls.epollCtlAdd, fd, token: token, events: flags)
+        let flags = Self.flags(interest) | (exclusive ? EPOLLEXCLUSIVE.rawValue : 0)
+        try control(EPOLL_CTL_ADD, fd, token: token, events: flags)
     }
 
     func modify(_ fd: CInt, token: UInt64, interest: IOInterest) throws(SocketError) {
-        try control(LinuxSystemCalls.epollCtlMod, fd, token: token, events: Self.flags(interest))
+        try control(EPOLL_CTL_MOD, fd, token: token, events: Self.flags(interest))
     }
 
     func deregister(_ fd: CInt) {
-        _ = LinuxSystemCalls.epollCtl(epollFD, LinuxSystemCalls.epollCtlDel, fd, nil)
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
     func wait(timeoutMilliseconds: CInt) -> Int {
-        max(0, Int(LinuxSystemCalls.epollWait(epollFD, events, CInt(capacity), timeoutMilliseconds)))
+        max(0, Int(epoll_wait(epollFD, events, CInt(capacity), timeoutMilliseconds)))
     }
 
     func event(at index: Int) -> (token: UInt64, readiness: IOReadiness)? {
-        let base = index * LinuxSystemCalls.epollEventStride
-        let flags = events.loadUnaligned(fromByteOffset: base, as: UInt32.self)
-        let token = events.loadUnaligned(fromByteOffset: base + LinuxSystemCalls.epollEventDataOffset, as: UInt64.self)
+        let flags = events[index].events
+        let token = events[index].data.u64
         if token == Self.wakeToken {
             var value: UInt64 = 0
             _ = read(wakeFD, &value, 8)
             return nil
         }
-        let failed = flags & (LinuxSystemCalls.epollErr | LinuxSystemCalls.epollHup) != 0
-        let readable = failed || flags & (LinuxSystemCalls.epollIn | LinuxSystemCalls.epollRdHup) != 0
-        let writable = failed || flags & LinuxSystemCalls.epollOut != 0
+        let failed = flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        let readable = failed || flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0
+        let writable = failed || flags & EPOLLOUT.rawValue != 0
         return (token, IOReadiness(readable: readable, writable: writable))
     }
 
@@ -79,18 +76,14 @@ final class EpollSelector: IOSelector {
     }
 
     private static func flags(_ interest: IOInterest) -> UInt32 {
-        (interest.contains(.readable) ? LinuxSystemCalls.epollIn : 0) | (interest.contains(.writable) ? LinuxSystemCalls.epollOut : 0)
+        (interest.contains(.readable) ? EPOLLIN.rawValue : 0) | (interest.contains(.writable) ? EPOLLOUT.rawValue : 0)
     }
 
     private func control(_ operation: CInt, _ fd: CInt, token: UInt64, events flags: UInt32) throws(SocketError) {
-        // A zeroed 16-byte buffer covers both layouts of `struct epoll_event`.
-        var event: (UInt64, UInt64) = (0, 0)
-        let result = withUnsafeMutableBytes(of: &event) { raw in
-            raw.storeBytes(of: flags, toByteOffset: 0, as: UInt32.self)
-            raw.storeBytes(of: token, toByteOffset: LinuxSystemCalls.epollEventDataOffset, as: UInt64.self)
-            return LinuxSystemCalls.epollCtl(epollFD, operation, fd, raw.baseAddress)
-        }
-        guard result == 0 else { throw SocketError(operation: "epoll_ctl") }
+        var event = epoll_event()
+        event.events = flags
+        event.data.u64 = token
+        guard epoll_ctl(epollFD, operation, fd, &event) == 0 else { throw SocketError(operation: "epoll_ctl") }
     }
 }
 #endif

@@ -2,6 +2,7 @@ import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
+import CLinux
 import Glibc
 #endif
 
@@ -97,7 +98,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func run() {
         threadID.store(UInt(pthread_self()), ordering: .releasing)
         // Linux thread names hold 15 bytes.
-        _ = String(name.utf8.prefix(15))!.withCString { LinuxSystemCalls.setThreadName(pthread_self(), $0) }
+        _ = String(name.utf8.prefix(15))!.withCString { pthread_setname_np(pthread_self(), $0) }
         while true {
             updateClock()
             if now >= nextTick { tick() }

@@ -1,9 +1,10 @@
 #if canImport(Glibc)
+import CLinux
 import Glibc
 #endif
 
 /// The socket calls of the server and client: non-blocking TCP over IPv4 or IPv6. Linux-specific calls
-/// (`accept4`) are confined here and in ``LinuxSystemCalls``.
+/// (`accept4`, from the `CLinux` shim) are confined here.
 enum Socket {
     /// A bound, listening, non-blocking socket and the port it got.
     static func listen(host: String, port: Int, reusePort: Bool, backlog: Int) throws(SocketError) -> (fd: CInt, port: Int) {
@@ -53,7 +54,7 @@ enum Socket {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                LinuxSystemCalls.accept4(listener, $0, &length, CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue))
+                accept4(listener, $0, &length, CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue))
             }
         }
         guard fd >= 0 else { return nil }
