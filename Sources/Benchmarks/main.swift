@@ -8,6 +8,7 @@ let suites: [String: any BenchmarkSuite] = [
     "storage": StorageSuite(),
     "bus": BusSuite(),
     "calls": CallsSuite(),
+    "http": HTTPSuite(),
 ]
 
 func usage() -> String {
