@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
         .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "Security", targets: ["Security"]),
         .executable(name: "emporium", targets: ["EmporiumCLI"]),
         .executable(name: "emporium-bench", targets: ["Benchmarks"]),
         .executable(name: "emporium-test-helper", targets: ["TestHelper"]),
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "Telemetry"),
         .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
+        .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
 
         // MARK: - App
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "SecurityTests", dependencies: ["Security"]),
     ]
 )
 
