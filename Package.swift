@@ -52,6 +52,8 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
+        // The blueprint's dependency rules, checked against the imports of every target's sources.
+        .testTarget(name: "ArchitectureTests"),
     ]
 )
 
