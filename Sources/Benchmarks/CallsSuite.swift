@@ -39,6 +39,8 @@ struct CallsSuite: BenchmarkSuite {
         var baseline: [Double] = []
         var direct: [Double] = []
         var serialized: [Double] = []
+        var deadlineOnly: [Double] = []
+        let deadlines = DeadlineTimer()
         let directClient = ServiceClient(registry: registry, transport: InProcessTransport(mode: .direct))
         let serializedClient = ServiceClient(registry: registry, transport: InProcessTransport(mode: .serialized))
         for run in 1...options.runs {
@@ -49,9 +51,17 @@ struct CallsSuite: BenchmarkSuite {
                     try await nanosecondsPerCall(options.runDuration) { _ = try await serializedClient.call(Self.endpoint, request) }
                 )
             }
+            if options.wants("calls.deadline-only") {
+                deadlineOnly.append(
+                    try await nanosecondsPerCall(options.runDuration) {
+                        _ = try await deadlines.withDeadline(Self.endpoint.timeout) { try await handler(request) }
+                    }
+                )
+            }
             Progress.say(
                 "  calls run \(run)/\(options.runs): handler \(Int(baseline.last!)) ns, direct \(Int(direct.last!)) ns"
                     + (serialized.last.map { ", serialized \(Int($0)) ns" } ?? "")
+                    + (deadlineOnly.last.map { ", deadline only \(Int($0)) ns" } ?? "")
             )
         }
         Progress.figure("calls.handler", median(baseline), "ns/call")
@@ -59,6 +69,10 @@ struct CallsSuite: BenchmarkSuite {
         Progress.figure("calls.pipeline.direct.overhead", median(zip(direct, baseline).map { $0 - $1 }), "ns/call")
         if !serialized.isEmpty {
             Progress.figure("calls.pipeline.serialized", median(serialized), "ns/call")
+        }
+        if !deadlineOnly.isEmpty {
+            // The timeout alone around the bare handler: the share of the overhead that is the deadline's.
+            Progress.figure("calls.deadline-only", median(deadlineOnly), "ns/call")
         }
     }
 

@@ -26,6 +26,23 @@ struct BulkheadTests {
         #expect(bulkhead.activeCalls == 0)
     }
 
+    @Test("tryAcquire takes a free permit and refuses, without counting a rejection, when none is free")
+    func tryAcquire() {
+        var bulkhead = Bulkhead<String>(maxConcurrentCalls: 2, maxQueuedCalls: 1)
+        let whileFree = [bulkhead.tryAcquire(), bulkhead.tryAcquire(), bulkhead.tryAcquire()]
+        #expect(whileFree == [true, true, false])
+        #expect(bulkhead.activeCalls == 2)
+        #expect(bulkhead.rejectedCalls == 0)
+        // A caller that queues keeps its place: the released permit goes to it, not to a tryAcquire.
+        #expect(bulkhead.acquire(id: 1, waiter: "a") == .enqueued)
+        #expect(bulkhead.release() == "a")
+        let whileHeld = bulkhead.tryAcquire()
+        #expect(!whileHeld)
+        bulkhead.release()
+        let afterRelease = bulkhead.tryAcquire()
+        #expect(afterRelease)
+    }
+
     @Test("a newcomer cannot overtake the queue when a permit is released")
     func noOvertaking() {
         var bulkhead = Bulkhead<String>(maxConcurrentCalls: 1, maxQueuedCalls: 1)

@@ -30,6 +30,19 @@ import Testing
         }
     }
 
+    @Test func aDirectCallWhoseTypesDifferFromTheHandlersIsABadRequest() async throws {
+        let calls = LockedValue<[String: Int]>([:])
+        let instance = pricingInstance("pricing-1", calls: calls)
+        // Same name as `pricing.quote`, other request type.
+        let mistyped = Endpoint<Int, Quote>("pricing.quote", failure: PricingError.self)
+        await #expect {
+            try await InProcessTransport(mode: .direct).call(mistyped, 7, on: instance)
+        } throws: { error in
+            (error as? RemoteCallError)?.kind == .badRequest
+        }
+        #expect(calls.value.isEmpty)
+    }
+
     @Test func serializedModeReallyEncodesTheRequest() async throws {
         // A request type whose encoding fails shows that the serialized mode encodes, and the direct one does not.
         struct Unencodable: Codable, Sendable {

@@ -1,4 +1,5 @@
 import ServiceKit
+import Telemetry
 import Testing
 
 @Suite("Timeout")
@@ -80,6 +81,46 @@ struct TimeoutTests {
         try await clock.waitForSleepers(count: 2)
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
+    }
+
+    @Test("an operation that finishes without suspending but after its deadline is a timeout")
+    func lateSynchronousOperation() async throws {
+        let clock = ManualClock()
+        let timer = DeadlineTimer(clock: clock)
+        let error = await #expect(throws: ResilienceError.self) {
+            try await timer.withDeadline(.seconds(1), endpoint: "catalog.product") {
+                // Work that takes longer than the deadline without ever suspending.
+                clock.advance(by: .seconds(2))
+                return 42
+            }
+        }
+        #expect(error?.code == .timeout)
+        #expect(error?.endpoint == "catalog.product")
+    }
+
+    @Test("a caller cancelled before the call hands the operation a cancelled task")
+    func cancelledBeforeTheCall() async throws {
+        let timer = DeadlineTimer(clock: ManualClock())
+        let call = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await timer.withDeadline(.seconds(1)) { Task.isCancelled }
+        }
+        #expect(try await call.value == true)
+    }
+
+    @Test("task-local values such as the trace context reach the operation, before and after it suspends")
+    func taskLocalsFlowIntoTheOperation() async throws {
+        let timer = DeadlineTimer(clock: ManualClock())
+        let context = TraceContext(traceID: .random(), spanID: .random())
+        let seen = try await TraceContext.$current.withValue(context) {
+            try await timer.withDeadline(.seconds(1)) { () async throws -> [TraceContext?] in
+                let before = TraceContext.current
+                await Task.yield()
+                try await Task.sleep(for: .milliseconds(1))
+                return [before, TraceContext.current]
+            }
+        }
+        #expect(seen == [context, context])
     }
 
     @Test("many concurrent deadlines each fire for their own operation")

@@ -3,8 +3,11 @@ import Foundation
 /// The handlers one service instance registers, by endpoint name: what a transport calls.
 public struct EndpointHandlers: Sendable {
     struct Entry: Sendable {
-        /// The handler as `@Sendable (Request) async throws -> Response`, type-erased; direct calls cast it back.
-        let typed: any Sendable
+        /// The handler as a ``TypedHandler``, type-erased; direct calls get it back with ``typed(_:_:)``.
+        let typed: any AnyObject & Sendable
+        /// The endpoint's `Request` and `Response` types, which the handler's ``TypedHandler`` is generic over.
+        let requestType: ObjectIdentifier
+        let responseType: ObjectIdentifier
         /// The handler behind JSON: request bytes in, reply bytes out (a ``WireReply``).
         let serialized: @Sendable (Data) async -> Data
     }
@@ -23,7 +26,9 @@ public struct EndpointHandlers: Sendable {
         precondition(entries[endpoint.name] == nil, "\(endpoint.name) is registered twice")
         let name = endpoint.name
         entries[endpoint.name] = Entry(
-            typed: handler,
+            typed: TypedHandler(handler),
+            requestType: ObjectIdentifier(Request.self),
+            responseType: ObjectIdentifier(Response.self),
             serialized: { body in
                 let request: Request
                 do {
@@ -45,4 +50,24 @@ public struct EndpointHandlers: Sendable {
     public var endpointNames: [String] { entries.keys.sorted() }
 
     func entry(_ name: String) -> Entry? { entries[name] }
+}
+
+extension EndpointHandlers.Entry {
+    /// The handler with its types, or `nil` when they are not `Request` and `Response`.
+    ///
+    /// Two pointer comparisons instead of a dynamic cast: casting to a function type looks up its metadata on
+    /// every call.
+    func typed<Request, Response>(_: Request.Type, _: Response.Type) -> TypedHandler<Request, Response>? {
+        guard requestType == ObjectIdentifier(Request.self), responseType == ObjectIdentifier(Response.self) else { return nil }
+        return unsafeDowncast(typed, to: TypedHandler<Request, Response>.self)
+    }
+}
+
+/// A handler with its types, boxed so that ``EndpointHandlers`` can store handlers of every endpoint together.
+final class TypedHandler<Request, Response>: Sendable {
+    let call: @Sendable (Request) async throws -> Response
+
+    init(_ call: @escaping @Sendable (Request) async throws -> Response) {
+        self.call = call
+    }
 }

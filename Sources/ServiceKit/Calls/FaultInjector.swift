@@ -28,6 +28,8 @@ public final class FaultInjector: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether any fault is in force, kept in step with `state` under its lock: calls read it without locking.
+    private let hasFaults = Atomic<Bool>(false)
     private let random = Mutex(SystemRandomNumberGenerator())
 
     /// An injector with no faults.
@@ -35,13 +37,17 @@ public final class FaultInjector: Sendable {
 
     /// Sets the fault for an endpoint name (`catalog.product`) or a whole service (`catalog`); `nil` clears it.
     public func setFault(_ fault: Fault?, for target: String) {
-        state.withLock { $0.faults[target] = fault }
+        state.withLock { state in
+            state.faults[target] = fault
+            hasFaults.store(!state.isEmpty, ordering: .releasing)
+        }
     }
 
     /// Makes an instance fail every call as if it were unreachable, or heals it.
     public func setDown(_ down: Bool, instance: InstanceID) {
         state.withLock { state in
             if down { state.downInstances.insert(instance) } else { state.downInstances.remove(instance) }
+            hasFaults.store(!state.isEmpty, ordering: .releasing)
         }
     }
 
@@ -50,9 +56,11 @@ public final class FaultInjector: Sendable {
         state.withLock { ($0.faults, $0.downInstances) }
     }
 
-    /// Applies the faults in force to one call.
+    /// Applies the faults in force to one call. Runs on the caller's executor; with no fault in force it reads one
+    /// atomic flag and returns.
     /// - Throws: ``InjectedFault`` when the call is chosen to fail or its instance is down.
-    public func apply(endpoint: String, service: String, instance: InstanceID, clock: any ServiceClock) async throws {
+    nonisolated(nonsending) public func apply(endpoint: String, service: String, instance: InstanceID, clock: any ServiceClock) async throws {
+        guard hasFaults.load(ordering: .acquiring) else { return }
         let (fault, down) = state.withLock { state -> (Fault?, Bool) in
             if state.isEmpty { return (nil, false) }
             return (state.faults[endpoint] ?? state.faults[service], state.downInstances.contains(instance))

@@ -26,7 +26,7 @@ public struct InProcessTransport: Transport {
         self.mode = mode
     }
 
-    public func call<Request, Response>(
+    nonisolated(nonsending) public func call<Request, Response>(
         _ endpoint: Endpoint<Request, Response>,
         _ request: Request,
         on instance: ServiceInstance
@@ -38,7 +38,7 @@ public struct InProcessTransport: Transport {
         }
         switch mode {
         case .direct:
-            guard let handler = entry.typed as? @Sendable (Request) async throws -> Response else {
+            guard let handler = entry.typed(Request.self, Response.self)?.call else {
                 throw RemoteCallError(kind: .badRequest, endpoint: endpoint.name, message: "handler types differ from the endpoint's")
             }
             do {

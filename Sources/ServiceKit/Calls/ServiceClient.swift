@@ -66,7 +66,8 @@ public final class ServiceClient: Sendable {
     private let tracer: Tracer?
     private let deadlines: DeadlineTimer
     private let services = Mutex<[String: ServiceProtection]>([:])
-    private let callMetrics = Mutex<[String: EndpointMetrics]>([:])
+    /// By endpoint name, what a call to it needs: looked up once per call.
+    private let targets = Mutex<[String: CallTarget]>([:])
 
     /// Creates a client.
     public init(
@@ -95,40 +96,42 @@ public final class ServiceClient: Sendable {
     ///   open, bulkhead full, timeout, retries exhausted); ``RemoteCallError``; ``InjectedFault``; or
     ///   `CancellationError`.
     public func call<Request, Response>(_ endpoint: Endpoint<Request, Response>, _ request: Request) async throws -> Response {
-        let protection = protection(for: endpoint.service)
-        let measures = measures(for: endpoint)
+        let target = target(of: endpoint)
         let started = ContinuousClock.now
         do {
             let response: Response
             if let tracer {
                 response = try await tracer.withSpan("call \(endpoint.name)", kind: .client) { span in
                     span.setAttribute(.string(endpoint.name), forKey: "rpc.method")
-                    return try await callWithRetries(endpoint, request, protection, measures)
+                    return try await callWithRetries(endpoint, request, target)
                 }
             } else {
-                response = try await callWithRetries(endpoint, request, protection, measures)
+                response = try await callWithRetries(endpoint, request, target)
             }
-            measures.record(.ok, after: ContinuousClock.now - started)
+            target.measures.record(.ok, after: ContinuousClock.now - started)
             return response
         } catch {
-            measures.record(Outcome(error), after: ContinuousClock.now - started)
+            target.measures.record(Outcome(error), after: ContinuousClock.now - started)
             throw error
         }
     }
 
-    private func callWithRetries<Request, Response>(
+    // The pipeline's steps run on the caller's executor (`nonisolated(nonsending)`): no executor hop per step.
+    nonisolated(nonsending) private func callWithRetries<Request, Response>(
         _ endpoint: Endpoint<Request, Response>,
         _ request: Request,
-        _ protection: ServiceProtection,
-        _ measures: EndpointMetrics
+        _ target: CallTarget
     ) async throws -> Response {
-        protection.retryBudget.recordRequest(now: clock.now)
+        let protection = target.protection
+        // One reading serves the budget, the breaker's permission and the deadline of the first attempt.
+        var now = clock.now
+        protection.retryBudget.recordRequest(now: now)
         var attempt = 1
         var previousDelay: Duration?
         var generator = SystemRandomNumberGenerator()
         while true {
             do {
-                return try await attemptCall(endpoint, request, protection)
+                return try await attemptCall(endpoint, request, protection, now: now)
             } catch {
                 guard endpoint.isIdempotent, Self.isTransient(error), !Task.isCancelled else { throw error }
                 guard attempt < configuration.retry.maxAttempts, protection.retryBudget.tryWithdraw(now: clock.now) else {
@@ -137,23 +140,24 @@ public final class ServiceClient: Sendable {
                 let delay = configuration.retry.delay(beforeRetry: attempt, previousDelay: previousDelay, using: &generator)
                 previousDelay = delay
                 attempt += 1
-                measures.retries.increment()
+                target.measures.retries.increment()
                 try await clock.sleep(for: delay)
+                now = clock.now
             }
         }
     }
 
-    private func attemptCall<Request, Response>(
+    nonisolated(nonsending) private func attemptCall<Request, Response>(
         _ endpoint: Endpoint<Request, Response>,
         _ request: Request,
-        _ protection: ServiceProtection
+        _ protection: ServiceProtection,
+        now: ServiceInstant
     ) async throws -> Response {
-        let discovered = registry.discover(endpoint.service)
-        guard !discovered.isEmpty else { throw ResilienceError.noHealthyInstance(service: endpoint.service) }
-        let ticket = try protection.breaker.acquirePermission()
-        guard let chosen = protection.balancer.acquire(from: discovered.map(\.id)),
-            let instance = discovered.first(where: { $0.id == chosen })
-        else {
+        guard let discovered = registry.discovery(endpoint.service), !discovered.ids.isEmpty else {
+            throw ResilienceError.noHealthyInstance(service: endpoint.service)
+        }
+        let ticket = try protection.breaker.acquirePermission(now: now)
+        guard let chosen = protection.balancer.acquire(from: discovered.ids), let instance = discovered.instance(chosen) else {
             protection.breaker.record(.ignoredError, for: ticket)
             throw ResilienceError.noHealthyInstance(service: endpoint.service)
         }
@@ -169,7 +173,7 @@ public final class ServiceClient: Sendable {
         let faults = faults
         let clock = clock
         do {
-            let response = try await deadlines.withDeadline(endpoint.timeout, endpoint: endpoint.name) {
+            let response = try await deadlines.withDeadline(endpoint.timeout, from: now, endpoint: endpoint.name) {
                 try await faults.apply(endpoint: endpoint.name, service: endpoint.service, instance: chosen, clock: clock)
                 return try await transport.call(endpoint, request, on: instance)
             }
@@ -206,22 +210,23 @@ public final class ServiceClient: Sendable {
 
     // MARK: - Per service state
 
+    /// The protection and metrics of `endpoint`: one lookup per call.
+    private func target<Request, Response>(of endpoint: Endpoint<Request, Response>) -> CallTarget {
+        if let existing = targets.withLock({ $0[endpoint.name] }) { return existing }
+        let created = CallTarget(protection: protection(for: endpoint.service), measures: EndpointMetrics(endpoint: endpoint.name, metrics: metrics))
+        return targets.withLock { targets in
+            if let existing = targets[endpoint.name] { return existing }
+            targets[endpoint.name] = created
+            return created
+        }
+    }
+
     private func protection(for service: String) -> ServiceProtection {
         if let existing = services.withLock({ $0[service] }) { return existing }
         let created = ServiceProtection(service: service, configuration: configuration, metrics: metrics, clock: clock)
         return services.withLock { services in
             if let existing = services[service] { return existing }
             services[service] = created
-            return created
-        }
-    }
-
-    private func measures<Request, Response>(for endpoint: Endpoint<Request, Response>) -> EndpointMetrics {
-        if let existing = callMetrics.withLock({ $0[endpoint.name] }) { return existing }
-        let created = EndpointMetrics(endpoint: endpoint.name, metrics: metrics)
-        return callMetrics.withLock { all in
-            if let existing = all[endpoint.name] { return existing }
-            all[endpoint.name] = created
             return created
         }
     }
@@ -235,6 +240,12 @@ public final class ServiceClient: Sendable {
     public var bulkheads: [String: (active: Int, queued: Int, rejected: Int)] {
         services.withLock { $0.mapValues { ($0.bulkhead.activeCalls, $0.bulkhead.queuedCalls, $0.bulkhead.rejectedCalls) } }
     }
+}
+
+/// What calls to one endpoint use: its service's protection and its own metrics.
+private struct CallTarget: Sendable {
+    let protection: ServiceProtection
+    let measures: EndpointMetrics
 }
 
 /// The breaker, bulkhead, balancer and retry budget guarding calls to one service.
@@ -270,16 +281,30 @@ private final class ServiceProtection: Sendable {
     }
 }
 
-/// How a call ended, as counted.
-enum Outcome: String, CaseIterable {
+/// How a call ended, as counted. The raw value indexes the endpoint's counters (`allCases` order).
+enum Outcome: Int, CaseIterable {
     case ok
-    case declaredFailure = "declared-failure"
+    case declaredFailure
     case error
     case timeout
-    case circuitOpen = "circuit-open"
-    case bulkheadFull = "bulkhead-full"
-    case noInstance = "no-instance"
+    case circuitOpen
+    case bulkheadFull
+    case noInstance
     case cancelled
+
+    /// The `outcome` label.
+    var label: String {
+        switch self {
+        case .ok: "ok"
+        case .declaredFailure: "declared-failure"
+        case .error: "error"
+        case .timeout: "timeout"
+        case .circuitOpen: "circuit-open"
+        case .bulkheadFull: "bulkhead-full"
+        case .noInstance: "no-instance"
+        case .cancelled: "cancelled"
+        }
+    }
 
     init(_ error: any Error) {
         switch error {
@@ -300,20 +325,19 @@ enum Outcome: String, CaseIterable {
 
 /// The counters and histogram of one endpoint.
 private final class EndpointMetrics: Sendable {
-    let outcomes: [String: Counter]
+    /// By outcome, indexed by its raw value.
+    let outcomes: [Counter]
     let duration: Histogram
     let retries: Counter
 
     init(endpoint: String, metrics: MetricsRegistry) {
-        var outcomes: [String: Counter] = [:]
-        for outcome in Outcome.allCases {
-            outcomes[outcome.rawValue] = metrics.makeCounter(
+        outcomes = Outcome.allCases.map { outcome in
+            metrics.makeCounter(
                 name: "emporium_calls_total",
-                labels: [("endpoint", endpoint), ("outcome", outcome.rawValue)],
+                labels: [("endpoint", endpoint), ("outcome", outcome.label)],
                 help: "Calls between services by endpoint and outcome."
             )
         }
-        self.outcomes = outcomes
         duration = metrics.makeHistogram(
             name: "emporium_call_duration_seconds",
             labels: [("endpoint", endpoint)],
@@ -324,7 +348,7 @@ private final class EndpointMetrics: Sendable {
     }
 
     func record(_ outcome: Outcome, after duration: Duration) {
-        outcomes[outcome.rawValue]?.increment()
+        outcomes[outcome.rawValue].increment()
         self.duration.record(duration)
     }
 }

@@ -53,10 +53,15 @@ public final class LoadBalancer: Sendable {
     /// Counts one call on `instance` as finished.
     public func release(_ instance: InstanceID) {
         state.withLock { state in
-            guard let count = state.inFlight[instance] else {
+            // One hash lookup: this runs after every call.
+            guard let index = state.inFlight.index(forKey: instance) else {
                 return
             }
-            state.inFlight[instance] = count > 1 ? count - 1 : nil
+            if state.inFlight.values[index] > 1 {
+                state.inFlight.values[index] -= 1
+            } else {
+                state.inFlight.remove(at: index)
+            }
         }
     }
 

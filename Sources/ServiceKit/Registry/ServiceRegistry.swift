@@ -45,7 +45,7 @@ public final class ServiceRegistry: Service {
     private struct State {
         var entries: [InstanceID: Entry] = [:]
         /// Per service, the instances to discover, kept up to date on every change.
-        var discoverable: [String: [ServiceInstance]] = [:]
+        var discoverable: [String: Discovery] = [:]
         var watchers: [Int: AsyncStream<Change>.Continuation] = [:]
         var nextWatcher = 0
     }
@@ -125,7 +125,13 @@ public final class ServiceRegistry: Service {
 
     /// The instances of `service` that take calls: healthy, with a recent heartbeat. Cheap: no allocation.
     public func discover(_ service: String) -> [ServiceInstance] {
-        state.withLock { $0.discoverable[service] ?? [] }
+        state.withLock { $0.discoverable[service]?.instances ?? [] }
+    }
+
+    /// What ``discover(_:)`` returns, with the instances' ids alongside for the load balancer: both computed
+    /// when the registry changes, not per call.
+    func discovery(_ service: String) -> Discovery? {
+        state.withLock { $0.discoverable[service] }
     }
 
     /// Every instance with its health, grouped by service, sorted: for operators.
@@ -168,9 +174,9 @@ public final class ServiceRegistry: Service {
         let (changes, watchers) = state.withLock { state -> ([Change], [AsyncStream<Change>.Continuation]) in
             let changes = body(&state)
             guard !changes.isEmpty else { return ([], []) }
-            var discoverable: [String: [ServiceInstance]] = [:]
+            var discoverable: [String: Discovery] = [:]
             for entry in state.entries.values.sorted(by: { $0.instance.id < $1.instance.id }) where entry.health == .healthy {
-                discoverable[entry.instance.service, default: []].append(entry.instance)
+                discoverable[entry.instance.service, default: Discovery()].append(entry.instance)
             }
             state.discoverable = discoverable
             return (changes, Array(state.watchers.values))
@@ -178,5 +184,21 @@ public final class ServiceRegistry: Service {
         for change in changes {
             for watcher in watchers { watcher.yield(change) }
         }
+    }
+}
+
+/// The discoverable instances of one service, sorted by id, and their ids in the same order.
+struct Discovery: Sendable {
+    private(set) var instances: [ServiceInstance] = []
+    private(set) var ids: [InstanceID] = []
+
+    mutating func append(_ instance: ServiceInstance) {
+        instances.append(instance)
+        ids.append(instance.id)
+    }
+
+    /// The instance with `id`.
+    func instance(_ id: InstanceID) -> ServiceInstance? {
+        ids.firstIndex(of: id).map { instances[$0] }
     }
 }

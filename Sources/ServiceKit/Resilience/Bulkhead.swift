@@ -64,6 +64,19 @@ public struct Bulkhead<Waiter> {
         return .rejected
     }
 
+    /// Takes a free permit without queueing: the fast path of ``acquire(id:waiter:)``, which needs no waiter.
+    ///
+    /// - Returns: `true` when a permit was free and is now the caller's; `false` when the caller must queue
+    ///   (or be rejected) through ``acquire(id:waiter:)``.
+    public mutating func tryAcquire() -> Bool {
+        // A free permit means nobody waits: a released permit goes straight to the first waiter.
+        guard activeCalls < maxConcurrentCalls else {
+            return false
+        }
+        activeCalls += 1
+        return true
+    }
+
     /// Gives a permit back.
     ///
     /// - Returns: The first waiter, which now holds the permit and must be resumed; `nil` when nobody waits.

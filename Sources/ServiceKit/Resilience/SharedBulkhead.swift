@@ -43,8 +43,14 @@ public final class SharedBulkhead: Sendable {
     /// - Throws: ``ResilienceError`` (``ResilienceError/Code/bulkheadFull``) at once when every permit is
     ///   taken and the queue is full; `CancellationError` when the task is cancelled before it gets a
     ///   permit (it then holds none).
-    public func acquire() async throws {
+    ///
+    /// Runs on the caller's executor: with a permit free it returns without suspending, and without an executor hop.
+    nonisolated(nonsending) public func acquire() async throws {
         try Task.checkCancellation()
+        // A free permit needs no continuation, cancellation handler or waiter id.
+        if machine.withLock({ $0.tryAcquire() }) {
+            return
+        }
         let id = nextWaiterID.wrappingAdd(1, ordering: .relaxed).newValue
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

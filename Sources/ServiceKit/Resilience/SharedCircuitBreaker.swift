@@ -51,7 +51,11 @@ public final class SharedCircuitBreaker: Sendable {
     /// - Returns: The ticket to pass to ``record(_:for:)`` when the call ends.
     /// - Throws: ``ResilienceError`` with code ``ResilienceError/Code/circuitOpen`` when the call is rejected.
     public func acquirePermission() throws(ResilienceError) -> CircuitBreaker.Ticket {
-        let now = clock.now
+        try acquirePermission(now: clock.now)
+    }
+
+    /// ``acquirePermission()`` at `now`, read from this breaker's clock by a caller that needs it anyway.
+    func acquirePermission(now: ServiceInstant) throws(ResilienceError) -> CircuitBreaker.Ticket {
         let acquisition = machine.withLock { $0.acquirePermission(now: now) }
         if let transition = acquisition.transition {
             onTransition(transition)
