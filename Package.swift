@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ServiceKit", targets: ["ServiceKit"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Security", targets: ["Security"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "emporium", targets: ["EmporiumCLI"]),
         .executable(name: "emporium-bench", targets: ["Benchmarks"]),
         .executable(name: "emporium-test-helper", targets: ["TestHelper"]),
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
+        .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Telemetry"]),
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Telemetry"]),
     ]
 )
 

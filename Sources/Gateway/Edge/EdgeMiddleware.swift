@@ -1,0 +1,100 @@
+import HTTP
+import Telemetry
+
+/// The outermost step of every gateway request: request id, server span, problem+json for the router's own
+/// 404 and 405 and for anything thrown, then one access-log line and the per-route metrics.
+struct EdgeMiddleware: HTTPMiddleware {
+    let tracer: Tracer?
+    let logger: Logger
+    let metrics: MetricsRegistry
+
+    func handle(_ request: HTTPRequest, context: HTTPRequestContext, next: HTTPMiddlewareNext) async throws -> HTTPResponse {
+        let started = ContinuousClock.now
+        let requestID = RequestID.accept(request.headers.first(name: "X-Request-Id")) ?? RequestID.generate()
+        var context = context
+        context[RequestIDKey.self] = requestID
+        let incoming = request.headers.first(name: "traceparent").flatMap(TraceParent.init).map(TraceContext.init)
+        let route = request.route ?? "unmatched"
+
+        var response: HTTPResponse
+        let trace: TraceContext?
+        if let tracer {
+            (response, trace) = await tracer.withSpan("\(request.method) \(route)", kind: .server, parent: incoming) { span in
+                span["http.method"] = "\(request.method)"
+                span["http.route"] = "\(route)"
+                span["http.request_id"] = "\(requestID)"
+                let response = await respond(request, context, requestID: requestID, next: next)
+                span["http.status_code"] = .int(Int64(response.status.code))
+                if response.status.code >= 500 { span.setStatus(.error(message: response.status.description)) }
+                return (response, span.context)
+            }
+        } else {
+            response = await respond(request, context, requestID: requestID, next: next)
+            trace = incoming
+        }
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        if let trace { response.headers.replaceOrAdd(name: "traceparent", value: trace.traceParent.description) }
+
+        let elapsed = ContinuousClock.now - started
+        let status = response.status.code
+        metrics.makeCounter(
+            name: "emporium_http_requests_total",
+            labels: [("route", route), ("method", Self.methodLabel(request.method)), ("status", String(status))],
+            help: "Requests answered by the gateway, by route pattern, method and status."
+        ).increment()
+        metrics.makeHistogram(
+            name: "emporium_http_request_duration_seconds",
+            labels: [("route", route)],
+            help: "Time from routing to response, by route pattern."
+        ).record(elapsed)
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)",
+                "path": "\(request.path)",
+                "route": "\(route)",
+                "status": "\(status)",
+                "duration_ms": "\(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)",
+                "request_id": "\(requestID)",
+                "trace_id": "\(trace.map { "\($0.traceID)" } ?? "")",
+            ]
+        )
+        return response
+    }
+
+    private func respond(
+        _ request: HTTPRequest,
+        _ context: HTTPRequestContext,
+        requestID: String,
+        next: HTTPMiddlewareNext
+    ) async -> HTTPResponse {
+        let response: HTTPResponse
+        do {
+            response = try await next(request, context)
+        } catch {
+            logger.error("handler failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)"])
+            return Problem(status: .internalServerError, detail: "internal error", instance: String(request.path), requestId: requestID).response()
+        }
+        return Self.problemForRouterResponse(response, path: String(request.path), requestID: requestID) ?? response
+    }
+
+    /// The method as a metric label; methods outside RFC 9110 and PATCH count as `OTHER`, so clients cannot
+    /// create unbounded series.
+    static func methodLabel(_ method: HTTPMethod) -> String {
+        switch method {
+        case .get, .head, .post, .put, .delete, .patch, .options, .connect, .trace: method.rawValue
+        default: "OTHER"
+        }
+    }
+
+    /// The router answers 404 and 405 in plain text; the gateway answers every error in problem+json.
+    static func problemForRouterResponse(_ response: HTTPResponse, path: String?, requestID: String) -> HTTPResponse? {
+        guard response.status == .notFound || response.status == .methodNotAllowed,
+            response.headers.first(name: "Content-Type") != Problem.contentType
+        else { return nil }
+        var headers: HTTPHeaders = [:]
+        if let allow = response.headers.first(name: "Allow") { headers.add(name: "Allow", value: allow) }
+        let detail = response.status == .notFound ? "no route matches the path" : "the route does not answer this method"
+        return Problem(status: response.status, detail: detail, instance: path, requestId: requestID).response(headers: headers)
+    }
+}

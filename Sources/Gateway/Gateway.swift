@@ -1,0 +1,241 @@
+import Foundation
+public import HTTP
+public import Messaging
+public import ServiceKit
+public import Telemetry
+
+/// The platform's edge: an ``HTTPRouter`` whose routes call service endpoints through a ``ServiceClient``,
+/// with authentication, rate limiting, a response cache for public `GET`s, problem+json errors, request ids,
+/// tracing, access logs, metrics and the operational endpoints `/health`, `/ready` and `/metrics`.
+///
+/// The gateway knows no capability: the application declares its routes.
+///
+/// ```swift
+/// var gateway = Gateway(client: client, tokenVerifier: jwt, metrics: metrics, tracer: tracer)
+/// gateway.route(.get, "/api/v1/products/{id}", to: CatalogEndpoints.product, cache: .publicCacheable(maxAge: .seconds(60))) {
+///     ProductID(try $0.pathParameter("id"))
+/// }
+/// gateway.route(.post, "/api/v1/orders", to: OrderEndpoints.place, access: .authenticated("customer"), status: .created) {
+///     try $0.decodeBody(PlaceOrder.self)
+/// }
+/// gateway.mapFailures(CatalogError.self) { error in error == .productNotFound ? .notFound : .unprocessableContent }
+/// gateway.invalidate(on: "catalog.product-updated.v1", bus: bus) { event in
+///     [.path("/api/v1/products/\(event.subject ?? "")"), .path("/api/v1/products")]
+/// }
+/// let server = gateway.makeServer(configuration: .init(port: 8080))
+/// ```
+///
+/// Error responses are RFC 9457 problems: `400` for a body or parameter the mapping closure rejects, `401` (with
+/// `WWW-Authenticate: Bearer`) and `403` for access, `404`/`405` from the router, `429` from the rate limiter,
+/// `503` when the service's breaker is open or it has no healthy instance (with `Retry-After` when known),
+/// `504` on timeout, the mapped status (422 by default) for a declared ``ServiceFailure``, `500` otherwise.
+///
+/// Every response carries `X-Request-Id` (the client's when it is 1 to 128 printable ASCII characters, else a
+/// generated one) and, with a tracer or an incoming `traceparent`, the `traceparent` of the request's server
+/// span. Rate-limited routes add `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers-09,
+/// see ``RateLimitPolicy``); cacheable routes add `ETag`, `Cache-Control` and `X-Cache: hit|miss`. Public routes
+/// do not look at `Authorization`, so their rate-limit key is the client's address.
+public struct Gateway: HTTPResponder {
+    /// Limits and sizes of a gateway.
+    public struct Configuration: Sendable {
+        /// The rate-limit classes routes name in `rateLimitClass`. One class, `default`, of 100 requests a minute
+        /// by default.
+        public var rateLimits: [RateLimitPolicy]
+        /// The most rate-limit buckets (clients × classes) kept in memory.
+        public var maxRateLimitBuckets: Int
+        /// The most responses kept in the cache.
+        public var cacheCapacity: Int
+        /// Roles that also grant others: `["admin": ["customer"]]` lets an admin call customer routes. Not
+        /// transitive. Empty by default: a route's role must match exactly.
+        public var impliedRoles: [Role: Set<Role>]
+
+        /// The defaults.
+        public init(
+            rateLimits: [RateLimitPolicy] = [RateLimitPolicy(name: "default", limit: 100, window: .seconds(60))],
+            maxRateLimitBuckets: Int = 100_000,
+            cacheCapacity: Int = 10_000,
+            impliedRoles: [Role: Set<Role>] = [:]
+        ) {
+            self.rateLimits = rateLimits
+            self.maxRateLimitBuckets = maxRateLimitBuckets
+            self.cacheCapacity = cacheCapacity
+            self.impliedRoles = impliedRoles
+        }
+    }
+
+    /// The client routes call endpoints through; its registry decides `/ready`.
+    public let client: ServiceClient
+    /// The response cache.
+    public let cache: ResponseCache
+    /// The rate limiter.
+    public let rateLimiter: RateLimiter
+    /// Where per-route metrics are recorded and what `/metrics` exposes.
+    public let metrics: MetricsRegistry
+    /// The access logger.
+    public let logger: Logger
+    private let tokenVerifier: (any TokenVerifier)?
+    private let impliedRoles: [Role: Set<Role>]
+    private let failureStatuses = FailureStatuses()
+    var router = HTTPRouter()
+
+    /// Creates a gateway with the operational endpoints and no other route.
+    /// - Parameters:
+    ///   - client: The service client routes call through.
+    ///   - configuration: Rate-limit classes and sizes.
+    ///   - tokenVerifier: Verifies bearer tokens; without one every authenticated route answers 401.
+    ///   - metrics: Where metrics go; `/metrics` exposes this registry.
+    ///   - tracer: When given, each request is a server span continuing an incoming `traceparent`.
+    ///   - logger: Receives one `request` line per request.
+    ///   - clock: Drives the rate limiter and cache expiry.
+    public init(
+        client: ServiceClient,
+        configuration: Configuration = Configuration(),
+        tokenVerifier: (any TokenVerifier)? = nil,
+        metrics: MetricsRegistry = MetricsRegistry(),
+        tracer: Tracer? = nil,
+        logger: Logger = Logger(label: "gateway"),
+        clock: any ServiceClock = SystemClock()
+    ) {
+        self.client = client
+        self.cache = ResponseCache(capacity: configuration.cacheCapacity, clock: clock)
+        self.rateLimiter = RateLimiter(policies: configuration.rateLimits, maxBuckets: configuration.maxRateLimitBuckets, clock: clock)
+        self.metrics = metrics
+        self.logger = logger
+        self.tokenVerifier = tokenVerifier
+        self.impliedRoles = configuration.impliedRoles
+        router.add(middleware: EdgeMiddleware(tracer: tracer, logger: logger, metrics: metrics))
+        addOperationalRoutes()
+    }
+
+    /// Adds a route that calls `endpoint`.
+    ///
+    /// The pipeline: access check (401/403), rate limit (429), cache lookup for cacheable routes (a hit never
+    /// calls the service), `map`, the call, and the response encoded as JSON (ISO 8601 dates).
+    /// - Parameters:
+    ///   - method: The HTTP method.
+    ///   - pattern: The path pattern, `{name}` for a parameter.
+    ///   - endpoint: The endpoint called.
+    ///   - access: Who may call it; public by default.
+    ///   - cache: Whether `GET` responses are cached; only public routes may be cached.
+    ///   - rateLimitClass: The rate-limit class (a ``RateLimitPolicy`` name); `nil` for no limit.
+    ///   - status: The status of a successful response.
+    ///   - failureStatus: The status of a declared failure, consulted before ``mapFailures(_:to:)``; `nil`
+    ///     defers to those mappings, then to 422.
+    ///   - map: Builds the endpoint's request; throw ``GatewayError`` to answer without calling.
+    /// - Precondition: A cacheable route is public.
+    public mutating func route<Request, Response>(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        to endpoint: Endpoint<Request, Response>,
+        access: Access = .public,
+        cache: CachePolicy = .none,
+        rateLimitClass: String? = "default",
+        status: HTTPStatus = .ok,
+        failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
+        map: @escaping @Sendable (GatewayRequest) throws -> Request
+    ) {
+        precondition(cache == .none || access == .public, "route \(pattern): only public routes may be cached")
+        let pipeline = RoutePipeline(
+            access: access,
+            cache: cache == .none ? nil : self.cache,
+            cachePolicy: cache,
+            rateLimitClass: rateLimitClass,
+            rateLimiter: rateLimiter,
+            tokenVerifier: tokenVerifier,
+            impliedRoles: impliedRoles,
+            failureStatus: failureStatus,
+            failureStatuses: failureStatuses
+        )
+        let client = self.client
+        router.on(method, pattern) { request, context in
+            await pipeline.run(request, context) { gatewayRequest in
+                let input = try map(gatewayRequest)
+                let output = try await client.call(endpoint, input)
+                return (status, Array(try JSONCoding.encoder().encode(output)))
+            }
+        }
+    }
+
+    /// Maps a declared failure type to statuses, for every route (a route's own `failureStatus` wins).
+    /// - Parameters:
+    ///   - type: The endpoint's failure type.
+    ///   - status: The status of one failure.
+    public func mapFailures<Failure: ServiceFailure>(_ type: Failure.Type, to status: @escaping @Sendable (Failure) -> HTTPStatus) {
+        failureStatuses.add(type, status)
+    }
+
+    /// Removes cache entries when events of `topic` arrive on `bus`.
+    /// - Parameters:
+    ///   - topic: The event type, such as `catalog.product-updated.v1`.
+    ///   - bus: The bus.
+    ///   - group: The consumer group; give every gateway instance its own so each gets every event.
+    ///   - keys: What an event invalidates.
+    /// - Returns: The subscription, to end it with ``Messaging/MessageBus/unsubscribe(_:)``.
+    @discardableResult
+    public func invalidate(
+        on topic: String,
+        bus: any MessageBus,
+        group: String = "gateway",
+        keys: @escaping @Sendable (Envelope) -> [CacheInvalidation]
+    ) -> SubscriptionToken {
+        let cache = self.cache
+        return bus.subscribe(Subscription(topic: topic, group: group)) { envelope in
+            cache.invalidate(keys(envelope))
+        }
+    }
+
+    /// Serves `files` under `prefix` for `GET` (and `HEAD`); `/` mounts the web store at the root, below the
+    /// more specific routes.
+    /// - Parameters:
+    ///   - files: The files.
+    ///   - prefix: The mount point, such as `/` or `/assets`.
+    public mutating func mount(_ files: StaticFiles, at prefix: String) {
+        let base = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        let handler: HTTPHandler = { request, context in
+            let requestID = context[RequestIDKey.self] ?? RequestID.generate()
+            let path = request.path
+            let relative = path.hasPrefix(base) ? path.dropFirst(base.count) : path[path.endIndex...]
+            return files.response(to: request, relativePath: relative, requestID: requestID)
+        }
+        router.get(base.isEmpty ? "/" : base, handler: handler)
+        router.get(base + "/{path...}", handler: handler)
+    }
+
+    /// A server answering with this gateway, whose parser errors are problem+json too. The server gets a copy
+    /// of the gateway: add every route before calling this.
+    /// - Parameters:
+    ///   - configuration: The server's configuration; its ``HTTP/HTTPServer/Configuration/errorResponder`` is
+    ///     replaced.
+    ///   - logger: The server's logger; the gateway's by default.
+    public func makeServer(configuration: HTTPServer.Configuration, logger: Logger? = nil) -> HTTPServer {
+        var configuration = configuration
+        configuration.errorResponder = Self.parserErrorResponse
+        return HTTPServer(configuration: configuration, responder: self, logger: logger ?? self.logger, metrics: metrics)
+    }
+
+    /// The problem+json response to a request the parser rejected, for
+    /// ``HTTP/HTTPServer/Configuration/errorResponder``.
+    /// - Parameter error: The parser's verdict.
+    @Sendable
+    public static func parserErrorResponse(_ error: HTTPParserError) -> HTTPResponse {
+        ErrorMapping.parserError(error)
+    }
+
+    /// Routes `request` through the gateway.
+    /// - Parameters:
+    ///   - request: The request.
+    ///   - context: Its context.
+    public func respond(to request: HTTPRequest, context: HTTPRequestContext) async throws -> HTTPResponse {
+        try await router.respond(to: request, context: context)
+    }
+
+    /// The router's 404 or 405 for a request waiting on `100 Continue`, as a problem.
+    /// - Parameter head: The request head.
+    public func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? {
+        guard let response = router.responseBeforeBody(for: head) else { return nil }
+        let requestID = RequestID.accept(head.headers.first(name: "X-Request-Id")) ?? RequestID.generate()
+        var problem = EdgeMiddleware.problemForRouterResponse(response, path: String(HTTPRequest(head: head).path), requestID: requestID) ?? response
+        problem.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        return problem
+    }
+}

@@ -1,0 +1,163 @@
+import HTTP
+import ServiceKit
+
+/// The steps of one gateway route around its service call: access, rate limit, cache, errors.
+struct RoutePipeline: Sendable {
+    let access: Access
+    let cache: ResponseCache?
+    let cachePolicy: CachePolicy
+    let rateLimitClass: String?
+    let rateLimiter: RateLimiter
+    let tokenVerifier: (any TokenVerifier)?
+    let impliedRoles: [Role: Set<Role>]
+    let failureStatus: FailureStatuses.Mapping?
+    let failureStatuses: FailureStatuses
+
+    /// Runs the pipeline; `call` maps the request, calls the endpoint and returns the status and JSON body.
+    func run(
+        _ request: HTTPRequest,
+        _ context: HTTPRequestContext,
+        call: (GatewayRequest) async throws -> (HTTPStatus, [UInt8])
+    ) async -> HTTPResponse {
+        let requestID = context[RequestIDKey.self] ?? RequestID.generate()
+        let instance = String(request.path)
+
+        // Access.
+        var principal: Principal?
+        if case .authenticated(let role) = access {
+            switch await authenticate(request) {
+            case .success(let verified):
+                if let role, verified.role != role, impliedRoles[verified.role]?.contains(role) != true {
+                    return Problem(
+                        status: .forbidden,
+                        type: Problem.type("forbidden"),
+                        detail: "this operation needs the \(role) role",
+                        instance: instance,
+                        requestId: requestID
+                    ).response()
+                }
+                principal = verified
+            case .failure(let challenge, let detail):
+                return Problem(status: .unauthorized, type: Problem.type("unauthorized"), detail: detail, instance: instance, requestId: requestID)
+                    .response(headers: ["WWW-Authenticate": challenge])
+            }
+        }
+
+        // Rate limit.
+        var rateLimitHeaders: HTTPHeaders = [:]
+        if let rateLimitClass {
+            let client = principal.map { "sub:" + $0.subject } ?? "addr:" + (request.remoteAddress?.host ?? "unknown")
+            if let (policy, decision) = rateLimiter.take(client: client, policy: rateLimitClass) {
+                rateLimitHeaders.add(name: "RateLimit-Policy", value: policy.policyField)
+                rateLimitHeaders.add(
+                    name: "RateLimit",
+                    value: "\"\(policy.name)\";r=\(decision.remaining);t=\(TokenBucket.ceilSeconds(decision.resetAfter))"
+                )
+                if !decision.allowed {
+                    var headers = rateLimitHeaders
+                    headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(decision.retryAfter))))
+                    return Problem(
+                        status: .tooManyRequests,
+                        type: Problem.type("rate-limited"),
+                        detail: "too many requests for rate-limit class \(policy.name)",
+                        instance: instance,
+                        requestId: requestID
+                    ).response(headers: headers)
+                }
+            }
+        }
+
+        var response = await respond(request, principal: principal, requestID: requestID, instance: instance, call: call)
+        for (name, value) in rateLimitHeaders { response.headers.add(name: name, value: value) }
+        return response
+    }
+
+    private func respond(
+        _ request: HTTPRequest,
+        principal: Principal?,
+        requestID: String,
+        instance: String,
+        call: (GatewayRequest) async throws -> (HTTPStatus, [UInt8])
+    ) async -> HTTPResponse {
+        let cacheable: (ResponseCache, String, Duration)?
+        if let cache, case .publicCacheable(let maxAge) = cachePolicy, request.method == .get || request.method == .head {
+            cacheable = (cache, ResponseCache.key(path: request.path, query: request.query), maxAge)
+        } else {
+            cacheable = nil
+        }
+
+        let gatewayRequest = GatewayRequest(http: request, principal: principal, requestID: requestID)
+        guard let (cache, key, maxAge) = cacheable else {
+            do {
+                let (status, body) = try await call(gatewayRequest)
+                return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+            } catch {
+                return problem(for: error, instance: instance, requestID: requestID)
+            }
+        }
+
+        if let entry = cache.lookup(key) {
+            return Self.cachedResponse(entry, request: request, maxAge: maxAge, outcome: "hit")
+        }
+        let (result, ran) = await cache.misses.run(key) {
+            // Another request may have filled the entry between the lookup and this flight.
+            if let entry = cache.lookup(key) { return .entry(entry) }
+            let (status, body) = try await call(gatewayRequest)
+            guard status == .ok else { return .uncached(status: status.code, body: body) }
+            let entry = ResponseCache.Entry(
+                path: ResponseCache.normalizedPath(request.path),
+                status: status.code,
+                contentType: "application/json",
+                body: body,
+                etag: ETag.strong(for: body),
+                expires: cache.now + maxAge
+            )
+            cache.store(entry, under: key)
+            return .entry(entry)
+        }
+        switch result {
+        case .success(.entry(let entry)):
+            return Self.cachedResponse(entry, request: request, maxAge: maxAge, outcome: ran ? "miss" : "hit")
+        case .success(.uncached(let status, let body)):
+            return HTTPResponse(status: HTTPStatus(code: status), headers: ["Content-Type": "application/json"], body: body)
+        case .failure(let error):
+            return problem(for: error, instance: instance, requestID: requestID)
+        }
+    }
+
+    private func problem(for error: any Error, instance: String, requestID: String) -> HTTPResponse {
+        ErrorMapping.response(for: error, routeStatus: failureStatus, statuses: failureStatuses, instance: instance, requestID: requestID)
+    }
+
+    private static func cachedResponse(_ entry: ResponseCache.Entry, request: HTTPRequest, maxAge: Duration, outcome: String) -> HTTPResponse {
+        var headers: HTTPHeaders = [
+            "ETag": entry.etag,
+            "Cache-Control": "public, max-age=\(TokenBucket.ceilSeconds(maxAge))",
+            "X-Cache": outcome,
+        ]
+        if ETag.matches(ifNoneMatch: request.headers.values(name: "If-None-Match"), etag: entry.etag) {
+            return HTTPResponse(status: .notModified, headers: headers)
+        }
+        headers.add(name: "Content-Type", value: entry.contentType)
+        return HTTPResponse(status: HTTPStatus(code: entry.status), headers: headers, body: entry.body)
+    }
+
+    private enum Authentication {
+        case success(Principal)
+        case failure(challenge: String, detail: String)
+    }
+
+    private func authenticate(_ request: HTTPRequest) async -> Authentication {
+        let field = request.headers.first(name: "Authorization")
+        guard let token = BearerToken.parse(field) else {
+            if field == nil { return .failure(challenge: "Bearer", detail: "this operation needs a bearer token") }
+            return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "the Authorization field is not a bearer token")
+        }
+        guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "tokens cannot be verified") }
+        do {
+            return .success(try await tokenVerifier.verify(bearerToken: token))
+        } catch {
+            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "the bearer token is invalid or expired")
+        }
+    }
+}
