@@ -127,3 +127,14 @@ public struct HTTPHeaders: RandomAccessCollection, Hashable, Sendable, Expressib
         return true
     }
 }
+
+extension HTTPHeaders {
+    /// `value` without leading and trailing spaces and tabs (RFC 9110's optional whitespace), for reading the
+    /// elements of list-valued fields such as `Connection` or `If-None-Match`.
+    public static func trimmingWhitespace(_ value: Substring) -> Substring {
+        var text = value
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return text
+    }
+}

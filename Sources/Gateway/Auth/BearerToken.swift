@@ -1,3 +1,5 @@
+import HTTP
+
 /// Parsing of the `Authorization: Bearer <token>` field (RFC 6750 section 2.1).
 enum BearerToken {
     /// The token of a `Bearer` credential, `nil` when the field is absent, of another scheme, or malformed.
@@ -5,7 +7,7 @@ enum BearerToken {
         guard let field else { return nil }
         let parts = field.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: " \t")
+        let token = String(HTTPHeaders.trimmingWhitespace(parts[1]))
         // token68: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/", then "=" padding.
         guard !token.isEmpty,
             token.utf8.allSatisfy({ byte in
@@ -14,14 +16,5 @@ enum BearerToken {
             })
         else { return nil }
         return token
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = self
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

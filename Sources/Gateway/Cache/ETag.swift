@@ -1,3 +1,5 @@
+import HTTP
+
 /// Strong entity tags from a 64-bit FNV-1a hash of the content (not collision-resistant against attackers,
 /// which an entity tag does not need to be).
 public enum ETag {
@@ -21,21 +23,12 @@ public enum ETag {
     public static func matches(ifNoneMatch: [String], etag: String) -> Bool {
         for value in ifNoneMatch {
             for item in value.split(separator: ",") {
-                var tag = item.trimmingSpaces
+                var tag = HTTPHeaders.trimmingWhitespace(item)
                 if tag == "*" { return true }
                 if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
                 if tag == etag[...] { return true }
             }
         }
         return false
-    }
-}
-
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }

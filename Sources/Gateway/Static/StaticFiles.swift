@@ -51,7 +51,7 @@ public struct StaticFiles: Sendable {
     func resolve(_ relativePath: Substring) -> Outcome {
         var segments: [String] = []
         for raw in relativePath.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let segment = Self.strictPercentDecode(raw) else { return .badRequest("malformed percent-encoding") }
+            guard let segment = PercentEncoding.decodeStrictly(raw) else { return .badRequest("malformed percent-encoding") }
             if segment == "." || segment == ".." || segment.contains("/") || segment.contains("\\") || segment.utf8.contains(0) {
                 return .badRequest("path traversal is not allowed")
             }
@@ -101,30 +101,6 @@ public struct StaticFiles: Sendable {
             }
             headers.add(name: "Content-Type", value: MediaTypes.contentType(forFileName: path[...]))
             return HTTPResponse(status: .ok, headers: headers, body: body)
-        }
-    }
-
-    /// Percent-decodes `segment`, `nil` when an escape is malformed or the result is not UTF-8.
-    static func strictPercentDecode(_ segment: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = segment.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

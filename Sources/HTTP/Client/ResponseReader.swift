@@ -25,7 +25,7 @@ enum ResponseReader {
         var headers = HTTPHeaders()
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { throw .invalidResponse("field line \(line)") }
-            headers.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingCharacters(in: " \t"))
+            headers.add(name: String(line[..<colon]), value: String(HTTPHeaders.trimmingWhitespace(line[line.index(after: colon)...])))
         }
         var response = HTTPClientResponse(
             version: version,
@@ -63,7 +63,7 @@ enum ResponseReader {
         while true {
             guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
             let line = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
-            let sizeText = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: " \t")
+            let sizeText = String(HTTPHeaders.trimmingWhitespace(line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]))
             guard let size = Int(sizeText, radix: 16), size >= 0 else { throw .invalidResponse("chunk size \(line)") }
             index = lineEnd + 2
             if size == 0 { break }
@@ -77,7 +77,7 @@ enum ResponseReader {
             if trailerEnd == index { break }
             let trailer = String(decoding: bytes[index..<trailerEnd], as: UTF8.self)
             if let colon = trailer.firstIndex(of: ":") {
-                trailers.add(name: String(trailer[..<colon]), value: trailer[trailer.index(after: colon)...].trimmingCharacters(in: " \t"))
+                trailers.add(name: String(trailer[..<colon]), value: String(HTTPHeaders.trimmingWhitespace(trailer[trailer.index(after: colon)...])))
             }
             index = trailerEnd + 2
         }
@@ -100,15 +100,5 @@ enum ResponseReader {
             index = candidate + 1
         }
         return nil
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing characters of `set`.
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = self
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

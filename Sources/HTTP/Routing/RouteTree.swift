@@ -80,7 +80,7 @@ struct RouteTree: Sendable {
         if let found {
             var parameters = HTTPParameters()
             for capture in found.captures {
-                parameters.append(name: capture.name, value: PercentDecoding.decode(capture.value, plusIsSpace: false))
+                parameters.append(name: capture.name, value: PercentEncoding.decode(capture.value, plusIsSpace: false))
             }
             return .found(found.handler, parameters, pattern: nodes[found.node].pattern ?? "/")
         }
@@ -115,7 +115,7 @@ struct RouteTree: Sendable {
         }
         let rest = segments.dropFirst()
         if !node.literals.isEmpty {
-            let decoded = segment.utf8.contains(ASCII.percent) ? PercentDecoding.decode(segment, plusIsSpace: false)[...] : segment
+            let decoded = segment.utf8.contains(ASCII.percent) ? PercentEncoding.decode(segment, plusIsSpace: false)[...] : segment
             for literal in node.literals where decoded.utf8.elementsEqual(literal.segment.utf8) {
                 search(literal.child, rest, method, &captures, &firstPathMatch, &found, path: path)
                 if found != nil { return }
@@ -170,7 +170,7 @@ struct RouteTree: Sendable {
     private static func parse(_ pattern: String) -> [Segment] {
         pattern.split(separator: "/", omittingEmptySubsequences: true).map { part in
             guard part.hasPrefix("{") && part.hasSuffix("}") && part.count > 2 else {
-                return .literal(PercentDecoding.decode(part, plusIsSpace: false))
+                return .literal(PercentEncoding.decode(part, plusIsSpace: false))
             }
             let name = part.dropFirst().dropLast()
             if name.hasSuffix("...") { return .catchAll(String(name.dropLast(3))) }

@@ -76,11 +76,11 @@ public struct HTTPRequest: Sendable {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = pair.firstIndex(of: "=") {
                 parameters.append(
-                    name: PercentDecoding.decode(pair[..<equals], plusIsSpace: true),
-                    value: PercentDecoding.decode(pair[pair.index(after: equals)...], plusIsSpace: true)
+                    name: PercentEncoding.decode(pair[..<equals], plusIsSpace: true),
+                    value: PercentEncoding.decode(pair[pair.index(after: equals)...], plusIsSpace: true)
                 )
             } else {
-                parameters.append(name: PercentDecoding.decode(pair, plusIsSpace: true), value: "")
+                parameters.append(name: PercentEncoding.decode(pair, plusIsSpace: true), value: "")
             }
         }
         return parameters

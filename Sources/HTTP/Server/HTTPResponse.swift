@@ -62,20 +62,10 @@ public struct HTTPResponse: Sendable {
     /// Whether a `Connection` field asks to close the connection after this response.
     var asksToClose: Bool {
         for (name, value) in headers where HTTPHeaders.namesEqual(name, "Connection") {
-            if value.utf8.count >= 5, value.lowercased().split(separator: ",").contains(where: { $0.trimmingSpaces == "close" }) {
+            if value.utf8.count >= 5, value.lowercased().split(separator: ",").contains(where: { HTTPHeaders.trimmingWhitespace($0) == "close" }) {
                 return true
             }
         }
         return false
-    }
-}
-
-extension Substring {
-    /// The substring without leading and trailing spaces and tabs.
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }
