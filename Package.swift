@@ -51,12 +51,12 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Telemetry"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Telemetry", "TestSupport"]),
     ]
 )
 

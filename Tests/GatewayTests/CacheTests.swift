@@ -3,6 +3,7 @@ import Gateway
 import HTTP
 import Messaging
 import ServiceKit
+import TestSupport
 import Testing
 
 @Suite struct CacheTests {

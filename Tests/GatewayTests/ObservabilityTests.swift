@@ -1,6 +1,7 @@
 import Gateway
 import HTTP
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite struct ObservabilityTests {

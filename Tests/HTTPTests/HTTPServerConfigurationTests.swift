@@ -1,5 +1,6 @@
 import HTTP
 import Telemetry
+import TestSupport
 import Testing
 
 /// Accept strategies and metrics.

@@ -1,4 +1,5 @@
 import ServiceKit
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ private struct Recording: Service {
             signals: []
         )
         let running = Task { try await group.run() }
-        try await eventually("all three started") { log.value.count == 3 }
+        try await waitUntil("all three started") { log.value.count == 3 }
         #expect(log.value == ["start bus", "start relay", "start http"])
         group.triggerGracefulShutdown()
         #expect(try await running.value == .requested)
@@ -42,7 +43,7 @@ private struct Recording: Service {
         let log = LockedValue<[String]>([])
         let group = ServiceGroup(services: ["bus", "relay"].map { Recording(name: $0, log: log) }, signals: [])
         let running = Task { try await group.run() }
-        try await eventually("both started") { log.value.count == 2 }
+        try await waitUntil("both started") { log.value.count == 2 }
         running.cancel()
         #expect(try await running.value == .cancelled)
         #expect(Set(log.value.suffix(2)) == ["stop bus", "stop relay"])
@@ -67,7 +68,7 @@ private struct Recording: Service {
             gracePeriod: .milliseconds(20)
         )
         let running = Task { try await group.run() }
-        try await eventually("both started") { log.value.count == 2 }
+        try await waitUntil("both started") { log.value.count == 2 }
         group.triggerGracefulShutdown()
         _ = try await running.value
         // The bus was stopped after the stubborn service's grace period, not after it finished.

@@ -1,4 +1,5 @@
 import ServiceKit
+import TestSupport
 import Testing
 
 @Suite struct ServiceRegistryTests {
@@ -48,6 +49,6 @@ import Testing
         defer { running.cancel() }
         try await clock.waitForSleepers(count: 1)
         clock.advance(by: .seconds(5))
-        try await eventually("the silent instance expires") { registry.discover("pricing").isEmpty }
+        try await waitUntil("the silent instance expires") { registry.discover("pricing").isEmpty }
     }
 }

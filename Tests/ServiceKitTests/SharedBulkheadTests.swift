@@ -1,4 +1,5 @@
 import ServiceKit
+import TestSupport
 import Testing
 
 @Suite("Shared bulkhead")
@@ -17,7 +18,7 @@ struct SharedBulkheadTests {
             }
         }
         try await clock.waitForSleepers(count: 2)
-        try await eventually("the third call is queued") { bulkhead.queuedCalls == 1 }
+        try await waitUntil("the third call is queued") { bulkhead.queuedCalls == 1 }
         #expect(started.value == 2)
 
         let error = await #expect(throws: ResilienceError.self) {
@@ -48,7 +49,7 @@ struct SharedBulkheadTests {
         var waiters: [Task<Void, any Error>] = []
         for (index, name) in ["b", "c", "d", "e"].enumerated() {
             waiters.append(Task { try await bulkhead.withPermit { order.withLock { $0.append(name) } } })
-            try await eventually("\(name) is queued") { bulkhead.queuedCalls == index + 1 }
+            try await waitUntil("\(name) is queued") { bulkhead.queuedCalls == index + 1 }
         }
         clock.advance(by: .seconds(1))
         try await holder.value
@@ -66,7 +67,7 @@ struct SharedBulkheadTests {
         try await clock.waitForSleepers()
         let ran = LockedValue(false)
         let cancelled = Task { try await bulkhead.withPermit { ran.withLock { $0 = true } } }
-        try await eventually("the second call is queued") { bulkhead.queuedCalls == 1 }
+        try await waitUntil("the second call is queued") { bulkhead.queuedCalls == 1 }
 
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
@@ -75,7 +76,7 @@ struct SharedBulkheadTests {
 
         // The freed slot is usable, and the permit count is intact.
         let next = Task { try await bulkhead.withPermit { "next" } }
-        try await eventually("the next call is queued") { bulkhead.queuedCalls == 1 }
+        try await waitUntil("the next call is queued") { bulkhead.queuedCalls == 1 }
         clock.advance(by: .seconds(1))
         try await holder.value
         #expect(try await next.value == "next")

@@ -1,5 +1,6 @@
 import ServiceKit
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite("Timeout")
@@ -30,7 +31,7 @@ struct TimeoutTests {
         #expect(error?.code == .timeout)
         #expect(error?.endpoint == "catalog.product")
         #expect(error?.timeout == .seconds(2))
-        try await eventually("the operation observed its cancellation") { sawCancellation.value }
+        try await waitUntil("the operation observed its cancellation") { sawCancellation.value }
     }
 
     @Test("the caller gets control back at the deadline even if the operation ignores cancellation")
@@ -52,7 +53,7 @@ struct TimeoutTests {
         #expect(error?.code == .timeout)
         #expect(finished.value == false, "the caller returned while the operation was still running")
         gate.open()
-        try await eventually("the abandoned operation finishes on its own") { finished.value }
+        try await waitUntil("the abandoned operation finishes on its own") { finished.value }
     }
 
     @Test("a fast operation returns its value, and its deadline later fires nothing")
@@ -142,37 +143,12 @@ struct TimeoutTests {
                     }
                 }
             }
-            try await eventually("the fast half finished") { outcomes.value.count == 10 }
+            try await waitUntil("the fast half finished") { outcomes.value.count == 10 }
             clock.advance(by: .seconds(25))
             try await group.waitForAll()
         }
         for index in 0..<20 {
             #expect(outcomes.value[index] == (index % 2 == 0))
         }
-    }
-}
-
-/// A one-shot gate that ignores cancellation.
-private final class Gate: Sendable {
-    private let state = LockedValue<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let openNow = state.withLock { state -> Bool in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if openNow { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
     }
 }

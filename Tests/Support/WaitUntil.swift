@@ -8,10 +8,19 @@ public struct ConditionTimedOut: Error, CustomStringConvertible {
 /// Waits until `condition` holds, checking every couple of milliseconds, or throws after `timeout`.
 /// This is how tests synchronise with background work: on a condition with a deadline, never on a bare sleep.
 public func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    guard try await poll(timeout: timeout, condition) else { throw ConditionTimedOut(what: what) }
+}
+
+/// Waits until `condition` holds or `timeout` passes; returns whether it held, for `#expect(await waitUntil(...))`.
+public func waitUntil(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
+    (try? await poll(timeout: timeout, condition)) ?? false
+}
+
+private func poll(timeout: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try await condition() { return }
+        if try await condition() { return true }
         try await Task.sleep(for: .milliseconds(2))
     }
-    throw ConditionTimedOut(what: what)
+    return try await condition()
 }

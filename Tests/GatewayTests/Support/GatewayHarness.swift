@@ -4,6 +4,7 @@ import HTTP
 import Messaging
 import ServiceKit
 import Telemetry
+import TestSupport
 
 /// Verifies `customer-token` (alice, customer) and `admin-token` (root, admin); anything else is invalid.
 struct FakeTokenVerifier: TokenVerifier {
@@ -167,14 +168,4 @@ extension HTTPClientResponse {
         guard headers.first(name: "Content-Type") == Problem.contentType else { return nil }
         return try? JSONDecoder().decode(Problem.self, from: Data(body))
     }
-}
-
-/// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
-func waitUntil(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceKit
 import Synchronization
+import TestSupport
 
 /// A fake "items" service for the gateway tests: a failure enum, endpoints and handlers that count calls.
 enum ItemsError: ServiceFailure {

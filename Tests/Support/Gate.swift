@@ -1,7 +1,8 @@
 import Synchronization
 
-/// A gate handlers wait on until the test opens it; records how many arrived.
-final class Gate: Sendable {
+/// A gate handlers wait on until the test opens it; records how many arrived. It ignores cancellation, which
+/// makes it a stand-in for work that does not stop when asked.
+public final class Gate: Sendable {
     private struct State {
         var isOpen = false
         var waiting: [CheckedContinuation<Void, Never>] = []
@@ -10,11 +11,14 @@ final class Gate: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates a closed gate.
+    public init() {}
+
     /// How many callers reached ``wait()`` so far.
-    var arrivals: Int { state.withLock { $0.arrivals } }
+    public var arrivals: Int { state.withLock { $0.arrivals } }
 
     /// Returns once the gate is open.
-    func wait() async {
+    public func wait() async {
         await withCheckedContinuation { continuation in
             let open = state.withLock { state in
                 state.arrivals += 1
@@ -27,7 +31,7 @@ final class Gate: Sendable {
     }
 
     /// Opens the gate for every current and future waiter.
-    func open() {
+    public func open() {
         let waiting = state.withLock { state in
             state.isOpen = true
             defer { state.waiting = [] }
