@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
         .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Telemetry"]),
 
+        // MARK: - Capabilities
+        .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
+        .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
         .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP"]),
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Telemetry", "TestSupport"]),
