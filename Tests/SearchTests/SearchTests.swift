@@ -1,0 +1,203 @@
+import CatalogAPI
+import Foundation
+import Messaging
+import Search
+import SearchAPI
+import ServiceKit
+import Storage
+import TestSupport
+import Testing
+
+/// A catalog that only lists products, for reindexing; anything else it is asked is a test failure.
+struct FakeCatalog: CatalogService {
+    let listed: [Product]
+    struct Unexpected: Error {}
+
+    func products(_ query: ProductQuery) async throws -> ProductPage {
+        let start = query.cursor.flatMap(Int.init) ?? 0
+        let page = Array(listed.dropFirst(start).prefix(query.limit))
+        let next = start + page.count < listed.count ? String(start + page.count) : nil
+        return ProductPage(products: page, nextCursor: next)
+    }
+    func product(_ id: ProductID) async throws -> Product { throw Unexpected() }
+    func categories() async throws -> [CatalogAPI.Category] { throw Unexpected() }
+    func createProduct(_ draft: ProductDraft) async throws -> Product { throw Unexpected() }
+    func updateProduct(_ update: ProductUpdate) async throws -> Product { throw Unexpected() }
+    func deactivateProduct(_ deactivation: ProductDeactivation) async throws -> Product { throw Unexpected() }
+}
+
+func product(
+    _ id: String,
+    _ name: String,
+    _ description: String,
+    category: String = "lighting",
+    price: Int64 = 1999,
+    version: Int = 1,
+    active: Bool = true
+)
+    -> Product
+{
+    Product(
+        id: ProductID(rawValue: id),
+        sku: id.uppercased(),
+        name: name,
+        description: description,
+        price: Money(minorUnits: price, currency: "EUR"),
+        images: [],
+        attributes: [:],
+        category: CategoryID(rawValue: category),
+        active: active,
+        version: version
+    )
+}
+
+/// The search module alone: its own database, a real bus carrying catalog events, calls through the serialized
+/// transport.
+struct SearchFixture {
+    let directory: TemporaryDirectory
+    let service: SQLiteSearchService
+    let search: SearchClient
+    let bus: InProcessMessageBus
+
+    init(catalog: [Product] = []) throws {
+        directory = try TemporaryDirectory()
+        service = try SQLiteSearchService(database: try Database(path: directory.path("search.sqlite")), catalog: FakeCatalog(listed: catalog))
+        bus = InProcessMessageBus()
+        service.subscribe(to: bus)
+        var handlers = EndpointHandlers()
+        handlers.registerSearch(service)
+        let registry = ServiceRegistry()
+        registry.register(ServiceInstance(service: "search", id: "search-1", version: "test", address: .inProcess(handlers)))
+        search = SearchClient(client: ServiceClient(registry: registry, transport: InProcessTransport(mode: .serialized)))
+    }
+
+    /// Publishes catalog events and returns once the index has handled them.
+    func publish(_ events: [Envelope]) async throws {
+        try await bus.deliver(events)
+    }
+
+    func ids(_ text: String, sort: SearchQuery.Sort = .relevance) async throws -> [String] {
+        try await search.search(SearchQuery(text: text, sort: sort)).hits.map(\.productID)
+    }
+}
+
+func created(_ product: Product) throws -> Envelope {
+    try Envelope(ProductCreated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
+}
+
+@Suite struct SearchTests {
+    static let lamp = product("p-1", "Nordlys Oak Table Lamp", "A warm lamp turned from solid oak.", price: 4999)
+    static let skillet = product(
+        "p-2",
+        "Ferro Cast-Iron Skillet",
+        "Heavy pan for searing; pairs with an oak board.",
+        category: "cookware",
+        price: 3999
+    )
+    static let board = product("p-3", "Oak Cutting Board", "End-grain oak, oiled.", category: "cookware", price: 2499)
+    static let bulb = product("p-4", "Wireless Smart Bulb", "Dimmable LED lamp bulb <E27>.", price: 1499)
+
+    @Test func theIndexFollowsCatalogEventsAndIgnoresRedeliveryAndStaleVersions() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish([try created(Self.lamp), try created(Self.skillet)])
+            #expect(try await fixture.ids("lamp") == ["p-1"])
+
+            var renamed = Self.lamp
+            renamed.name = "Nordlys Oak Reading Light"
+            renamed.version = 2
+            try await fixture.publish([try Envelope(ProductUpdated(product: renamed), source: "/emporium/catalog", subject: "p-1")])
+            #expect(try await fixture.ids("reading") == ["p-1"])
+            #expect(try await fixture.ids("table") == [])
+
+            // The old version arriving late, under a new event id, changes nothing.
+            try await fixture.publish([try created(Self.lamp)])
+            #expect(try await fixture.ids("table") == [])
+
+            var gone = Self.skillet
+            gone.active = false
+            gone.version = 2
+            let deactivation = try Envelope(ProductDeactivated(product: gone), source: "/emporium/catalog", subject: "p-2")
+            try await fixture.publish([deactivation])
+            #expect(try await fixture.ids("skillet") == [])
+            // The same event again is skipped by the inbox.
+            try await fixture.publish([deactivation])
+            #expect(try await fixture.ids("oak") == ["p-1"])
+        }
+    }
+
+    @Test func rankingPrefixesFiltersFacetsSortingAndHighlights() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish([Self.lamp, Self.skillet, Self.board, Self.bulb].map(created))
+            // A name match outranks a description match.
+            let oak = try await fixture.ids("oak")
+            #expect(oak.count == 3)
+            #expect(oak.last == "p-2")
+            // "lam" is a prefix of "lamp": the lamp (by name) and the bulb (by description).
+            #expect(Set(try await fixture.ids("lam")) == ["p-1", "p-4"])
+            #expect(try await fixture.ids("oak", sort: .priceAscending) == ["p-3", "p-2", "p-1"])
+            #expect(try await fixture.ids("oak", sort: .priceDescending) == ["p-1", "p-2", "p-3"])
+
+            let cookware = try await fixture.search.search(SearchQuery(text: "oak", category: "cookware"))
+            #expect(Set(cookware.hits.map(\.productID)) == ["p-2", "p-3"])
+            #expect(cookware.total == 2)
+            #expect(cookware.facets == [CategoryFacet(category: "cookware", count: 2), CategoryFacet(category: "lighting", count: 1)])
+            let cheap = try await fixture.search.search(SearchQuery(text: "oak", maxPrice: 3000))
+            #expect(cheap.hits.map(\.productID) == ["p-3"])
+
+            let lamp = try #require(try await fixture.search.search(SearchQuery(text: "lamp")).hits.first { $0.productID == "p-1" })
+            #expect(lamp.highlightedName == "Nordlys Oak Table <mark>Lamp</mark>")
+            #expect(lamp.snippet.contains("<mark>lamp</mark>"))
+            let bulb = try #require(try await fixture.search.search(SearchQuery(text: "bulb")).hits.first)
+            #expect(bulb.snippet.contains("&lt;E27&gt;"), "stored text is HTML-escaped around the marks")
+        }
+    }
+
+    @Test func typosStillFindNamesApproximately() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish([Self.lamp, Self.skillet, Self.board].map(created))
+            let results = try await fixture.search.search(SearchQuery(text: "skilet"))
+            #expect(results.approximate)
+            #expect(results.hits.map(\.productID) == ["p-2"])
+            #expect(try await fixture.search.search(SearchQuery(text: "skillet")).approximate == false)
+            #expect(try await fixture.search.search(SearchQuery(text: "zzzzqq")).hits.isEmpty)
+        }
+    }
+
+    @Test func queryTextNeverBreaksTheQuery() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish([try created(Self.lamp)])
+            for text in [#"oak" OR lamp"#, "NEAR(oak lamp)", "lamp*", "oak -lamp", "oak AND", "oak\"lamp"] {
+                _ = try await fixture.search.search(SearchQuery(text: text))
+            }
+            await #expect(throws: SearchError.invalidQuery("there is nothing to search for")) {
+                try await fixture.search.search(SearchQuery(text: "  !? "))
+            }
+            await #expect(throws: SearchError.invalidQuery("limit must be between 1 and 100")) {
+                try await fixture.search.search(SearchQuery(text: "oak", limit: 500))
+            }
+        }
+    }
+
+    @Test func reindexRebuildsFromTheCatalog() async throws {
+        let catalog = (1...250).map { product(String(format: "p-%04d", $0), "Steel Hook \($0)", "A steel hook.") }
+        let fixture = try SearchFixture(catalog: catalog)
+        #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 0)
+        #expect(try await fixture.search.reindex() == ReindexReport(indexed: 250))
+        #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 250)
+    }
+}
+
+/// Runs `body` while the bus's workers run.
+func withRunningBus<T: Sendable>(_ bus: InProcessMessageBus, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await bus.run() }
+        let result = try await body()
+        group.cancelAll()
+        try await group.waitForAll()
+        return result
+    }
+}
