@@ -47,7 +47,7 @@ let package = Package(
 
         // MARK: - App
         .executableTarget(name: "EmporiumCLI"),
-        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 

@@ -9,6 +9,7 @@ let suites: [String: any BenchmarkSuite] = [
     "bus": BusSuite(),
     "calls": CallsSuite(),
     "http": HTTPSuite(),
+    "search": SearchSuite(),
 ]
 
 func usage() -> String {

@@ -130,16 +130,6 @@ public struct SQLiteSearchService: SearchService {
                 "sort": query.sort.rawValue, "limit": query.limit, "offset": query.offset,
             ]
         )
-        let total =
-            try connection.scalar(
-                Int.self,
-                """
-                SELECT count(*) FROM document_text JOIN document d ON d.rowid = document_text.rowid
-                WHERE document_text MATCH :match AND (:category IS NULL OR d.category = :category)
-                    AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
-                """,
-                ["match": match, "category": query.category, "min": query.minPrice, "max": query.maxPrice]
-            ) ?? 0
         let facets = try connection.query(
             """
             SELECT d.category, count(*) AS matches FROM document_text JOIN document d ON d.rowid = document_text.rowid
@@ -148,6 +138,8 @@ public struct SQLiteSearchService: SearchService {
             """,
             ["match": match, "min": query.minPrice, "max": query.maxPrice]
         ).map { CategoryFacet(category: try $0["category"], count: try $0["matches"]) }
+        // The facets apply the same price filters, so the total follows from them without another pass.
+        let total = query.category.map { category in facets.first { $0.category == category }?.count ?? 0 } ?? facets.reduce(0) { $0 + $1.count }
         let hits = try rows.map { row in
             SearchHit(
                 productID: try row["product_id"],

@@ -6,6 +6,8 @@ struct BoundaryRules {
     ]
     static let platform: Set<String> = ["Storage", "Telemetry", "Messaging", "ServiceKit", "Security", "HTTP", "Gateway"]
     static let compositionRoot = "Emporium"
+    /// Targets that exercise one module alone, as tests do, and so may import an implementation directly.
+    static let measuringTools: Set<String> = ["Benchmarks", "TestHelper"]
 
     /// Imports per target: target name → imported module names.
     let imports: [String: Set<String>]
@@ -34,7 +36,9 @@ struct BoundaryRules {
                     found.append("\(target) imports the implementation \(module); import \(module)API instead")
                 }
             }
-            if target != Self.compositionRoot && !implementations.contains(target) && !target.hasSuffix("Tests") {
+            if target != Self.compositionRoot && !implementations.contains(target) && !target.hasSuffix("Tests")
+                && !Self.measuringTools.contains(target)
+            {
                 for module in modules.sorted() where implementations.contains(module) {
                     if !Self.platform.contains(target) && !apis.contains(target) {
                         found.append("\(target) imports the implementation \(module); only \(Self.compositionRoot) wires implementations")
