@@ -42,6 +42,8 @@ let package = Package(
         // MARK: - Capabilities
         .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
         .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+        .target(name: "IdentityAPI", dependencies: ["Messaging", "ServiceKit"]),
+        .target(name: "Identity", dependencies: ["IdentityAPI", "Messaging", "Security", "ServiceKit", "Storage"]),
         .target(name: "SearchAPI", dependencies: ["ServiceKit"]),
         .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
 
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Security", "ServiceKit", "Storage", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),

@@ -1,0 +1,153 @@
+import Foundation
+import Identity
+import IdentityAPI
+import Security
+import ServiceKit
+import Storage
+import Synchronization
+import TestSupport
+import Testing
+
+/// A clock the test moves.
+final class TestTime: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// Identity alone: its own database, every call through the serialized transport.
+struct IdentityFixture {
+    static let secret = Array("identity-tests-secret-with-32-bytes!!".utf8)
+    let directory: TemporaryDirectory
+    let service: SQLiteIdentityService
+    let identity: IdentityClient
+    let time = TestTime()
+
+    init(initialAdmin: Registration? = nil) async throws {
+        directory = try TemporaryDirectory()
+        let time = time
+        service = try await SQLiteIdentityService(
+            database: try Database(path: directory.path("identity.sqlite")),
+            configuration: .init(signingSecret: Self.secret, passwordCost: 1, maxFailedLogins: 3, initialAdmin: initialAdmin),
+            now: { time.now }
+        )
+        var handlers = EndpointHandlers()
+        handlers.registerIdentity(service)
+        let registry = ServiceRegistry()
+        registry.register(ServiceInstance(service: "identity", id: "identity-1", version: "test", address: .inProcess(handlers)))
+        identity = IdentityClient(client: ServiceClient(registry: registry, transport: InProcessTransport(mode: .serialized)))
+    }
+}
+
+@Suite struct IdentityTests {
+    @Test func registrationNormalisesTheAddressAndRefusesDuplicatesAndWeakPasswords() async throws {
+        let fixture = try await IdentityFixture()
+        let user = try await fixture.identity.register(Registration(email: "  Ada@Example.COM ", password: "correct horse battery"))
+        #expect(user.email == "ada@example.com")
+        #expect(user.role == .customer)
+        await #expect(throws: IdentityError.emailTaken) {
+            try await fixture.identity.register(Registration(email: "ada@example.com", password: "another fine password"))
+        }
+        for email in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com"] {
+            await #expect(throws: IdentityError.invalidEmail) {
+                try await fixture.identity.register(Registration(email: email, password: "long enough pw"))
+            }
+        }
+        await #expect(throws: IdentityError.weakPassword("use at least 10 characters")) {
+            try await fixture.identity.register(Registration(email: "bob@example.com", password: "short"))
+        }
+        await #expect(throws: IdentityError.weakPassword("use more than two different characters")) {
+            try await fixture.identity.register(Registration(email: "bob@example.com", password: "aaaaaaaaaaaa"))
+        }
+        // The password is stored only as a yescrypt hash, and the registration became an event.
+        let stored = try await fixture.service.database.read { try $0.scalar(String.self, "SELECT password_hash FROM user") }
+        #expect(stored?.hasPrefix("$y$") == true)
+        let events = try await fixture.service.database.read { try $0.scalar(String.self, "SELECT type FROM outbox") }
+        #expect(events == UserRegistered.eventType)
+    }
+
+    @Test func loginIssuesAShortLivedSignedTokenAndAWrongPasswordIsRefused() async throws {
+        let fixture = try await IdentityFixture()
+        let user = try await fixture.identity.register(Registration(email: "ada@example.com", password: "correct horse battery"))
+        let session = try await fixture.identity.login(Credentials(email: "ADA@example.com", password: "correct horse battery"))
+        let claims = try JWTSigner(secret: IdentityFixture.secret).verify(session.accessToken, now: fixture.time.now)
+        #expect(claims.sub == user.id.rawValue)
+        #expect(claims.role == "customer")
+        #expect(claims.exp - claims.iat == 15 * 60)
+        #expect(session.accessTokenExpiresAt == fixture.time.now.addingTimeInterval(900))
+        await #expect(throws: IdentityError.invalidCredentials) {
+            try await fixture.identity.login(Credentials(email: "ada@example.com", password: "wrong horse battery"))
+        }
+        await #expect(throws: IdentityError.invalidCredentials) {
+            try await fixture.identity.login(Credentials(email: "nobody@example.com", password: "whatever it is"))
+        }
+    }
+
+    @Test func repeatedFailuresAreThrottledPerAccountAndPerAddress() async throws {
+        let fixture = try await IdentityFixture()
+        _ = try await fixture.identity.register(Registration(email: "ada@example.com", password: "correct horse battery"))
+        for _ in 0..<3 {
+            _ = try? await fixture.identity.login(Credentials(email: "ada@example.com", password: "guess guess guess", clientAddress: "10.0.0.1"))
+        }
+        // Even the right password waits now, from any address.
+        await #expect(throws: IdentityError.tooManyAttempts(retryAfterSeconds: 900)) {
+            try await fixture.identity.login(Credentials(email: "ada@example.com", password: "correct horse battery", clientAddress: "10.0.0.2"))
+        }
+        // The guessing address is throttled for other accounts too.
+        await #expect {
+            try await fixture.identity.login(Credentials(email: "other@example.com", password: "guess guess guess", clientAddress: "10.0.0.1"))
+        } throws: { error in
+            if case .tooManyAttempts = error as? IdentityError { return true }
+            return false
+        }
+        fixture.time.advance(seconds: 901)
+        _ = try await fixture.identity.login(Credentials(email: "ada@example.com", password: "correct horse battery", clientAddress: "10.0.0.2"))
+    }
+
+    @Test func refreshTokensRotateAndAReusedOneRevokesTheFamily() async throws {
+        let fixture = try await IdentityFixture()
+        _ = try await fixture.identity.register(Registration(email: "ada@example.com", password: "correct horse battery"))
+        let first = try await fixture.identity.login(Credentials(email: "ada@example.com", password: "correct horse battery"))
+        let second = try await fixture.identity.refresh(RefreshToken(token: first.refreshToken))
+        #expect(second.refreshToken != first.refreshToken)
+        #expect(second.user == first.user)
+        // The old token again: someone else has it. The whole family goes, the newer token included.
+        await #expect(throws: IdentityError.refreshTokenReused) { try await fixture.identity.refresh(RefreshToken(token: first.refreshToken)) }
+        await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: second.refreshToken)) }
+        await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: "made-up")) }
+        // Only hashes are stored.
+        let stored = try await fixture.service.database.read { try $0.query("SELECT token_hash FROM refresh_token").map { try $0[0] as String } }
+        #expect(!stored.contains(first.refreshToken))
+    }
+
+    @Test func logoutEndsTheSessionAndExpiredRefreshTokensAreRefused() async throws {
+        let fixture = try await IdentityFixture()
+        _ = try await fixture.identity.register(Registration(email: "ada@example.com", password: "correct horse battery"))
+        let session = try await fixture.identity.login(Credentials(email: "ada@example.com", password: "correct horse battery"))
+        try await fixture.identity.logout(RefreshToken(token: session.refreshToken))
+        await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: session.refreshToken)) }
+        let later = try await fixture.identity.login(Credentials(email: "ada@example.com", password: "correct horse battery"))
+        fixture.time.advance(seconds: 31 * 24 * 3600)
+        await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: later.refreshToken)) }
+    }
+
+    @Test func theFirstAdministratorComesFromConfigurationOnce() async throws {
+        let fixture = try await IdentityFixture(initialAdmin: Registration(email: "root@example.com", password: "administrator password"))
+        let session = try await fixture.identity.login(Credentials(email: "root@example.com", password: "administrator password"))
+        #expect(session.user.role == .admin)
+        #expect(try await fixture.identity.user(session.user.id) == session.user)
+        await #expect(throws: IdentityError.userNotFound("u-none")) { try await fixture.identity.user("u-none") }
+    }
+
+    @Test func theSigningSecretIsCreatedOncePrivately() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("jwt-secret")
+        let first = try SigningSecret.loadOrCreate(at: path)
+        #expect(first.count == 32)
+        #expect(try SigningSecret.loadOrCreate(at: path) == first)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(throws: SigningSecret.SecretError.self) { try SigningSecret.loadOrCreate(at: path) }
+    }
+}
