@@ -10,6 +10,7 @@ let suites: [String: any BenchmarkSuite] = [
     "calls": CallsSuite(),
     "http": HTTPSuite(),
     "search": SearchSuite(),
+    "identity": IdentitySuite(),
 ]
 
 func usage() -> String {
