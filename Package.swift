@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
-        .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Telemetry"]),
+        .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Security", "Telemetry"]),
 
         // MARK: - Capabilities
         .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Telemetry", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
     ]
 )
 

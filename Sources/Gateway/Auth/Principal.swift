@@ -36,8 +36,8 @@ public struct Principal: Sendable, Hashable, Codable {
     }
 }
 
-/// Checks a bearer token and says who holds it: the gateway's authentication seam (the JWT implementation
-/// lives with the Identity capability).
+/// Checks a bearer token and says who holds it: the gateway's authentication seam. ``JWTTokenVerifier`` checks
+/// the HS256 access tokens Identity issues; tests plug in fakes.
 public protocol TokenVerifier: Sendable {
     /// The principal `bearerToken` identifies.
     /// - Parameter bearerToken: The token after `Authorization: Bearer `.
