@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Search
 import SearchAPI
+import ServiceKit
 import Storage
 
 /// Search figures: indexing rate (catalog events through the bus and the inbox into the index) and query

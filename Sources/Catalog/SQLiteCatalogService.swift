@@ -1,6 +1,7 @@
 public import CatalogAPI
 import Foundation
 public import Messaging
+public import ServiceKit
 public import Storage
 
 /// The catalog over its own SQLite database; every change commits together with its event in the outbox.

@@ -1,41 +1,11 @@
-/// A product's identifier, such as `p-00042`.
-public struct ProductID: RawRepresentable, Codable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
-    /// The identifier text.
-    public let rawValue: String
-    /// Wraps an identifier.
-    public init(rawValue: String) { self.rawValue = rawValue }
-    /// Wraps a literal identifier.
-    public init(stringLiteral value: String) { self.rawValue = value }
-    /// Decodes from a plain JSON string.
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    /// Encodes as a plain JSON string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    /// Orders by the identifier text.
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-    /// The identifier text.
-    public var description: String { rawValue }
-}
+public import ServiceKit
 
+/// Tags ``ProductID``.
+public enum ProductTag {}
+/// A product's identifier, such as `p-00042`.
+public typealias ProductID = Identifier<ProductTag>
+
+/// Tags ``CategoryID``.
+public enum CategoryTag {}
 /// A category's identifier, such as `lighting`.
-public struct CategoryID: RawRepresentable, Codable, Sendable, Hashable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
-    /// The identifier text.
-    public let rawValue: String
-    /// Wraps an identifier.
-    public init(rawValue: String) { self.rawValue = rawValue }
-    /// Wraps a literal identifier.
-    public init(stringLiteral value: String) { self.rawValue = value }
-    /// Decodes from a plain JSON string.
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    /// Encodes as a plain JSON string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    /// Orders by the identifier text.
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-    /// The identifier text.
-    public var description: String { rawValue }
-}
+public typealias CategoryID = Identifier<CategoryTag>

@@ -2,6 +2,7 @@ public import Foundation
 public import IdentityAPI
 public import Messaging
 import Security
+public import ServiceKit
 public import Storage
 
 /// Accounts and sessions over Identity's own database.

@@ -2,24 +2,10 @@ public import Foundation
 public import Messaging
 public import ServiceKit
 
+/// Tags ``UserID``.
+public enum UserTag {}
 /// A user's identifier.
-public struct UserID: RawRepresentable, Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
-    /// The identifier text.
-    public let rawValue: String
-    /// Wraps an identifier.
-    public init(rawValue: String) { self.rawValue = rawValue }
-    /// Wraps a literal identifier.
-    public init(stringLiteral value: String) { self.rawValue = value }
-    /// Decodes from a plain JSON string.
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    /// Encodes as a plain JSON string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    /// The identifier text.
-    public var description: String { rawValue }
-}
+public typealias UserID = Identifier<UserTag>
 
 /// What a user may do.
 public enum UserRole: String, Codable, Sendable, Hashable, CaseIterable {

@@ -2,6 +2,7 @@ public import CatalogAPI
 import Foundation
 public import Messaging
 public import SearchAPI
+import ServiceKit
 public import Storage
 
 /// Full-text search over its own index, fed only by catalog events through its inbox (eventually consistent;
