@@ -126,23 +126,29 @@ public final class ServiceClient: Sendable {
         // One reading serves the budget, the breaker's permission and the deadline of the first attempt.
         var now = clock.now
         protection.retryBudget.recordRequest(now: now)
-        var attempt = 1
-        var previousDelay: Duration?
+        // The retry decisions (idempotency, attempts, budget, backoff with jitter) are the state machine's, as in
+        // `withRetry`; this loop only adds the per-attempt work of the pipeline.
+        var machine = RetryStateMachine(policy: configuration.retry, isIdempotent: endpoint.isIdempotent)
         var generator = SystemRandomNumberGenerator()
         while true {
             do {
                 return try await attemptCall(endpoint, request, protection, now: now)
             } catch {
-                guard endpoint.isIdempotent, Self.isTransient(error), !Task.isCancelled else { throw error }
-                guard attempt < configuration.retry.maxAttempts, protection.retryBudget.tryWithdraw(now: clock.now) else {
-                    throw attempt > 1 ? ResilienceError.retriesExhausted(attempts: attempt, lastError: error) : error
+                let classification: RetryClassification = Self.isTransient(error) && !Task.isCancelled ? .retryable : .nonRetryable
+                let failedAt = clock.now
+                let decision = protection.retryBudget.withLock { budget in
+                    machine.onFailure(classification, budget: &budget, now: failedAt, random: &generator)
                 }
-                let delay = configuration.retry.delay(beforeRetry: attempt, previousDelay: previousDelay, using: &generator)
-                previousDelay = delay
-                attempt += 1
-                target.measures.retries.increment()
-                try await clock.sleep(for: delay)
-                now = clock.now
+                switch decision {
+                case .retry(let delay):
+                    target.measures.retries.increment()
+                    try await clock.sleep(for: delay)
+                    now = clock.now
+                case .giveUp(.notIdempotent), .giveUp(.nonRetryable):
+                    throw error
+                case .giveUp:
+                    throw machine.attempts == 1 ? error : ResilienceError.retriesExhausted(attempts: machine.attempts, lastError: error)
+                }
             }
         }
     }
