@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Security", targets: ["Security"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Emporium", targets: ["Emporium"]),
         .executable(name: "emporium", targets: ["EmporiumCLI"]),
         .executable(name: "emporium-bench", targets: ["Benchmarks"]),
         .executable(name: "emporium-test-helper", targets: ["TestHelper"]),
@@ -48,7 +49,20 @@ let package = Package(
         .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
 
         // MARK: - App
-        .executableTarget(name: "EmporiumCLI"),
+        // The web store and the operations dashboard: plain HTML, CSS and JavaScript as resources.
+        .target(name: "StoreFront", resources: [.copy("Web")]),
+        // The composition root: the only target that imports capability implementations.
+        .target(
+            name: "Emporium",
+            dependencies: [
+                "Storage", "Telemetry", "Messaging", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront",
+                "CatalogAPI", "Catalog", "SearchAPI", "Search", "IdentityAPI", "Identity",
+            ]
+        ),
+        .executableTarget(
+            name: "EmporiumCLI",
+            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "ServiceKit", "HTTP", "Telemetry"]
+        ),
         .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
@@ -67,6 +81,11 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
+        // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
+        .testTarget(
+            name: "EmporiumTests",
+            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "HTTP", "ServiceKit", "Telemetry", "TestSupport", "EmporiumCLI"]
+        ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
     ]
 )

@@ -10,7 +10,7 @@ public struct SQLiteCatalogService: CatalogService {
     public let database: Database
     /// The catalog's outbox, for the relay to publish.
     public let outbox: Outbox
-    private static let source = "/emporium/catalog"
+    static let source = "/emporium/catalog"
 
     /// Opens the catalog over `database`, migrating it first.
     /// - Throws: ``StorageError`` when the database cannot be migrated (for example, it is from a newer build).
@@ -191,7 +191,7 @@ public struct SQLiteCatalogService: CatalogService {
 
     // MARK: - Helpers
 
-    private static func validate(_ draft: ProductDraft) throws {
+    static func validate(_ draft: ProductDraft) throws {
         if draft.name.trimmingCharacters(in: .whitespaces).isEmpty { throw CatalogError.invalid("a product needs a name") }
         if draft.sku.isEmpty || draft.sku.count > 64 { throw CatalogError.invalid("a SKU has 1 to 64 characters") }
         if draft.price.minorUnits < 0 { throw CatalogError.invalid("a price cannot be negative") }
@@ -209,18 +209,18 @@ public struct SQLiteCatalogService: CatalogService {
         return row.product
     }
 
-    private static func requireCategory(_ id: CategoryID, in connection: Connection) throws {
+    static func requireCategory(_ id: CategoryID, in connection: Connection) throws {
         guard try connection.queryFirst("SELECT 1 FROM category WHERE id = ?", [id.rawValue]) != nil else {
             throw CatalogError.categoryNotFound(id)
         }
     }
 
-    private static func requireUniqueSKU(_ sku: String, except id: ProductID?, in connection: Connection) throws {
+    static func requireUniqueSKU(_ sku: String, except id: ProductID?, in connection: Connection) throws {
         let owner = try connection.scalar(String.self, "SELECT id FROM product WHERE sku = ?", [sku])
         if let owner, owner != id?.rawValue { throw CatalogError.duplicateSKU(sku) }
     }
 
-    private static func json(_ value: some Encodable) throws -> String {
+    static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)

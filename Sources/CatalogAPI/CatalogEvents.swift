@@ -29,3 +29,9 @@ public struct ProductDeactivated: DomainEvent, Hashable {
     /// Creates the event.
     public init(product: Product) { self.product = product }
 }
+
+/// The events the catalog publishes.
+public enum CatalogEvents {
+    /// Every event type the catalog publishes through its outbox.
+    public static let published = [ProductCreated.eventType, ProductUpdated.eventType, ProductDeactivated.eventType]
+}

@@ -86,6 +86,23 @@ public struct ProductDraft: Codable, Sendable, Hashable {
         self.attributes = attributes
         self.category = category
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, sku, name, description, price, images, attributes, category
+    }
+
+    /// Decodes a draft; `images` and `attributes` may be left out (empty).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(ProductID.self, forKey: .id)
+        sku = try container.decode(String.self, forKey: .sku)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decode(String.self, forKey: .description)
+        price = try container.decode(Money.self, forKey: .price)
+        images = try container.decodeIfPresent([String].self, forKey: .images) ?? []
+        attributes = try container.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+        category = try container.decode(CategoryID.self, forKey: .category)
+    }
 }
 
 /// A node of the category tree.

@@ -48,18 +48,23 @@ public struct Gateway: HTTPResponder {
         /// Roles that also grant others: `["admin": ["customer"]]` lets an admin call customer routes. Not
         /// transitive. Empty by default: a route's role must match exactly.
         public var impliedRoles: [Role: Set<Role>]
+        /// Path prefixes whose requests are not traced (they are still logged and counted): probes, scrapes and
+        /// dashboards that poll would otherwise push the interesting traces out of the trace store.
+        public var untracedPathPrefixes: [String]
 
         /// The defaults.
         public init(
             rateLimits: [RateLimitPolicy] = [RateLimitPolicy(name: "default", limit: 100, window: .seconds(60))],
             maxRateLimitBuckets: Int = 100_000,
             cacheCapacity: Int = 10_000,
-            impliedRoles: [Role: Set<Role>] = [:]
+            impliedRoles: [Role: Set<Role>] = [:],
+            untracedPathPrefixes: [String] = ["/health", "/ready", "/metrics"]
         ) {
             self.rateLimits = rateLimits
             self.maxRateLimitBuckets = maxRateLimitBuckets
             self.cacheCapacity = cacheCapacity
             self.impliedRoles = impliedRoles
+            self.untracedPathPrefixes = untracedPathPrefixes
         }
     }
 
@@ -76,7 +81,11 @@ public struct Gateway: HTTPResponder {
     private let tokenVerifier: (any TokenVerifier)?
     private let impliedRoles: [Role: Set<Role>]
     private let failureStatuses = FailureStatuses()
+    private let cacheOutcomes: CacheOutcomes
     var router = HTTPRouter()
+    /// The routes added so far, in order: what the gateway serves besides its operational endpoints and
+    /// mounted files.
+    public private(set) var routes: [RouteDescription] = []
 
     /// Creates a gateway with the operational endpoints and no other route.
     /// - Parameters:
@@ -103,7 +112,10 @@ public struct Gateway: HTTPResponder {
         self.logger = logger
         self.tokenVerifier = tokenVerifier
         self.impliedRoles = configuration.impliedRoles
-        router.add(middleware: EdgeMiddleware(tracer: tracer, logger: logger, metrics: metrics))
+        self.cacheOutcomes = CacheOutcomes(metrics: metrics)
+        router.add(
+            middleware: EdgeMiddleware(tracer: tracer, untracedPathPrefixes: configuration.untracedPathPrefixes, logger: logger, metrics: metrics)
+        )
         addOperationalRoutes()
     }
 
@@ -118,9 +130,13 @@ public struct Gateway: HTTPResponder {
     ///   - access: Who may call it; public by default.
     ///   - cache: Whether `GET` responses are cached; only public routes may be cached.
     ///   - rateLimitClass: The rate-limit class (a ``RateLimitPolicy`` name); `nil` for no limit.
-    ///   - status: The status of a successful response.
+    ///   - status: The status of a successful response; `204 No Content` sends no body.
+    ///   - etag: The response's entity tag (quoted), such as its version; by default cached responses get a hash
+    ///     of the body and others none.
     ///   - failureStatus: The status of a declared failure, consulted before ``mapFailures(_:to:)``; `nil`
     ///     defers to those mappings, then to 422.
+    ///   - invalidates: Cache entries a successful call makes stale, removed before the response is sent, so a
+    ///     client reads its own write at once (events invalidate the entries for everyone else's changes).
     ///   - map: Builds the endpoint's request; throw ``GatewayError`` to answer without calling.
     /// - Precondition: A cacheable route is public.
     public mutating func route<Request, Response>(
@@ -131,8 +147,44 @@ public struct Gateway: HTTPResponder {
         cache: CachePolicy = .none,
         rateLimitClass: String? = "default",
         status: HTTPStatus = .ok,
+        etag: (@Sendable (Response) -> String)? = nil,
         failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
+        invalidates: (@Sendable (GatewayRequest) -> [CacheInvalidation])? = nil,
         map: @escaping @Sendable (GatewayRequest) throws -> Request
+    ) {
+        let client = self.client
+        route(
+            method,
+            pattern,
+            access: access,
+            cache: cache,
+            rateLimitClass: rateLimitClass,
+            status: status,
+            etag: etag,
+            failureStatus: failureStatus,
+            invalidates: invalidates
+        ) { request in
+            try await client.call(endpoint, try map(request))
+        }
+    }
+
+    /// Adds a route the gateway answers itself, through the same pipeline as an endpoint's route: for
+    /// operational views of the platform (registry, traces, statistics) that belong to no service.
+    /// - Parameters:
+    ///   - handle: Produces the response body, encoded as JSON; throw ``GatewayError`` for a problem.
+    ///   - Other parameters: as for ``route(_:_:to:access:cache:rateLimitClass:status:etag:failureStatus:invalidates:map:)``.
+    /// - Precondition: A cacheable route is public.
+    public mutating func route<Response: Encodable & Sendable>(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        access: Access = .public,
+        cache: CachePolicy = .none,
+        rateLimitClass: String? = "default",
+        status: HTTPStatus = .ok,
+        etag: (@Sendable (Response) -> String)? = nil,
+        failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
+        invalidates: (@Sendable (GatewayRequest) -> [CacheInvalidation])? = nil,
+        handle: @escaping @Sendable (GatewayRequest) async throws -> Response
     ) {
         precondition(cache == .none || access == .public, "route \(pattern): only public routes may be cached")
         let pipeline = RoutePipeline(
@@ -144,14 +196,17 @@ public struct Gateway: HTTPResponder {
             tokenVerifier: tokenVerifier,
             impliedRoles: impliedRoles,
             failureStatus: failureStatus,
-            failureStatuses: failureStatuses
+            failureStatuses: failureStatuses,
+            cacheOutcomes: cacheOutcomes
         )
-        let client = self.client
+        routes.append(RouteDescription(method: method, pattern: pattern, access: access))
+        let responseCache = self.cache
         router.on(method, pattern) { request, context in
             await pipeline.run(request, context) { gatewayRequest in
-                let input = try map(gatewayRequest)
-                let output = try await client.call(endpoint, input)
-                return (status, Array(try JSONCoding.encoder().encode(output)))
+                let output = try await handle(gatewayRequest)
+                if let invalidates { _ = responseCache.invalidate(invalidates(gatewayRequest)) }
+                let body = status == .noContent ? [] : Array(try JSONCoding.encoder().encode(output))
+                return RoutePipeline.Output(status: status, body: body, etag: etag?(output))
             }
         }
     }

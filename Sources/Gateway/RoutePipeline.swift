@@ -1,5 +1,6 @@
 import HTTP
 import ServiceKit
+import Telemetry
 
 /// The steps of one gateway route around its service call: access, rate limit, cache, errors.
 struct RoutePipeline: Sendable {
@@ -12,12 +13,20 @@ struct RoutePipeline: Sendable {
     let impliedRoles: [Role: Set<Role>]
     let failureStatus: FailureStatuses.Mapping?
     let failureStatuses: FailureStatuses
+    let cacheOutcomes: CacheOutcomes
+
+    /// What a route's call produced: the status, the JSON body and, when the route names one, the entity tag.
+    struct Output {
+        var status: HTTPStatus
+        var body: [UInt8]
+        var etag: String?
+    }
 
     /// Runs the pipeline; `call` maps the request, calls the endpoint and returns the status and JSON body.
     func run(
         _ request: HTTPRequest,
         _ context: HTTPRequestContext,
-        call: (GatewayRequest) async throws -> (HTTPStatus, [UInt8])
+        call: (GatewayRequest) async throws -> Output
     ) async -> HTTPResponse {
         let requestID = context[RequestIDKey.self] ?? RequestID.generate()
         let instance = String(request.path)
@@ -77,7 +86,7 @@ struct RoutePipeline: Sendable {
         principal: Principal?,
         requestID: String,
         instance: String,
-        call: (GatewayRequest) async throws -> (HTTPStatus, [UInt8])
+        call: (GatewayRequest) async throws -> Output
     ) async -> HTTPResponse {
         let cacheable: (ResponseCache, String, Duration)?
         if let cache, case .publicCacheable(let maxAge) = cachePolicy, request.method == .get || request.method == .head {
@@ -89,32 +98,36 @@ struct RoutePipeline: Sendable {
         let gatewayRequest = GatewayRequest(http: request, principal: principal, requestID: requestID)
         guard let (cache, key, maxAge) = cacheable else {
             do {
-                let (status, body) = try await call(gatewayRequest)
-                return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+                let output = try await call(gatewayRequest)
+                var headers: HTTPHeaders = output.body.isEmpty ? [:] : ["Content-Type": "application/json"]
+                if let etag = output.etag { headers.add(name: "ETag", value: etag) }
+                return HTTPResponse(status: output.status, headers: headers, body: output.body)
             } catch {
                 return problem(for: error, instance: instance, requestID: requestID)
             }
         }
 
         if let entry = cache.lookup(key) {
+            cacheOutcomes.hits.increment()
             return Self.cachedResponse(entry, request: request, maxAge: maxAge, outcome: "hit")
         }
         let (result, ran) = await cache.misses.run(key) {
             // Another request may have filled the entry between the lookup and this flight.
             if let entry = cache.lookup(key) { return .entry(entry) }
-            let (status, body) = try await call(gatewayRequest)
-            guard status == .ok else { return .uncached(status: status.code, body: body) }
+            let output = try await call(gatewayRequest)
+            guard output.status == .ok else { return .uncached(status: output.status.code, body: output.body) }
             let entry = ResponseCache.Entry(
                 path: ResponseCache.normalizedPath(request.path),
-                status: status.code,
+                status: output.status.code,
                 contentType: "application/json",
-                body: body,
-                etag: ETag.strong(for: body),
+                body: output.body,
+                etag: output.etag ?? ETag.strong(for: output.body),
                 expires: cache.now + maxAge
             )
             cache.store(entry, under: key)
             return .entry(entry)
         }
+        (ran ? cacheOutcomes.misses : cacheOutcomes.hits).increment()
         switch result {
         case .success(.entry(let entry)):
             return Self.cachedResponse(entry, request: request, maxAge: maxAge, outcome: ran ? "miss" : "hit")

@@ -115,6 +115,18 @@ public enum IdentityError: ServiceFailure {
     case refreshTokenReused
     /// No user has this id.
     case userNotFound(UserID)
+
+    /// For ``tooManyAttempts(retryAfterSeconds:)``, when to try again.
+    public var retryAfter: Duration? {
+        if case .tooManyAttempts(let seconds) = self { return .seconds(seconds) }
+        return nil
+    }
+}
+
+/// The events Identity publishes.
+public enum IdentityEvents {
+    /// Every event type Identity publishes through its outbox.
+    public static let published = [UserRegistered.eventType]
 }
 
 /// A user registered.

@@ -5,8 +5,12 @@ import Telemetry
 /// 404 and 405 and for anything thrown, then one access-log line and the per-route metrics.
 struct EdgeMiddleware: HTTPMiddleware {
     let tracer: Tracer?
+    let untracedPathPrefixes: [String]
     let logger: Logger
     let metrics: MetricsRegistry
+
+    /// Seconds: most gateway requests take well under the default histogram's first bucket (5 ms).
+    static let durationBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext, next: HTTPMiddlewareNext) async throws -> HTTPResponse {
         let started = ContinuousClock.now
@@ -18,7 +22,7 @@ struct EdgeMiddleware: HTTPMiddleware {
 
         var response: HTTPResponse
         let trace: TraceContext?
-        if let tracer {
+        if let tracer, !untracedPathPrefixes.contains(where: { request.path.hasPrefix($0) }) {
             (response, trace) = await tracer.withSpan("\(request.method) \(route)", kind: .server, parent: incoming) { span in
                 span["http.method"] = "\(request.method)"
                 span["http.route"] = "\(route)"
@@ -45,6 +49,7 @@ struct EdgeMiddleware: HTTPMiddleware {
         metrics.makeHistogram(
             name: "emporium_http_request_duration_seconds",
             labels: [("route", route)],
+            buckets: Self.durationBuckets,
             help: "Time from routing to response, by route pattern."
         ).record(elapsed)
         logger.info(

@@ -43,7 +43,9 @@ enum ErrorMapping {
             return problem(error.status, error.status == .badRequest ? "invalid-request" : nil, error.detail)
         case let failure as any ServiceFailure:
             let status = routeStatus?(failure) ?? statuses.status(for: failure) ?? .unprocessableContent
-            return problem(status, "service-failure", String(describing: failure))
+            var headers: HTTPHeaders = [:]
+            if let retryAfter = failure.retryAfter { headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(retryAfter)))) }
+            return problem(status, "service-failure", String(describing: failure), headers: headers)
         case let error as ResilienceError:
             switch error.code {
             case .circuitOpen:

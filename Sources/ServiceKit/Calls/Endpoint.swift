@@ -3,7 +3,15 @@
 /// ```swift
 /// public enum CatalogError: ServiceFailure { case productNotFound(ProductID), invalidPrice(String) }
 /// ```
-public protocol ServiceFailure: Error, Codable, Sendable, Equatable {}
+public protocol ServiceFailure: Error, Codable, Sendable, Equatable {
+    /// How long the caller should wait before trying again, when the failure is temporary (too many attempts,
+    /// say); the gateway sends it as `Retry-After`. `nil` by default.
+    var retryAfter: Duration? { get }
+}
+
+extension ServiceFailure {
+    public var retryAfter: Duration? { nil }
+}
 
 /// One operation of a service's API: its name, whether it may be retried, its default timeout, and the typed
 /// failure its handler throws.

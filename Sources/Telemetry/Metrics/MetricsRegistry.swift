@@ -141,6 +141,33 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// The current samples of the family `name`, for views that read metrics in process (a dashboard) rather
+    /// than scraping the exposition. Empty when no such family exists.
+    ///
+    /// - Parameter name: The family's name, such as `emporium_http_requests_total`.
+    /// - Returns: One sample per label set, sorted by labels.
+    public func samples(named name: String) -> [MetricSample] {
+        guard let family = self.families.withLock({ $0[name] }) else { return [] }
+        return family.metrics.keys.sorted().map { labels in
+            let pairs = Dictionary(labels.pairs, uniquingKeysWith: { first, _ in first })
+            switch family.metrics[labels]! {
+            case .counter(let counter):
+                return MetricSample(labels: pairs, value: counter.value, histogram: nil)
+            case .gauge(let gauge):
+                return MetricSample(labels: pairs, value: gauge.value, histogram: nil)
+            case .histogram(let histogram):
+                let snapshot = histogram.snapshot()
+                let distribution = HistogramSnapshot(
+                    bounds: histogram.buckets,
+                    cumulativeCounts: snapshot.cumulativeCounts,
+                    count: snapshot.count,
+                    sum: snapshot.sum
+                )
+                return MetricSample(labels: pairs, value: Double(snapshot.count), histogram: distribution)
+            }
+        }
+    }
+
     /// Renders every metric in the Prometheus text format 0.0.4; see ``emit(into:)``.
     ///
     /// - Returns: The exposition, ready to serve with ``PrometheusExposition/contentType``.

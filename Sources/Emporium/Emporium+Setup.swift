@@ -1,0 +1,128 @@
+import Catalog
+import CatalogAPI
+import Foundation
+import HTTP
+import Identity
+import Security
+import ServiceKit
+import Storage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What importing a catalog document did.
+public struct CatalogImportSummary: Sendable, Hashable, Codable {
+    /// Categories created or updated.
+    public var categories: Int
+    /// Products added.
+    public var productsAdded: Int
+    /// Products already present (same SKU), left as they are.
+    public var productsSkipped: Int
+}
+
+/// A module as ``Emporium`` wired it, for `emporium services` and the dashboard.
+public struct ModuleDescription: Sendable, Hashable, Codable {
+    /// The service name (`catalog`).
+    public var name: String
+    /// Its database file (`:memory:` when in memory).
+    public var database: String
+    /// Its registered instances.
+    public var instances: [String]
+    /// The endpoints it answers.
+    public var endpoints: [String]
+    /// The event types it publishes through its outbox.
+    public var publishes: [String]
+    /// The event types it consumes, from its live bus subscriptions.
+    public var consumes: [String]
+}
+
+/// One module's parts, as the composition root holds them.
+struct Module: Sendable {
+    let name: String
+    let database: Database
+    let handlers: EndpointHandlers
+    let publishes: [String]
+}
+
+/// The HTTP server as a service of the group: already listening, it serves until cancelled.
+struct ServerService: Service {
+    let server: HTTPServer
+    var name: String { "http-server" }
+
+    func run() async throws {
+        try await server.run()
+    }
+}
+
+extension Emporium {
+    /// Creates the data directory and proves it writable; `nil` stays `nil` (in-memory databases).
+    static func prepare(dataDirectory: String?) throws -> String? {
+        guard let dataDirectory else { return nil }
+        let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        try createDirectory(path)
+        let probe = "\(path)/.write-probe-\(getpid())"
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+            throw EmporiumError(.dataDirectoryNotWritable, "\(path): the data directory is not writable")
+        }
+        try? FileManager.default.removeItem(atPath: probe)
+        return path
+    }
+
+    static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw EmporiumError(.dataDirectoryNotWritable, "\(path): cannot create the directory (\(error.localizedDescription))")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EmporiumError(.dataDirectoryNotWritable, "\(path) is not a directory")
+        }
+    }
+
+    /// The signing secret kept in the data directory, or a fresh one for an in-memory system.
+    static func signingSecret(in dataDirectory: String?) throws -> [UInt8] {
+        guard let dataDirectory else { return SecureRandom.bytes(32) }
+        do {
+            return try SigningSecret.loadOrCreate(at: "\(dataDirectory)/signing-secret")
+        } catch {
+            throw EmporiumError(.dataDirectoryNotWritable, "\(error)")
+        }
+    }
+
+    /// The first administrator's password and whether Emporium generated it: the configured one, else the one
+    /// kept in `initial-admin-password`, else a new one written there (mode 0600).
+    static func adminPassword(_ configuration: EmporiumConfiguration, dataDirectory: String?) throws -> (String, generated: Bool) {
+        if let password = configuration.adminPassword { return (password, false) }
+        let fresh = Base64URL.encode(SecureRandom.bytes(18))
+        guard let dataDirectory else { return (fresh, true) }
+        let path = "\(dataDirectory)/initial-admin-password"
+        if let stored = try? String(contentsOfFile: path, encoding: .utf8) {
+            return (stored.trimmingCharacters(in: .whitespacesAndNewlines), true)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw EmporiumError(.dataDirectoryNotWritable, "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let bytes = Array((fresh + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw EmporiumError(.dataDirectoryNotWritable, "cannot write \(path)") }
+        return (fresh, true)
+    }
+
+    static func importCatalog(from url: URL, into catalog: SQLiteCatalogService) async throws -> CatalogImportSummary {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw EmporiumError(.seedInvalid, "\(url.path): cannot read the seed catalog (\(error.localizedDescription))")
+        }
+        do {
+            let report = try await catalog.importCatalog(try CatalogDocument(json: data))
+            return CatalogImportSummary(categories: report.categories, productsAdded: report.productsAdded, productsSkipped: report.productsSkipped)
+        } catch let error as CatalogError {
+            throw EmporiumError(.seedInvalid, "\(url.path): \(error)")
+        }
+    }
+}

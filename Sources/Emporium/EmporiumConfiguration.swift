@@ -1,0 +1,92 @@
+public import Foundation
+public import ServiceKit
+public import Telemetry
+
+/// Everything that decides how an ``Emporium`` system is put together. The defaults are `emporium serve`'s.
+///
+/// ```swift
+/// var configuration = EmporiumConfiguration(dataDirectory: "/var/lib/emporium")
+/// configuration.port = 0  // an ephemeral port
+/// configuration.replicas["catalog"] = 3
+/// configuration.transport = .serialized
+/// let system = try await Emporium.start(configuration)
+/// ```
+public struct EmporiumConfiguration: Sendable {
+    /// Where each module keeps its SQLite file (`catalog.sqlite`, …), the signing secret and the first
+    /// administrator's password; created if missing. `nil` keeps every database in memory (gone on stop).
+    public var dataDirectory: String?
+    /// The address the HTTP server binds.
+    public var host: String
+    /// The port; 0 picks a free one (read it from ``Emporium/port``).
+    public var port: Int
+    /// Instances per service, by service name (`catalog`, `identity`, `search`); 1 when absent.
+    public var replicas: [String: Int]
+    /// How calls between modules travel: `direct` calls the handler, `serialized` encodes requests and replies
+    /// as JSON, as a wire would.
+    public var transport: InProcessTransport.Mode
+    /// Faults injected into calls, by endpoint name (`catalog.product`) or service name (`catalog`).
+    public var faults: [String: FaultInjector.Fault]
+    /// How instances are chosen.
+    public var balancing: ServiceClient.Configuration.Balancing
+    /// The least severe log level written (JSON lines on standard error).
+    public var logLevel: Logger.Level
+    /// Whether commits wait for the disk (`synchronous=FULL`) rather than only for the WAL (`NORMAL`, safe across
+    /// process crashes but not power loss).
+    public var durableCommits: Bool
+    /// The JWT signing secret; `nil` generates one on first start and keeps it in the data directory (mode 0600).
+    public var signingSecret: [UInt8]?
+    /// The first administrator's e-mail address, created on first start.
+    public var adminEmail: String
+    /// The first administrator's password; `nil` generates one on first start, kept in the data directory in
+    /// `initial-admin-password` (mode 0600) and in ``Emporium/initialAdminPassword``.
+    public var adminPassword: String?
+    /// The catalog document imported on first start (see `Fixtures/catalog/catalog.json`); `nil` starts empty.
+    public var seedCatalog: URL?
+    /// yescrypt cost of new password hashes.
+    public var passwordCost: Int
+    /// Requests per minute per client on the public API (rate-limit class `default`).
+    public var requestsPerMinute: Int
+    /// Whether to listen for HTTP at all; off for commands that only use the modules (`seed`, `backup`).
+    public var serveHTTP: Bool
+    /// Serves the web store and dashboard at `/`.
+    public var serveStoreFront: Bool
+    /// HTTP event loops; one per core by default.
+    public var eventLoops: Int?
+    /// How many recent traces the dashboard can show.
+    public var tracesKept: Int
+
+    /// The defaults: `127.0.0.1:8080`, data in `./.emporium`, one instance per service, direct transport.
+    /// - Parameter dataDirectory: The data directory; `nil` for in-memory databases.
+    public init(dataDirectory: String? = ".emporium") {
+        self.dataDirectory = dataDirectory
+        host = "127.0.0.1"
+        port = 8080
+        replicas = [:]
+        transport = .direct
+        faults = [:]
+        balancing = .powerOfTwoChoices
+        logLevel = .info
+        durableCommits = false
+        signingSecret = nil
+        adminEmail = "admin@emporium.local"
+        adminPassword = nil
+        seedCatalog = nil
+        passwordCost = 5
+        requestsPerMinute = 600
+        serveHTTP = true
+        serveStoreFront = true
+        eventLoops = nil
+        tracesKept = 100
+    }
+
+    /// The seed catalog shipped in the repository, `Fixtures/catalog/catalog.json`: looked up from the working
+    /// directory, then from where this library was built. `nil` when neither has it.
+    public static var fixtureCatalog: URL? {
+        let relative = "Fixtures/catalog/catalog.json"
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative)]
+        // Sources/Emporium/EmporiumConfiguration.swift → the package root.
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(relative))
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0.path) }
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Gateway
+import HTTP
+import Messaging
+import ServiceKit
+import Telemetry
+
+/// The operations API under `/admin/` (admin role): what the dashboard draws. Every view is read from the live
+/// system (registry, call pipeline, bus, metrics, trace store) when asked.
+struct Operations: Sendable {
+    let registry: ServiceRegistry
+    let client: ServiceClient
+    let bus: InProcessMessageBus
+    let metrics: MetricsRegistry
+    let traces: TraceStore
+    let modules: [Module]
+    let outboxes: [String]
+    let startedAt: Date
+
+    func addRoutes(to gateway: inout Gateway) {
+        let admin = Access.authenticated("admin")
+        gateway.route(.get, "/admin/services", access: admin, rateLimitClass: nil) { _ in services() }
+        gateway.route(.get, "/admin/outbox", access: admin, rateLimitClass: nil) { _ in outboxReport() }
+        gateway.route(.get, "/admin/dead-letters", access: admin, rateLimitClass: nil) { request in
+            try await deadLetters(limit: try limit(request, default: 50))
+        }
+        gateway.route(.post, "/admin/dead-letters/{eventId}/replay", access: admin, rateLimitClass: nil) { request in
+            guard let group = request.queryParameter("group"), !group.isEmpty else { throw GatewayError.badRequest("group is required") }
+            let eventID = try request.pathParameter("eventId")
+            do {
+                try await bus.defaultDeadLetters.replay(eventID: eventID, group: group, on: bus)
+            } catch MessagingError.deadLetterNotFound {
+                throw GatewayError(status: .notFound, detail: "no dead letter \(eventID) for group \(group)")
+            }
+            return Replayed(replayed: true)
+        }
+        gateway.route(.get, "/admin/traces", access: admin, rateLimitClass: nil) { request in
+            recentTraces(limit: try limit(request, default: 20))
+        }
+        gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil) { _ in stats() }
+    }
+
+    private func limit(_ request: GatewayRequest, default value: Int) throws -> Int {
+        guard let text = request.queryParameter("limit") else { return value }
+        guard let limit = Int(text), (1...1000).contains(limit) else { throw GatewayError.badRequest("limit is between 1 and 1000") }
+        return limit
+    }
+
+    // MARK: - Views
+
+    struct ServicesView: Encodable, Sendable {
+        struct Instance: Encodable, Sendable {
+            var id: String
+            var version: String
+            var health: String
+            var secondsSinceHeartbeat: Double
+            var endpoints: [String]
+        }
+        struct Breaker: Encodable, Sendable {
+            var state: String
+            var failureRate: Double?
+            var calls: Int
+        }
+        struct Service: Encodable, Sendable {
+            var name: String
+            var instances: [Instance]
+            var breaker: Breaker?
+            var publishes: [String]
+            var consumes: [String]
+        }
+        var services: [Service]
+    }
+
+    func services() -> ServicesView {
+        let now = SystemClock().now
+        let entries = registry.entries
+        let breakers = client.breakers
+        let bindings = bus.bindings
+        let names = Set(entries.map(\.instance.service)).union(modules.map(\.name)).sorted()
+        return ServicesView(
+            services: names.map { name in
+                let module = modules.first { $0.name == name }
+                return ServicesView.Service(
+                    name: name,
+                    instances: entries.filter { $0.instance.service == name }.map { entry in
+                        ServicesView.Instance(
+                            id: entry.instance.id.rawValue,
+                            version: entry.instance.version,
+                            health: entry.health.rawValue,
+                            secondsSinceHeartbeat: milliseconds(entry.lastHeartbeat.duration(to: now)) / 1000,
+                            endpoints: entry.instance.endpointNames
+                        )
+                    },
+                    breaker: breakers[name].map {
+                        ServicesView.Breaker(state: $0.state.rawValue, failureRate: $0.failureRate, calls: $0.bufferedCalls)
+                    },
+                    publishes: module?.publishes ?? [],
+                    consumes: Array(Set(bindings.filter { $0.group == name }.map(\.topic))).sorted()
+                )
+            }
+        )
+    }
+
+    struct OutboxView: Encodable, Sendable {
+        struct Outbox: Encodable, Sendable {
+            var module: String
+            var backlog: Int
+            var relayed: Int
+        }
+        var outboxes: [Outbox]
+    }
+
+    func outboxReport() -> OutboxView {
+        func value(_ family: String, _ outbox: String) -> Int {
+            Int(metrics.samples(named: family).first { $0.labels["outbox"] == outbox }?.value ?? 0)
+        }
+        return OutboxView(
+            outboxes: outboxes.map {
+                OutboxView.Outbox(module: $0, backlog: value("emporium_outbox_backlog", $0), relayed: value("emporium_outbox_relayed_total", $0))
+            }
+        )
+    }
+
+    struct DeadLettersView: Encodable, Sendable {
+        struct Letter: Encodable, Sendable {
+            var eventId: String
+            var type: String
+            var group: String
+            var error: String
+            var attempts: Int
+            var failedAt: Date
+        }
+        var deadLetters: [Letter]
+    }
+
+    func deadLetters(limit: Int) async throws -> DeadLettersView {
+        let letters = try await bus.defaultDeadLetters.list(limit: limit)
+        return DeadLettersView(
+            deadLetters: letters.map {
+                DeadLettersView.Letter(
+                    eventId: $0.envelope.id,
+                    type: $0.envelope.type,
+                    group: $0.group,
+                    error: $0.error,
+                    attempts: $0.attempts,
+                    failedAt: $0.failedAt
+                )
+            }
+        )
+    }
+
+    struct Replayed: Encodable, Sendable {
+        var replayed: Bool
+    }
+
+    struct TracesView: Encodable, Sendable {
+        struct Span: Encodable, Sendable {
+            var spanId: String
+            var parentSpanId: String?
+            var name: String
+            var service: String
+            var kind: String
+            var startOffsetMs: Double
+            var durationMs: Double
+            var error: Bool
+        }
+        struct Trace: Encodable, Sendable {
+            var traceId: String
+            var root: String
+            var startTime: Date
+            var durationMs: Double
+            var error: Bool
+            var spans: [Span]
+        }
+        var traces: [Trace]
+    }
+
+    func recentTraces(limit: Int) -> TracesView {
+        TracesView(
+            traces: traces.recentTraces(limit: limit).compactMap { trace -> TracesView.Trace? in
+                guard let start = trace.startTime else { return nil }
+                let spans = trace.spans.sorted { $0.startTime < $1.startTime }.map { span in
+                    TracesView.Span(
+                        spanId: "\(span.spanID)",
+                        parentSpanId: span.parentSpanID.map { "\($0)" },
+                        name: span.operationName,
+                        service: span.service,
+                        kind: span.kind.rawValue,
+                        startOffsetMs: span.startTime.timeIntervalSince(start) * 1000,
+                        durationMs: milliseconds(span.duration),
+                        error: span.status.isError
+                    )
+                }
+                return TracesView.Trace(
+                    traceId: "\(trace.traceID)",
+                    root: trace.rootSpan?.operationName ?? spans.first?.name ?? "",
+                    startTime: start,
+                    durationMs: milliseconds(trace.duration),
+                    error: spans.contains(where: \.error),
+                    spans: spans
+                )
+            }
+        )
+    }
+
+    struct StatsView: Encodable, Sendable {
+        struct Route: Encodable, Sendable {
+            var route: String
+            var requests: Int
+            var errors: Int
+            var p50Ms: Double?
+            var p99Ms: Double?
+        }
+        var uptimeSeconds: Double
+        var requests: Int
+        var clientErrors: Int
+        var serverErrors: Int
+        var rateLimited: Int
+        var cacheHits: Int
+        var cacheMisses: Int
+        var routes: [Route]
+    }
+
+    func stats() -> StatsView {
+        let requests = metrics.samples(named: "emporium_http_requests_total")
+        let durations = metrics.samples(named: "emporium_http_request_duration_seconds")
+        let cache = metrics.samples(named: "emporium_gateway_cache_total")
+        func total(_ samples: [MetricSample], where include: (MetricSample) -> Bool = { _ in true }) -> Int {
+            Int(samples.filter(include).reduce(0) { $0 + $1.value })
+        }
+        func status(_ sample: MetricSample) -> Int { Int(sample.labels["status"] ?? "") ?? 0 }
+        var byRoute: [String: (requests: Int, errors: Int, methods: Set<String>)] = [:]
+        for sample in requests {
+            let route = sample.labels["route"] ?? "unmatched"
+            var entry = byRoute[route] ?? (0, 0, [])
+            entry.requests += Int(sample.value)
+            if status(sample) >= 500 { entry.errors += Int(sample.value) }
+            entry.methods.insert(sample.labels["method"] ?? "")
+            byRoute[route] = entry
+        }
+        let routes = byRoute.keys.sorted().map { route in
+            let entry = byRoute[route]!
+            let histogram = durations.first { $0.labels["route"] == route }?.histogram
+            return StatsView.Route(
+                route: "\(entry.methods.sorted().joined(separator: ",")) \(route)",
+                requests: entry.requests,
+                errors: entry.errors,
+                p50Ms: histogram?.quantile(0.5).map { $0 * 1000 },
+                p99Ms: histogram?.quantile(0.99).map { $0 * 1000 }
+            )
+        }
+        return StatsView(
+            uptimeSeconds: Date().timeIntervalSince(startedAt),
+            requests: total(requests),
+            clientErrors: total(requests) { (400..<500).contains(status($0)) },
+            serverErrors: total(requests) { status($0) >= 500 },
+            rateLimited: total(requests) { status($0) == 429 },
+            cacheHits: total(cache) { $0.labels["outcome"] == "hit" },
+            cacheMisses: total(cache) { $0.labels["outcome"] == "miss" },
+            routes: routes
+        )
+    }
+}
+
+private func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+extension SpanStatus {
+    fileprivate var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+}

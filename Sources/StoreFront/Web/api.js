@@ -1,0 +1,161 @@
+// Shared by the store and the dashboard: building DOM without HTML strings, formatting money, and calling the
+// JSON API with bearer tokens kept in localStorage.
+
+/**
+ * Creates an element. Attributes named `on…` become event listeners; strings and numbers among the children
+ * become text nodes, so text from the API is never parsed as HTML.
+ * @example el('a', { href: '#/', class: 'link' }, 'Home')
+ */
+export function el(tag, attrs = {}, ...children) {
+    return build(document.createElement(tag), attrs, children);
+}
+
+/** Like `el`, for SVG elements. */
+export function svg(tag, attrs = {}, ...children) {
+    return build(document.createElementNS('http://www.w3.org/2000/svg', tag), attrs, children);
+}
+
+function build(node, attrs, children) {
+    for (const [name, value] of Object.entries(attrs)) {
+        if (value === false || value == null) continue;
+        if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+        else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
+    return node;
+}
+
+const formatters = new Map();
+
+function formatter(currency) {
+    if (!formatters.has(currency)) {
+        let format = null;
+        try {
+            format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+        } catch {
+            // An unknown code: formatMoney falls back to plain digits and the code.
+        }
+        formatters.set(currency, format);
+    }
+    return formatters.get(currency);
+}
+
+/** How many minor units make a major one in `currency` (2 for EUR, 0 for JPY). */
+export function currencyDigits(currency) {
+    return formatter(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Formats integer minor units of an ISO 4217 currency for the reader's locale: `formatMoney(11100, 'EUR')`. */
+export function formatMoney(minorUnits, currency) {
+    const amount = minorUnits / 10 ** currencyDigits(currency);
+    return formatter(currency)?.format(amount) ?? `${amount.toFixed(currencyDigits(currency))} ${currency}`;
+}
+
+/** A failed call, carrying the problem+json body: its message is the problem's `detail`. */
+export class ApiError extends Error {
+    constructor(status, problem, fallback) {
+        super(problem.detail || problem.title || fallback);
+        this.name = 'ApiError';
+        this.status = status;
+        this.problem = problem;
+    }
+}
+
+async function errorFrom(response) {
+    let problem = {};
+    try {
+        problem = await response.json();
+    } catch {
+        // Not JSON (a proxy's error page): the status line will do.
+    }
+    let fallback = `${response.status} ${response.statusText || 'error'}`.trim();
+    const retryAfter = response.headers.get('Retry-After');
+    if (response.status === 429 && retryAfter) fallback += ` (try again in ${retryAfter} s)`;
+    return new ApiError(response.status, problem && typeof problem === 'object' ? problem : {}, fallback);
+}
+
+/** Calls the API; one `Client` per stored session (the store and the dashboard keep separate ones). */
+export class Client {
+    #key;
+    #refreshing = null;
+
+    constructor(storageKey) {
+        this.#key = storageKey;
+    }
+
+    /** The stored Session (`{accessToken, refreshToken, user, ...}`) or null. */
+    get session() {
+        try {
+            return JSON.parse(localStorage.getItem(this.#key));
+        } catch {
+            return null;
+        }
+    }
+
+    set session(value) {
+        if (value) localStorage.setItem(this.#key, JSON.stringify(value));
+        else localStorage.removeItem(this.#key);
+    }
+
+    /**
+     * Sends a request and returns the decoded JSON body (null for an empty one). With `auth`, sends the access
+     * token; on 401 it refreshes the session once and retries. Throws ApiError for any other status.
+     */
+    async request(path, { method = 'GET', body, auth = false } = {}) {
+        const token = auth ? this.session?.accessToken : undefined;
+        let response = await send(path, method, body, token);
+        if (response.status === 401 && token && (await this.#refresh(token))) {
+            response = await send(path, method, body, this.session.accessToken);
+        }
+        if (!response.ok) throw await errorFrom(response);
+        const text = await response.text();
+        return text ? JSON.parse(text) : null;
+    }
+
+    /** Logs in and stores the session; returns it. */
+    async login(email, password) {
+        const session = await this.request('/api/v1/auth/login', { method: 'POST', body: { email, password } });
+        this.session = session;
+        return session;
+    }
+
+    /** Revokes the refresh token (best effort) and forgets the session. */
+    async logout() {
+        const refreshToken = this.session?.refreshToken;
+        this.session = null;
+        if (refreshToken) {
+            await this.request('/api/v1/auth/logout', { method: 'POST', body: { token: refreshToken } }).catch(() => {});
+        }
+    }
+
+    // Refresh tokens are single-use, so requests failing together share one refresh; one that failed with a token
+    // already replaced just retries with the new one.
+    #refresh(staleToken) {
+        const session = this.session;
+        if (!session) return Promise.resolve(false);
+        if (session.accessToken !== staleToken) return Promise.resolve(true);
+        this.#refreshing ??= (async () => {
+            try {
+                const response = await send('/api/v1/auth/refresh', 'POST', { token: session.refreshToken });
+                if (!response.ok) {
+                    this.session = null;
+                    return false;
+                }
+                this.session = await response.json();
+                return true;
+            } catch {
+                return false;
+            } finally {
+                this.#refreshing = null;
+            }
+        })();
+        return this.#refreshing;
+    }
+}
+
+function send(path, method, body, token) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}

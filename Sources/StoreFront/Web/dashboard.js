@@ -1,0 +1,406 @@
+// The operations dashboard: an admin logs in, then the page polls the /admin endpoints every two seconds and
+// redraws services, traffic, outboxes, dead letters and recent traces.
+import { ApiError, Client, el, svg } from './api.js';
+
+const client = new Client('emporium.admin-session');
+const app = document.getElementById('app');
+const messages = document.getElementById('messages');
+const POLL_MS = 2000;
+const HISTORY = 60;
+const sources = {
+    services: '/admin/services',
+    stats: '/admin/stats',
+    outbox: '/admin/outbox',
+    deadLetters: '/admin/dead-letters?limit=50',
+    traces: '/admin/traces?limit=20',
+};
+
+let timer = null;
+let generation = 0;
+let previousStats = null;
+const rateHistory = [];
+const openTraces = new Set();
+// What each section last drew: unchanged data is not redrawn, so focus and scroll positions survive a poll.
+const drawn = new Map();
+
+// MARK: - Helpers
+
+function showError(error) {
+    messages.replaceChildren(el('p', { id: 'error', class: 'error', role: 'alert' }, error.message ?? String(error)));
+}
+
+function number(value, digits = 0) {
+    return value == null || Number.isNaN(value) ? '—' : value.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function time(iso, options) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? String(iso ?? '') : date.toLocaleString(undefined, options);
+}
+
+function badge(text, tone) {
+    return el('span', { class: `badge ${tone}` }, text);
+}
+
+const tones = { healthy: 'ok', closed: 'ok', ready: 'ok', draining: 'warn', 'half-open': 'warn', unhealthy: 'bad', open: 'bad', unavailable: 'bad' };
+
+function table(headers, rows, empty) {
+    if (rows.length === 0) return el('p', { class: 'muted' }, empty);
+    return el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, headers.map(([label, numeric]) => el('th', { scope: 'col', class: numeric && 'num' }, label)))),
+        el('tbody', {}, rows),
+    );
+}
+
+function hueOf(text) {
+    let hue = 0;
+    for (const char of String(text)) hue = (hue * 31 + char.codePointAt(0)) % 360;
+    return String(hue);
+}
+
+// MARK: - Login
+
+function showLogin(message) {
+    stopPolling();
+    document.getElementById('who').textContent = '';
+    document.getElementById('logout').hidden = true;
+    const email = el('input', { id: 'login-email', type: 'email', autocomplete: 'username', required: true });
+    const password = el('input', { id: 'login-password', type: 'password', autocomplete: 'current-password', required: true });
+    const button = el('button', { type: 'submit' }, 'Log in');
+    const submit = async (event) => {
+        event.preventDefault();
+        button.disabled = true;
+        messages.replaceChildren();
+        try {
+            const session = await client.request('/api/v1/auth/login', { method: 'POST', body: { email: email.value, password: password.value } });
+            if (session.user?.role !== 'admin') {
+                await client.request('/api/v1/auth/logout', { method: 'POST', body: { token: session.refreshToken } }).catch(() => {});
+                throw new Error('This account is not an administrator: the dashboard needs the admin role.');
+            }
+            client.session = session;
+            showDashboard();
+        } catch (error) {
+            showError(error);
+        } finally {
+            button.disabled = false;
+        }
+    };
+    app.replaceChildren(
+        el(
+            'form',
+            { id: 'login-form', class: 'card auth-form login-page', onsubmit: submit },
+            el('h1', {}, 'Operations login'),
+            el('p', { class: 'muted' }, 'Sign in with an administrator account.'),
+            el('div', { class: 'field' }, el('label', { for: email.id }, 'Email'), email),
+            el('div', { class: 'field' }, el('label', { for: password.id }, 'Password'), password),
+            button,
+        ),
+    );
+    if (message) showError(new Error(message));
+}
+
+// MARK: - Dashboard
+
+function section(id, title, extra) {
+    return el('section', { class: 'card', 'aria-labelledby': `${id}-title` }, el('h2', { id: `${id}-title` }, title, extra), el('div', { id: `${id}-body` }));
+}
+
+function showDashboard() {
+    const session = client.session;
+    document.getElementById('who').textContent = session.user.email;
+    document.getElementById('logout').hidden = false;
+    messages.replaceChildren();
+    drawn.clear();
+    previousStats = null;
+    rateHistory.length = 0;
+    const deadLetters = section('dead-letters', 'Dead letters');
+    deadLetters.addEventListener('click', replay);
+    app.replaceChildren(
+        el('div', { id: 'overview', class: 'tiles', 'aria-live': 'off' }),
+        section('services', 'Services'),
+        section('routes', 'Routes'),
+        el('div', { class: 'grid-2' }, section('outbox', 'Outbox backlog'), deadLetters),
+        section('traces', 'Recent traces', el('span', { class: 'muted' }, ' — click one to see its spans')),
+        el('p', { id: 'updated', class: 'muted', 'aria-live': 'polite' }),
+    );
+    startPolling();
+}
+
+function startPolling() {
+    stopPolling();
+    const mine = ++generation;
+    const tick = async () => {
+        await poll(mine);
+        if (mine === generation) timer = setTimeout(tick, POLL_MS);
+    };
+    tick();
+}
+
+function stopPolling() {
+    generation++;
+    clearTimeout(timer);
+}
+
+async function poll(mine) {
+    const names = Object.keys(sources);
+    const [ready, ...results] = await Promise.allSettled([readiness(), ...names.map((name) => client.request(sources[name], { auth: true }))]);
+    if (mine !== generation) return;
+    const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
+    const denied = failures.find((error) => error instanceof ApiError && (error.status === 401 || error.status === 403));
+    if (denied) {
+        client.session = null;
+        showLogin(denied.status === 401 ? 'Your session has ended: log in again.' : denied.message);
+        return;
+    }
+    const data = Object.fromEntries(names.map((name, index) => [name, results[index].value]));
+    drawReady(ready.status === 'fulfilled' ? ready.value : null);
+    if (data.stats) drawStats(data.stats);
+    if (data.services) update('services', data.services.services, drawServices);
+    if (data.stats) update('routes', data.stats.routes, drawRoutes);
+    if (data.outbox) update('outbox', data.outbox.outboxes, drawOutbox);
+    if (data.deadLetters) update('dead-letters', data.deadLetters.deadLetters, drawDeadLetters);
+    if (data.traces) update('traces', data.traces.traces, drawTraces);
+    if (failures.length > 0) showError(failures[0]);
+    else if (messages.querySelector('#error')) messages.replaceChildren();
+    document.getElementById('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000} s`;
+}
+
+function update(id, data, draw) {
+    const json = JSON.stringify(data ?? []);
+    if (drawn.get(id) === json) return;
+    drawn.set(id, json);
+    document.getElementById(`${id}-body`).replaceChildren(draw(data ?? []));
+}
+
+// /ready answers 503 with the same body when something is not ready, so any JSON body is an answer.
+async function readiness() {
+    const response = await fetch('/ready', { headers: { Accept: 'application/json' } });
+    return response.json();
+}
+
+function drawReady(ready) {
+    const status = ready?.status ?? 'unreachable';
+    const missing = ready?.unavailable?.length ? ` (${ready.unavailable.join(', ')})` : '';
+    document.getElementById('ready-status').replaceChildren(el('a', { href: '/ready' }, 'Ready: '), badge(status + missing, tones[status] ?? 'bad'));
+}
+
+// MARK: - Traffic
+
+function drawStats(stats) {
+    let rate = null;
+    let errorRate = null;
+    // Counters run from the server's start: rates come from the difference between two polls.
+    if (previousStats && stats.uptimeSeconds > previousStats.uptimeSeconds) {
+        const seconds = stats.uptimeSeconds - previousStats.uptimeSeconds;
+        const requests = stats.requests - previousStats.requests;
+        const errors = stats.clientErrors + stats.serverErrors - previousStats.clientErrors - previousStats.serverErrors;
+        rate = requests / seconds;
+        errorRate = requests > 0 ? (100 * errors) / requests : 0;
+        rateHistory.push(rate);
+        if (rateHistory.length > HISTORY) rateHistory.shift();
+    } else if (previousStats) {
+        rateHistory.length = 0;
+    }
+    const newlyLimited = previousStats ? stats.rateLimited - previousStats.rateLimited : 0;
+    previousStats = stats;
+    const lookups = stats.cacheHits + stats.cacheMisses;
+    const tile = (label, value, detail, extra) =>
+        el('div', { class: 'tile' }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, value), extra, detail && el('div', { class: 'label' }, detail));
+    document.getElementById('overview').replaceChildren(
+        tile('Requests / s', number(rate, 1), `${number(stats.requests)} since start`, sparkline()),
+        tile('Error rate', errorRate == null ? '—' : `${number(errorRate, 1)} %`, `${number(stats.clientErrors)} 4xx · ${number(stats.serverErrors)} 5xx`),
+        tile('Rate limited', number(stats.rateLimited), `+${number(newlyLimited)} since last poll`),
+        tile('Cache hits', number(stats.cacheHits), lookups ? `${number((100 * stats.cacheHits) / lookups, 1)} % of lookups` : 'no lookups yet'),
+        tile('Uptime', formatDuration(stats.uptimeSeconds)),
+    );
+}
+
+function formatDuration(seconds) {
+    const s = Math.floor(seconds ?? 0);
+    const parts = [[Math.floor(s / 86400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'm'], [s % 60, 's']];
+    return parts.filter(([value], index) => value > 0 || index === 3).map(([value, unit]) => `${value}${unit}`).join(' ');
+}
+
+function sparkline() {
+    if (rateHistory.length < 2) return null;
+    const max = Math.max(...rateHistory, 1);
+    const points = rateHistory.map((value, index) => `${index},${(100 - (95 * value) / max).toFixed(1)}`).join(' ');
+    return svg(
+        'svg',
+        { class: 'sparkline', viewBox: `0 0 ${rateHistory.length - 1} 100`, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'Request rate over the last two minutes' },
+        svg('polyline', { points }),
+    );
+}
+
+function drawRoutes(routes) {
+    const rows = [...routes]
+        .sort((a, b) => b.requests - a.requests)
+        .map((route) =>
+            el(
+                'tr',
+                {},
+                el('td', {}, el('code', {}, route.route)),
+                el('td', { class: 'num' }, number(route.requests)),
+                el('td', { class: 'num' }, number(route.errors)),
+                el('td', { class: 'num' }, number(route.p50Ms, 2)),
+                el('td', { class: 'num' }, number(route.p99Ms, 2)),
+            ),
+        );
+    return table([['Route'], ['Requests', true], ['Errors', true], ['p50 ms', true], ['p99 ms', true]], rows, 'No requests yet.');
+}
+
+// MARK: - Services and messaging
+
+function drawServices(services) {
+    const topics = (list) => (list?.length ? el('ul', { class: 'topics' }, list.map((topic) => el('li', {}, topic))) : el('span', { class: 'muted' }, '—'));
+    const rows = services.map((service) =>
+        el(
+            'tr',
+            {},
+            el('th', { scope: 'row' }, service.name),
+            el(
+                'td',
+                {},
+                service.instances.map((instance) =>
+                    el(
+                        'div',
+                        { title: instance.endpoints?.join('\n') ?? '' },
+                        badge(instance.health, tones[instance.health] ?? 'warn'),
+                        ` ${instance.id} `,
+                        el('span', { class: 'muted' }, `v${instance.version} · ${number(instance.secondsSinceHeartbeat, 1)} s ago`),
+                    ),
+                ),
+            ),
+            el(
+                'td',
+                {},
+                service.breaker
+                    ? [badge(service.breaker.state, tones[service.breaker.state] ?? 'warn'), el('div', { class: 'muted' }, `${number(100 * service.breaker.failureRate, 1)} % of ${number(service.breaker.calls)} calls failed`)]
+                    : el('span', { class: 'muted' }, 'none'),
+            ),
+            el('td', {}, topics(service.publishes)),
+            el('td', {}, topics(service.consumes)),
+        ),
+    );
+    return table([['Service'], ['Instances'], ['Circuit breaker'], ['Publishes'], ['Consumes']], rows, 'No services registered.');
+}
+
+function drawOutbox(outboxes) {
+    const rows = outboxes.map((outbox) =>
+        el(
+            'tr',
+            {},
+            el('td', {}, outbox.module),
+            el('td', { class: 'num' }, badge(number(outbox.backlog), outbox.backlog > 0 ? 'warn' : 'ok')),
+            el('td', { class: 'num' }, number(outbox.relayed)),
+        ),
+    );
+    return table([['Module'], ['Backlog', true], ['Relayed', true]], rows, 'No outboxes.');
+}
+
+function drawDeadLetters(letters) {
+    const rows = letters.map((letter) =>
+        el(
+            'tr',
+            {},
+            el('td', {}, el('code', { title: letter.eventId }, letter.eventId.slice(0, 8)), el('div', { class: 'muted' }, letter.type)),
+            el('td', {}, letter.group),
+            el('td', {}, letter.error),
+            el('td', { class: 'num' }, number(letter.attempts)),
+            el('td', {}, time(letter.failedAt)),
+            el('td', {}, el('button', { type: 'button', class: 'secondary', 'data-event-id': letter.eventId, 'data-group': letter.group }, 'Replay')),
+        ),
+    );
+    return table([['Event'], ['Group'], ['Error'], ['Attempts', true], ['Failed at'], ['']], rows, 'No dead letters.');
+}
+
+async function replay(event) {
+    const button = event.target.closest('button[data-event-id]');
+    if (!button) return;
+    const { eventId, group } = button.dataset;
+    button.disabled = true;
+    try {
+        await client.request(`/admin/dead-letters/${encodeURIComponent(eventId)}/replay?group=${encodeURIComponent(group)}`, { method: 'POST', auth: true });
+        button.textContent = 'Replayed';
+        document.getElementById('updated').textContent = `Replayed event ${eventId} for ${group}.`;
+    } catch (error) {
+        button.disabled = false;
+        showError(error);
+    }
+}
+
+// MARK: - Traces
+
+function drawTraces(traces) {
+    if (traces.length === 0) return el('p', { class: 'muted' }, 'No traces yet.');
+    return el(
+        'div',
+        {},
+        traces.map((trace) => {
+            const details = el(
+                'details',
+                { class: trace.error ? 'trace failed' : 'trace', open: openTraces.has(trace.traceId), 'data-trace-id': trace.traceId },
+                el(
+                    'summary',
+                    {},
+                    el('span', { class: 'root' }, trace.root),
+                    el('span', {}, `${number(trace.durationMs, 2)} ms`),
+                    el('span', { class: 'muted' }, `${trace.spans.length} spans · ${time(trace.startTime, { timeStyle: 'medium' })}`),
+                    trace.error && badge('error', 'bad'),
+                    el('code', { class: 'muted' }, trace.traceId),
+                ),
+                timeline(trace),
+            );
+            details.addEventListener('toggle', () => (details.open ? openTraces.add(trace.traceId) : openTraces.delete(trace.traceId)));
+            return details;
+        }),
+    );
+}
+
+/** One row per span in tree order: a bar placed by its start offset and sized by its duration within the trace. */
+function timeline(trace) {
+    const byId = new Map(trace.spans.map((span) => [span.spanId, span]));
+    const children = new Map();
+    for (const span of trace.spans) {
+        const parent = byId.has(span.parentSpanId) ? span.parentSpanId : null;
+        children.set(parent, [...(children.get(parent) ?? []), span]);
+    }
+    const ordered = [];
+    const visit = (parent, depth) => {
+        const spans = (children.get(parent) ?? []).sort((a, b) => a.startOffsetMs - b.startOffsetMs);
+        for (const span of spans) {
+            ordered.push([span, depth]);
+            if (depth < 32) visit(span.spanId, depth + 1);
+        }
+    };
+    visit(null, 0);
+    const total = Math.max(trace.durationMs, ...trace.spans.map((span) => span.startOffsetMs + span.durationMs), 0.001);
+    const percent = (value) => `${Math.min(100, Math.max(0, (100 * value) / total)).toFixed(2)}%`;
+    return el(
+        'div',
+        { class: 'timeline', role: 'list' },
+        ordered.map(([span, depth]) => {
+            const label = el('div', { class: 'span-label', title: `${span.service} · ${span.kind}` }, el('span', { class: 'muted' }, `${span.service} `), span.name);
+            label.style.setProperty('--depth', String(depth));
+            const bar = el('div', { class: span.error ? 'span-bar failed' : 'span-bar' });
+            bar.style.setProperty('--left', percent(span.startOffsetMs));
+            bar.style.setProperty('--width', percent(span.durationMs));
+            bar.style.setProperty('--hue', hueOf(span.service));
+            const offsets = el('span', { class: 'span-time' }, `+${number(span.startOffsetMs, 2)} · ${number(span.durationMs, 2)} ms`);
+            return el('div', { role: 'listitem', class: 'span-row' }, label, el('div', { class: 'span-track' }, bar), offsets);
+        }),
+    );
+}
+
+// MARK: - Start
+
+document.getElementById('logout').addEventListener('click', async () => {
+    stopPolling();
+    await client.logout();
+    showLogin();
+});
+
+if (client.session?.user?.role === 'admin') showDashboard();
+else showLogin();

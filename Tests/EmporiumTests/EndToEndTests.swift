@@ -1,0 +1,259 @@
+import CatalogAPI
+import Emporium
+import Foundation
+import HTTP
+import IdentityAPI
+import SearchAPI
+import ServiceKit
+import Telemetry
+import TestSupport
+import Testing
+
+/// The shop over HTTP, as a client sees it: the real system, its gateway, its modules and their databases.
+@Suite struct EndToEndTests {
+    @Test func aShopperRegistersLogsInBrowsesAndSearches() async throws {
+        try await ShopHarness.with { shop in
+            // Browse: the seed catalog's categories and a first page of products, then the next page.
+            let categories = try shop.decode([CatalogAPI.Category].self, from: try await shop.send(.get, "/api/v1/categories"))
+            #expect(categories.count >= 10)
+            let firstPage = try shop.decode(ProductPage.self, from: try await shop.send(.get, "/api/v1/products?category=cookware&limit=5"))
+            #expect(firstPage.products.count == 5)
+            #expect(firstPage.products.allSatisfy { $0.category.rawValue == "cookware" && $0.active })
+            let cursor = try #require(firstPage.nextCursor)
+            let encodedCursor = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor
+            let secondPage = try shop.decode(
+                ProductPage.self,
+                from: try await shop.send(.get, "/api/v1/products?category=cookware&limit=5&cursor=\(encodedCursor)")
+            )
+            #expect(Set(secondPage.products.map(\.id)).isDisjoint(with: firstPage.products.map(\.id)))
+
+            // One product, with its version as the entity tag.
+            let product = firstPage.products[0]
+            let productResponse = try await shop.send(.get, "/api/v1/products/\(product.id.rawValue)")
+            #expect(try shop.decode(Product.self, from: productResponse) == product)
+            #expect(productResponse.headers.first(name: "ETag") == "\"\(product.version)\"")
+            #expect(try await shop.send(.get, "/api/v1/products/p-none").status.code == 404)
+
+            // Search: the seed catalog reaches the index through catalog events.
+            let results = try await waitForSearch(shop, "kettle") { $0.total > 0 }
+            #expect(results.hits.allSatisfy { ($0.highlightedName + $0.snippet).lowercased().contains("<mark>kettle") })
+            #expect(!results.facets.isEmpty)
+            #expect(try await shop.send(.get, "/api/v1/search").status.code == 400)
+
+            // Register, log in, and see who we are.
+            let credentials = ["email": "Shopper@Example.com", "password": "a long enough password"]
+            let user = try shop.decode(UserBody.self, from: try await shop.send(.post, "/api/v1/auth/register", json: credentials), status: 201)
+            #expect(user.email == "shopper@example.com")
+            #expect(user.role == "customer")
+            let duplicate = try await shop.send(.post, "/api/v1/auth/register", json: credentials)
+            #expect(duplicate.status.code == 409)
+            #expect(duplicate.headers.first(name: "Content-Type") == "application/problem+json")
+            let weak = try await shop.send(.post, "/api/v1/auth/register", json: ["email": "weak@example.com", "password": "short"])
+            #expect(weak.status.code == 422)
+
+            let session = try shop.decode(
+                SessionBody.self,
+                from: try await shop.send(.post, "/api/v1/auth/login", json: credentials)
+            )
+            let me = try shop.decode(UserBody.self, from: try await shop.send(.get, "/api/v1/me", token: session.accessToken))
+            #expect(me.id == user.id)
+            let wrongPassword = try await shop.send(
+                .post,
+                "/api/v1/auth/login",
+                json: ["email": "shopper@example.com", "password": "not the password"]
+            )
+            #expect(wrongPassword.status.code == 401)
+
+            // Refresh rotates the refresh token; the spent one is refused; logout ends the session.
+            let refreshed = try shop.decode(
+                SessionBody.self,
+                from: try await shop.send(.post, "/api/v1/auth/refresh", json: ["token": session.refreshToken])
+            )
+            #expect(refreshed.refreshToken != session.refreshToken)
+            #expect(try await shop.send(.post, "/api/v1/auth/refresh", json: ["token": session.refreshToken]).status.code == 401)
+            let other = try shop.decode(SessionBody.self, from: try await shop.send(.post, "/api/v1/auth/login", json: credentials))
+            let logout = try await shop.send(.post, "/api/v1/auth/logout", json: ["token": other.refreshToken])
+            #expect(logout.status.code == 204)
+            #expect(logout.body.isEmpty)
+            #expect(try await shop.send(.post, "/api/v1/auth/refresh", json: ["token": other.refreshToken]).status.code == 401)
+        }
+    }
+
+    @Test func accessNeedsATokenAndAdminRoutesNeedTheAdminRole() async throws {
+        try await ShopHarness.with { shop in
+            let credentials = ["email": "customer@example.com", "password": "a long enough password"]
+            _ = try await shop.send(.post, "/api/v1/auth/register", json: credentials)
+            let customer = try await shop.login("customer@example.com", "a long enough password")
+            let draft = ProductDraft(
+                sku: "NEW-1",
+                name: "Test Lamp",
+                description: "A lamp.",
+                price: Money(minorUnits: 1000, currency: "EUR"),
+                category: CategoryID(rawValue: "lighting")
+            )
+
+            let anonymous = try await shop.send(.post, "/api/v1/admin/products", json: draft)
+            #expect(anonymous.status.code == 401)
+            #expect(anonymous.headers.first(name: "WWW-Authenticate")?.hasPrefix("Bearer") == true)
+            #expect(try await shop.send(.get, "/api/v1/me").status.code == 401)
+            #expect(try await shop.send(.get, "/api/v1/me", token: "not.a.token").status.code == 401)
+            #expect(try await shop.send(.post, "/api/v1/admin/products", token: customer, json: draft).status.code == 403)
+            #expect(try await shop.send(.get, "/admin/services", token: customer).status.code == 403)
+            #expect(try await shop.send(.get, "/admin/services").status.code == 401)
+
+            let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+            let created = try await shop.send(.post, "/api/v1/admin/products", token: admin, json: draft)
+            #expect(try shop.decode(Product.self, from: created, status: 201).name == "Test Lamp")
+            // The admin role also grants customer routes.
+            #expect(try await shop.send(.get, "/api/v1/me", token: admin).status.code == 200)
+        }
+    }
+
+    @Test func anAdminEditReachesSearchAndStaleEditsAreRefused() async throws {
+        try await ShopHarness.with { shop in
+            let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+            let original = try shop.decode(Product.self, from: try await shop.send(.get, "/api/v1/products/p-00001"))
+            _ = try await waitForSearch(shop, "kettle") { $0.hits.contains { $0.productID == "p-00001" } }
+
+            var draft = ProductDraft(
+                sku: original.sku,
+                name: "Zyzzyva Glass Kettle",
+                description: original.description,
+                price: Money(minorUnits: 4200, currency: "EUR"),
+                images: original.images,
+                attributes: original.attributes,
+                category: original.category
+            )
+            let path = "/api/v1/admin/products/p-00001"
+            #expect(try await shop.send(.put, path, token: admin, json: draft).status.code == 428)
+            let updated = try await shop.send(.put, path, token: admin, headers: ["If-Match": "\"\(original.version)\""], json: draft)
+            #expect(try shop.decode(Product.self, from: updated).version == original.version + 1)
+            #expect(updated.headers.first(name: "ETag") == "\"\(original.version + 1)\"")
+
+            draft.name = "Lost Update Kettle"
+            let stale = try await shop.send(.put, path, token: admin, headers: ["If-Match": "\"\(original.version)\""], json: draft)
+            #expect(stale.status.code == 412)
+
+            // The product page was cached before the edit; the catalog event invalidated it.
+            let fresh = try shop.decode(Product.self, from: try await shop.send(.get, "/api/v1/products/p-00001"))
+            #expect(fresh.name == "Zyzzyva Glass Kettle")
+            let found = try await waitForSearch(shop, "zyzzyva") { $0.total == 1 }
+            #expect(found.hits.first?.productID == "p-00001")
+            #expect(found.hits.first?.priceMinorUnits == 4200)
+
+            // Deactivated: gone from lists and from search.
+            let deleted = try await shop.send(.delete, path, token: admin)
+            #expect(try shop.decode(Product.self, from: deleted).active == false)
+            _ = try await waitForSearch(shop, "zyzzyva") { $0.total == 0 }
+        }
+    }
+
+    @Test func theOperationsAPIShowsTheLiveSystem() async throws {
+        try await ShopHarness.with(
+            configure: { $0.replicas = ["catalog": 2] },
+            { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                _ = try await shop.send(.get, "/api/v1/products?limit=3")
+                struct Services: Decodable {
+                    struct Service: Decodable {
+                        struct Instance: Decodable {
+                            var id: String
+                            var health: String
+                        }
+                        var name: String
+                        var instances: [Instance]
+                        var publishes: [String]
+                        var consumes: [String]
+                    }
+                    var services: [Service]
+                }
+                let services = try shop.decode(Services.self, from: try await shop.send(.get, "/admin/services", token: admin))
+                let catalog = try #require(services.services.first { $0.name == "catalog" })
+                #expect(catalog.instances.map(\.id) == ["catalog-1", "catalog-2"])
+                #expect(catalog.instances.allSatisfy { $0.health == "healthy" })
+                #expect(catalog.publishes.contains("catalog.product-updated.v1"))
+                let search = try #require(services.services.first { $0.name == "search" })
+                #expect(search.consumes.contains("catalog.product-created.v1"))
+
+                struct Stats: Decodable {
+                    var requests: Int
+                    var routes: [Route]
+                    struct Route: Decodable {
+                        var route: String
+                        var requests: Int
+                    }
+                }
+                let stats = try shop.decode(Stats.self, from: try await shop.send(.get, "/admin/stats", token: admin))
+                #expect(stats.requests >= 2)
+                #expect(stats.routes.contains { $0.route == "GET /api/v1/products" && $0.requests >= 1 })
+
+                struct Traces: Decodable {
+                    struct Trace: Decodable {
+                        struct Span: Decodable {
+                            var name: String
+                        }
+                        var root: String
+                        var spans: [Span]
+                    }
+                    var traces: [Trace]
+                }
+                let traces = try shop.decode(Traces.self, from: try await shop.send(.get, "/admin/traces?limit=50", token: admin))
+                let browse = try #require(traces.traces.first { $0.root == "GET /api/v1/products" })
+                #expect(browse.spans.contains { $0.name == "call catalog.products" })
+
+                struct Outboxes: Decodable {
+                    struct Outbox: Decodable {
+                        var module: String
+                    }
+                    var outboxes: [Outbox]
+                }
+                let outboxes = try shop.decode(Outboxes.self, from: try await shop.send(.get, "/admin/outbox", token: admin))
+                #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity"])
+            }
+        )
+    }
+
+    @Test func aRestartKeepsDataAndDoesNotSeedTwice() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = EmporiumConfiguration(dataDirectory: directory.path("data"))
+        configuration.port = 0
+        let seed: URL = try #require(EmporiumConfiguration.fixtureCatalog)
+        configuration.seedCatalog = seed
+        configuration.logLevel = .critical
+        configuration.serveHTTP = false
+
+        let first = try await Emporium.start(configuration)
+        let seeded = try await first.catalog.products(ProductQuery(limit: 100))
+        #expect(seeded.products.count == 100)
+        _ = try await first.identity.register(.init(email: "kept@example.com", password: "a long enough password"))
+        await first.stop()
+
+        let second = try await Emporium.start(configuration)
+        let again = try await second.importCatalog(from: seed)
+        #expect(again.productsAdded == 0)
+        #expect(again.productsSkipped == 540)
+        await #expect(throws: (any Error).self) {
+            _ = try await second.identity.register(.init(email: "kept@example.com", password: "a long enough password"))
+        }
+        #expect(FileManager.default.fileExists(atPath: directory.path("data/initial-admin-password")))
+        await second.stop()
+    }
+
+    /// Searches until `condition` holds for the results (the index follows the catalog's events).
+    private func waitForSearch(
+        _ shop: ShopHarness,
+        _ text: String,
+        until condition: (SearchResults) -> Bool
+    ) async throws -> SearchResults {
+        var last: SearchResults?
+        try await waitUntil("search for \(text)", timeout: .seconds(20)) {
+            // The search route is cached briefly: a unique parameter asks the index itself.
+            let response = try await shop.send(.get, "/api/v1/search?q=\(text)&limit=50&offset=0&_=\(UUID().uuidString)")
+            guard response.status.code == 200 else { return false }
+            let results = try shop.decode(SearchResults.self, from: response)
+            last = results
+            return condition(results)
+        }
+        return try #require(last)
+    }
+}
