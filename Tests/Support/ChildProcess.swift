@@ -4,7 +4,7 @@ public import Foundation
 import Glibc
 #endif
 
-/// A helper process started from `emporium-test-helper`, whose stdout lines the test waits on with deadlines.
+/// A child process (by default `emporium-test-helper`) whose stdout lines the test waits on with deadlines.
 public final class ChildProcess {
     /// The running process.
     public let process = Process()
@@ -17,19 +17,25 @@ public final class ChildProcess {
             if let override = ProcessInfo.processInfo.environment["EMPORIUM_TEST_HELPER"] {
                 return URL(fileURLWithPath: override)
             }
-            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            // On Darwin the test binary sits inside an .xctest bundle three levels deeper.
-            for _ in 0..<4 {
-                let candidate = directory.appendingPathComponent("emporium-test-helper")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                directory.deleteLastPathComponent()
-            }
-            throw HelperMissing()
+            return try builtExecutable("emporium-test-helper")
         }
     }
 
+    /// An executable product of this package, built beside the test bundle (the test target must depend on it).
+    public static func builtExecutable(_ name: String) throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // On Darwin the test binary sits inside an .xctest bundle three levels deeper.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        throw HelperMissing(name: name)
+    }
+
     public struct HelperMissing: Error, CustomStringConvertible {
-        public var description: String { "emporium-test-helper not found beside \(CommandLine.arguments[0]); run `swift build` first" }
+        var name = "emporium-test-helper"
+        public var description: String { "\(name) not found beside \(CommandLine.arguments[0]); run `swift build` first" }
     }
 
     public struct Timeout: Error, CustomStringConvertible {
@@ -38,11 +44,32 @@ public final class ChildProcess {
     }
 
     /// Starts `emporium-test-helper` with `arguments`.
-    public init(arguments: [String]) throws {
-        process.executableURL = try Self.helperURL
+    public convenience init(arguments: [String]) throws {
+        try self.init(executable: try Self.helperURL, arguments: arguments)
+    }
+
+    /// Starts `executable` with `arguments`; its standard error goes to `standardError` (inherited by default).
+    public init(executable: URL, arguments: [String], standardError: FileHandle? = nil) throws {
+        process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
+        if let standardError { process.standardError = standardError }
         try process.run()
+    }
+
+    /// Everything the child writes to standard output until it exits, or until `timeout` (then it is killed).
+    public func readToEnd(within timeout: Duration) throws -> String {
+        var lines: [String] = []
+        do {
+            try waitForLine(within: timeout, description: "the end of its output") { line in
+                lines.append(line)
+                return false
+            }
+        } catch let timeout as Timeout where timeout.waitingFor.hasSuffix("(the helper exited)") {
+            lines.append(String(decoding: buffer, as: UTF8.self))
+            return lines.joined(separator: "\n")
+        }
+        return lines.joined(separator: "\n")
     }
 
     deinit {
