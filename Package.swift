@@ -64,6 +64,8 @@ let package = Package(
             dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "ServiceKit", "HTTP", "Telemetry"]
         ),
         .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
+        // The example of Docs/embedding.md; EmporiumTests builds and runs it.
+        .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "CatalogAPI", "IdentityAPI", "SearchAPI", "ServiceKit", "Telemetry"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 
@@ -84,7 +86,7 @@ let package = Package(
         // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
         .testTarget(
             name: "EmporiumTests",
-            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "ServiceKit", "Telemetry", "TestSupport", "EmporiumCLI"]
+            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "ServiceKit", "Telemetry", "TestSupport", "EmporiumCLI", "EmbeddingExample"]
         ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
     ]
