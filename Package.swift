@@ -61,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EmporiumCLI",
-            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "ServiceKit", "HTTP", "Telemetry"]
+            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "ServiceKit", "HTTP", "Telemetry"]
         ),
         .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
         // The example of Docs/embedding.md; EmporiumTests builds and runs it.

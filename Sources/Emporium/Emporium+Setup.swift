@@ -56,6 +56,27 @@ struct ServerService: Service {
 }
 
 extension Emporium {
+    /// Checks the service and endpoint names `replicas` and `faults` mention against the modules as wired.
+    /// - Throws: ``EmporiumError`` (`invalidConfiguration`) naming the unknown names and the known ones.
+    static func checkNames(in configuration: EmporiumConfiguration, modules: [Module]) throws {
+        let services = Set(modules.map(\.name))
+        let unknownServices = configuration.replicas.keys.filter { !services.contains($0) }.sorted()
+        if !unknownServices.isEmpty {
+            throw EmporiumError(
+                .invalidConfiguration,
+                "replicas: unknown service \(unknownServices.joined(separator: ", ")); services: \(services.sorted().joined(separator: ", "))"
+            )
+        }
+        let targets = services.union(modules.flatMap(\.handlers.endpointNames))
+        let unknownTargets = configuration.faults.keys.filter { !targets.contains($0) }.sorted()
+        if !unknownTargets.isEmpty {
+            throw EmporiumError(
+                .invalidConfiguration,
+                "faults: unknown service or endpoint \(unknownTargets.joined(separator: ", ")); 'emporium services' lists them"
+            )
+        }
+    }
+
     /// Creates the data directory and proves it writable; `nil` stays `nil` (in-memory databases).
     static func prepare(dataDirectory: String?) throws -> String? {
         guard let dataDirectory else { return nil }

@@ -167,6 +167,8 @@ public final class Emporium: Service {
         search = SearchClient(client: client)
         identity = IdentityClient(client: client)
 
+        try Self.checkNames(in: configuration, modules: modules)
+
         // Instances: registered now so the system takes calls as soon as it runs; each heartbeat deregisters its
         // instance on stop.
         var services: [any Service] = [registry, bus]
@@ -260,13 +262,28 @@ public final class Emporium: Service {
         closeDatabases()
     }
 
-    /// Stops the system gracefully and waits until it has stopped.
+    /// Stops the system gracefully and waits until it has stopped; closes the databases of one that never ran.
     public func stop() async {
         group.triggerGracefulShutdown()
-        let task = background.withLock { $0 }
-        guard let task else { return }
-        _ = try? await task.value
+        if let task = background.withLock({ $0 }) { _ = try? await task.value }
         closeDatabases()
+    }
+
+    /// Whether the system has caught up with what was written: every committed event is published, and every
+    /// consumer group has handled (or dead-lettered) each event of its topics. Search reflects the catalog then.
+    public func hasSettled() async throws -> Bool {
+        guard try await unpublishedEvents() == 0 else { return false }
+        func totals(_ family: String, by key: (MetricSample) -> String) -> [String: Double] {
+            Dictionary(metrics.samples(named: family).map { (key($0), $0.value) }, uniquingKeysWith: +)
+        }
+        let published = totals("emporium_bus_published_total") { $0.labels["topic"] ?? "" }
+        let groupKey = { (sample: MetricSample) in "\(sample.labels["topic"] ?? "") \(sample.labels["group"] ?? "")" }
+        let deadLettered = totals("emporium_bus_dead_lettered_total", by: groupKey)
+        for delivered in metrics.samples(named: "emporium_bus_delivered_total") {
+            let handled = delivered.value + (deadLettered[groupKey(delivered)] ?? 0)
+            if handled < published[delivered.labels["topic"] ?? ""] ?? 0 { return false }
+        }
+        return true
     }
 
     private func closeDatabases() {

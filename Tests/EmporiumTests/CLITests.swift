@@ -1,0 +1,292 @@
+import Foundation
+import HTTP
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `emporium` binary, run as a child process: what a shell user sees (output, exit status).
+@Suite struct CLITests {
+    @Test func helpNamesEveryCommandAndExitsZero() async throws {
+        let run = try await EmporiumRun.finish(["--help"])
+        #expect(run.status == 0)
+        for command in ["serve", "demo", "seed", "backup", "services"] {
+            #expect(run.stdout.contains("  \(command) "), "--help does not mention \(command)")
+        }
+        let serveHelp = try await EmporiumRun.finish(["serve", "--help"])
+        #expect(serveHelp.status == 0)
+        #expect(serveHelp.stdout.contains("--port PORT") && serveHelp.stdout.contains("EMPORIUM_PORT"))
+        let helpBackup = try await EmporiumRun.finish(["help", "backup"])
+        #expect(helpBackup.status == 0 && helpBackup.stdout.contains("Usage: emporium backup DEST"))
+    }
+
+    @Test(arguments: [["frobnicate"], ["serve", "--frobnicate"], ["serve", "--port", "eighty"], ["backup"], ["help", "frobnicate"]])
+    func usageErrorsExit64(arguments: [String]) async throws {
+        let run = try await EmporiumRun.finish(arguments)
+        #expect(run.status == 64, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("emporium: "))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func servingOnATakenPortExits69NamingThePort() async throws {
+        let directory = try TemporaryDirectory()
+        let listener = try ListeningSocket()
+        let run = try await EmporiumRun.finish(["serve", "--port", "\(listener.port)", "--data", directory.path("data"), "--no-seed"])
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("127.0.0.1:\(listener.port)"))
+        #expect(run.stderr.contains("in use"))
+    }
+
+    @Test func aDataDirectoryUnderAFileExits73() async throws {
+        let directory = try TemporaryDirectory()
+        try Data("not a directory".utf8).write(to: directory.url.appendingPathComponent("file"))
+        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("file/sub")])
+        #expect(run.status == 73, "\(run.stderr)")
+        #expect(run.stderr.contains("file/sub"))
+    }
+
+    @Test func aDamagedDatabaseExits65() async throws {
+        let directory = try TemporaryDirectory()
+        let garbage = (0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        try Data(garbage).write(to: directory.url.appendingPathComponent("catalog.sqlite"))
+        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("catalog.sqlite"))
+    }
+
+    @Test func anUnreadableSeedExits66() async throws {
+        let directory = try TemporaryDirectory()
+        let run = try await EmporiumRun.finish(["seed", "--data", directory.path("data"), "--seed", directory.path("missing.json")])
+        #expect(run.status == 66, "\(run.stderr)")
+        #expect(run.stderr.contains("missing.json"))
+    }
+
+    @Test func servicesListsTheLiveWiring() async throws {
+        let json = try await EmporiumRun.finish(["services", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
+        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity"])
+        let catalog = try #require(report.modules.first { $0.name == "catalog" })
+        #expect(catalog.endpoints.contains("catalog.product"))
+        #expect(catalog.publishes.contains("catalog.product-created.v1"))
+        let search = try #require(report.modules.first { $0.name == "search" })
+        #expect(search.consumes.contains("catalog.product-created.v1"))
+        #expect(search.endpoints.contains("search.query"))
+        #expect(report.routes.contains { $0.method == "GET" && $0.pattern == "/api/v1/products/{id}" && $0.access == "public" })
+        #expect(report.routes.contains { $0.pattern == "/admin/services" && $0.access == "role admin" })
+
+        let table = try await EmporiumRun.finish(["services", "--replicas", "catalog=3"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("catalog  (3 instances: catalog-1, catalog-2, catalog-3)"))
+        #expect(table.stdout.contains("consumes   catalog.product-created.v1"))
+    }
+
+    @Test func seedThenBackupWritesEveryDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path("data")
+        let seed = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
+        #expect(seed.status == 0, "\(seed.stderr)")
+        #expect(seed.stdout.contains("products added    540"))
+        #expect(seed.stdout.contains("search is up to date"))
+
+        let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        for module in ["catalog", "search", "identity"] {
+            let file = directory.path("backup/\(module).sqlite")
+            #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
+            #expect(backup.stdout.contains(file))
+        }
+
+        let again = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("products skipped  540"))
+    }
+
+    @Test func serveAnswersHealthAndStopsCleanlyOnSIGTERM() async throws {
+        let directory = try TemporaryDirectory()
+        let serve = try EmporiumRun(["serve", "--port", "0", "--data", directory.path("data"), "--admin-password", "correct horse battery"])
+        defer { serve.killIfRunning() }
+        let line = try await serve.waitForLine(within: .seconds(60)) { $0.contains("/health") }
+        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.flatMap { URL(string: String($0)) })
+        let port = try #require(url.port)
+        #expect(port != 0)
+
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let connection = try await client.connect(host: "127.0.0.1", port: port)
+        let health = try await connection.send(.get, "/health")
+        #expect(health.status.code == 200)
+        #expect(health.text.contains("ok"))
+        await connection.close()
+
+        #expect(serve.stdout.contains("\(url.scheme!)://127.0.0.1:\(port)/dashboard.html"))
+        #expect(serve.stdout.contains("admin@emporium.local"))
+        kill(serve.process.processIdentifier, SIGTERM)
+        let status = try await serve.waitForExit(within: .seconds(30))
+        #expect(status == 0, "\(serve.stderr)")
+        #expect(serve.stdout.hasSuffix("stopped\n"))
+        #expect(serve.stderr.contains("\"level\":\"info\""), "logs are JSON lines on stderr")
+    }
+
+    @Test func demoWalksEveryStepAgainstAnInProcessSystem() async throws {
+        let run = try await EmporiumRun.finish(["demo"], timeout: .seconds(180))
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  ok ") }
+        #expect(steps.count == 9, "\(run.stdout)")
+        for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/search?q=", "/api/v1/me", "/api/v1/auth/logout"] {
+            #expect(steps.contains { $0.contains(path) }, "no step for \(path)")
+        }
+        let traceID = /trace [0-9a-f]{32}/
+        #expect(steps.allSatisfy { $0.contains(traceID) })
+        #expect(run.stdout.contains("9 of 9 steps as expected"))
+    }
+}
+
+// MARK: - Support
+
+/// `emporium` running as a child process, its output collected in files (a pipe nobody reads would block it).
+private final class EmporiumRun {
+    let process = Process()
+    private let directory: TemporaryDirectory
+    private let outputPath: String
+    private let errorPath: String
+
+    /// The `emporium` executable, built beside the test bundle (the test target depends on EmporiumCLI).
+    static var executableURL: URL {
+        get throws {
+            if let override = ProcessInfo.processInfo.environment["EMPORIUM_BINARY"] { return URL(fileURLWithPath: override) }
+            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            // On Darwin the test binary sits inside an .xctest bundle three levels deeper.
+            for _ in 0..<4 {
+                let candidate = directory.appendingPathComponent("emporium")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                directory.deleteLastPathComponent()
+            }
+            throw BinaryMissing()
+        }
+    }
+
+    struct BinaryMissing: Error, CustomStringConvertible {
+        var description: String { "emporium not found beside \(CommandLine.arguments[0]); build it first" }
+    }
+
+    /// Starts `emporium` with `arguments`, without the EMPORIUM_ variables of the test's environment.
+    init(_ arguments: [String]) throws {
+        directory = try TemporaryDirectory()
+        outputPath = directory.path("stdout")
+        errorPath = directory.path("stderr")
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        process.executableURL = try Self.executableURL
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EMPORIUM_") }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        process.standardError = FileHandle(forWritingAtPath: errorPath)
+        try process.run()
+    }
+
+    deinit {
+        killIfRunning()
+    }
+
+    var stdout: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+
+    /// Runs `emporium` to the end.
+    static func finish(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = try EmporiumRun(arguments)
+        let status = try await run.waitForExit(within: timeout)
+        return (status, run.stdout, run.stderr)
+    }
+
+    /// The first complete stdout line satisfying `predicate`; fails after `timeout` or when the process exits first.
+    func waitForLine(within timeout: Duration, where predicate: @escaping (String) -> Bool) async throws -> String {
+        var found: String?
+        try await waitUntil("emporium prints the line awaited", timeout: timeout) {
+            let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            found = lines.first(where: predicate)
+            if found == nil && !process.isRunning { throw Exited(status: process.terminationStatus, stderr: stderr) }
+            return found != nil
+        }
+        return found!
+    }
+
+    /// Waits for the exit status; kills the process if `timeout` passes first.
+    func waitForExit(within timeout: Duration) async throws -> Int32 {
+        do {
+            try await waitUntil("emporium exits", timeout: timeout) { !process.isRunning }
+        } catch {
+            killIfRunning()
+            throw error
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func killIfRunning() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    struct Exited: Error, CustomStringConvertible {
+        let status: Int32
+        let stderr: String
+        var description: String { "emporium exited with \(status) first: \(stderr)" }
+    }
+}
+
+/// A TCP socket listening on an ephemeral port of 127.0.0.1, so the port is taken.
+private final class ListeningSocket {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(descriptor, address, length) == 0 && listen(descriptor, 1) == 0 && getsockname(descriptor, address, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else {
+            let code = errno
+            close(descriptor)
+            throw SocketFailed(code: code)
+        }
+        fd = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    struct SocketFailed: Error {
+        let code: Int32
+    }
+}
+
+/// `emporium services --json`, the parts the test reads.
+private struct ServicesReport: Decodable {
+    struct Module: Decodable {
+        var name: String
+        var endpoints: [String]
+        var publishes: [String]
+        var consumes: [String]
+    }
+    struct Route: Decodable {
+        var method: String
+        var pattern: String
+        var access: String
+    }
+    var modules: [Module]
+    var routes: [Route]
+}

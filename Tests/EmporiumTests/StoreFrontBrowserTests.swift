@@ -1,0 +1,54 @@
+import Emporium
+import Foundation
+import SearchAPI
+import TestSupport
+import Testing
+
+/// The web store in a real browser: headless Chromium loads the pages from a running `emporium serve`, runs their
+/// JavaScript against the API, and the test reads the resulting DOM. `.ci/run` installs Debian's `chromium`.
+@Suite(.enabled(if: chromium != nil, "needs chromium (apt-get install chromium)"))
+struct StoreFrontBrowserTests {
+
+    @Test func theStoreShowsProductsAndSearchShowsResults() async throws {
+        try await ServedBinary.with { store in
+            let home = try dumpDOM(store.url("/"))
+            #expect(count("class=\"product-card", in: home) >= 10, "\(home.prefix(2000))")
+            #expect(count("class=\"category-link", in: home) >= 10)
+
+            let search = try dumpDOM(store.url("/#/search?q=kettle"))
+            #expect(count("class=\"search-hit", in: search) >= 1, "\(search.prefix(2000))")
+            #expect(search.contains("<mark>"))
+            #expect(search.contains("id=\"search-facets\""))
+
+            let product = try dumpDOM(store.url("/#/product/p-00001"))
+            #expect(product.contains("id=\"product-detail\""))
+            #expect(product.contains("Marlowe Glass Electric Kettle"))
+
+            let dashboard = try dumpDOM(store.url("/dashboard.html"))
+            #expect(dashboard.contains("id=\"login-form\""))
+        }
+    }
+
+    /// The DOM after Chromium has loaded `url` and run its scripts (virtual time lets the fetches finish).
+    private func dumpDOM(_ url: String) throws -> String {
+        let profile = try TemporaryDirectory()
+        let browser = try ChildProcess(
+            executable: URL(fileURLWithPath: try #require(chromium)),
+            arguments: [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.url.path)", "--virtual-time-budget=10000", "--dump-dom", url,
+            ],
+            standardError: FileHandle(forWritingAtPath: "/dev/null")
+        )
+        return try browser.readToEnd(within: .seconds(60))
+    }
+
+    private func count(_ needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
+    }
+}
+
+/// Debian's Chromium, or another Chromium-based browser.
+private let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}

@@ -1,0 +1,50 @@
+import Foundation
+import HTTP
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `emporium serve` binary on a temporary data directory and an ephemeral port, seeded with the fixture
+/// catalog; stopped with SIGTERM afterwards, which must end it cleanly.
+struct ServedBinary {
+    let base: String
+    let port: Int
+
+    /// `base` + `path`.
+    func url(_ path: String) -> String { base + path }
+
+    /// Serves, waits until search has indexed the seed catalog, runs `body`, stops.
+    static func with(_ body: (ServedBinary) async throws -> Void) async throws {
+        let data = try TemporaryDirectory()
+        let server = try ChildProcess(
+            executable: try ChildProcess.builtExecutable("emporium"),
+            arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error"],
+            standardError: FileHandle(forWritingAtPath: "/dev/null")
+        )
+        let line = try server.waitForLine(within: .seconds(60), description: "the listening line") { $0.contains("listening on http://") }
+        let base = try #require(line.split(separator: " ").last.map { String($0.dropLast(1)) }, "\(line)")
+        let port = try #require(base.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
+        let served = ServedBinary(base: base, port: port)
+
+        let client = try HTTPClient()
+        do {
+            let connection = try await client.connect(port: port, timeout: .seconds(5))
+            try await waitUntil("search has indexed the seed catalog", timeout: .seconds(30)) {
+                let response = try await connection.send(.get, "/api/v1/search?q=kettle&_=\(UUID().uuidString)")
+                return response.status.code == 200 && !response.text.contains("\"total\":0")
+            }
+            await connection.close()
+            client.shutdown()
+            try await body(served)
+        } catch {
+            client.shutdown()
+            server.killHard()
+            throw error
+        }
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(try server.waitForExit(within: .seconds(20)) == 0)
+    }
+}
