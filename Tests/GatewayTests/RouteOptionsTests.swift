@@ -10,15 +10,55 @@ import Testing
 /// What a route can declare besides its endpoint: an entity tag, a bodyless status, the cache entries a write
 /// makes stale, a handler the gateway answers itself; and what a failure's `retryAfter` and the untraced paths do.
 @Suite struct RouteOptionsTests {
+    private static func taggedRoutes(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        let itemTag: @Sendable (Item) -> String = { "\"v-\($0.id)\"" }
+        let newTag: @Sendable (Item) -> String = { _ in "\"v-new\"" }
+        gateway.route(.get, "/api/v1/tagged/{id}", to: ItemsEndpoints.get, cache: .publicCacheable(maxAge: .seconds(60)), etag: itemTag) {
+            try $0.pathParameter("id")
+        }
+        gateway.route(
+            .post,
+            "/api/v1/tagged",
+            to: ItemsEndpoints.create,
+            access: .authenticated("admin"),
+            status: .created,
+            etag: newTag
+        ) {
+            try $0.decodeBody(NewItem.self)
+        }
+    }
+
+    private static func noContentRoute(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        gateway.route(.post, "/api/v1/forget", to: ItemsEndpoints.create, status: .noContent) { try $0.decodeBody(NewItem.self) }
+    }
+
+    private static func renameRoute(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        let stale: @Sendable (GatewayRequest) -> [CacheInvalidation] = { request in
+            [.path("/api/v1/items/\(request.http.pathParameters["id"] ?? "")")]
+        }
+        gateway.route(
+            .post,
+            "/api/v1/items/{id}/rename",
+            to: ItemsEndpoints.create,
+            access: .authenticated("admin"),
+            invalidates: stale
+        ) { try $0.decodeBody(NewItem.self) }
+    }
+
+    private static func statusRoute(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        gateway.route(.get, "/ops/status", access: .authenticated("admin"), rateLimitClass: nil) { request in
+            guard request.queryParameter("fail") == nil else { throw GatewayError(status: .conflict, detail: "asked to fail") }
+            return OpsStatus(healthy: true)
+        }
+    }
+
+    private static func busyRoute(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        gateway.route(.get, "/api/v1/busy", rateLimitClass: nil) { _ -> Item in throw Throttled(seconds: 42) }
+        gateway.mapFailures(Throttled.self) { _ in .tooManyRequests }
+    }
+
     @Test func aRouteNamesItsETagAndTheCacheKeepsIt() async throws {
-        try await GatewayHarness.with(configure: { gateway, _ in
-            gateway.route(.get, "/api/v1/tagged/{id}", to: ItemsEndpoints.get, cache: .publicCacheable(maxAge: .seconds(60)), etag: { "\"v-\($0.id)\"" }) {
-                try $0.pathParameter("id")
-            }
-            gateway.route(.post, "/api/v1/tagged", to: ItemsEndpoints.create, access: .authenticated("admin"), status: .created, etag: { _ in "\"v-new\"" }) {
-                try $0.decodeBody(NewItem.self)
-            }
-        }) { harness in
+        try await GatewayHarness.with(configure: Self.taggedRoutes) { harness in
             let miss = try await harness.get("/api/v1/tagged/lamp")
             #expect(miss.headers.first(name: "ETag") == "\"v-lamp\"")
             let hit = try await harness.get("/api/v1/tagged/lamp")
@@ -32,9 +72,7 @@ import Testing
     }
 
     @Test func noContentSendsNoBody() async throws {
-        try await GatewayHarness.with(configure: { gateway, _ in
-            gateway.route(.post, "/api/v1/forget", to: ItemsEndpoints.create, status: .noContent) { try $0.decodeBody(NewItem.self) }
-        }) { harness in
+        try await GatewayHarness.with(configure: Self.noContentRoute) { harness in
             let response = try await harness.send(.post, "/api/v1/forget", body: #"{"name":"x"}"#)
             #expect(response.status == .noContent)
             #expect(response.body.isEmpty)
@@ -44,15 +82,7 @@ import Testing
     }
 
     @Test func aSuccessfulWriteDropsTheEntriesItNamesBeforeAnswering() async throws {
-        try await GatewayHarness.with(configure: { gateway, _ in
-            gateway.route(
-                .post,
-                "/api/v1/items/{id}/rename",
-                to: ItemsEndpoints.create,
-                access: .authenticated("admin"),
-                invalidates: { request in [.path("/api/v1/items/\(request.http.pathParameters["id"] ?? "")")] }
-            ) { try $0.decodeBody(NewItem.self) }
-        }) { harness in
+        try await GatewayHarness.with(configure: Self.renameRoute) { harness in
             #expect(try await harness.get("/api/v1/items/lamp").headers.first(name: "X-Cache") == "miss")
             #expect(try await harness.get("/api/v1/items/lamp").headers.first(name: "X-Cache") == "hit")
             #expect(try await harness.get("/api/v1/items/desk").headers.first(name: "X-Cache") == "miss")
@@ -61,7 +91,12 @@ import Testing
             #expect(denied.status == .unauthorized)
             #expect(try await harness.get("/api/v1/items/lamp").headers.first(name: "X-Cache") == "hit")
 
-            let renamed = try await harness.send(.post, "/api/v1/items/lamp/rename", headers: ["Authorization": "Bearer admin-token"], body: #"{"name":"x"}"#)
+            let renamed = try await harness.send(
+                .post,
+                "/api/v1/items/lamp/rename",
+                headers: ["Authorization": "Bearer admin-token"],
+                body: #"{"name":"x"}"#
+            )
             #expect(renamed.status == .ok)
             #expect(try await harness.get("/api/v1/items/lamp").headers.first(name: "X-Cache") == "miss")
             #expect(try await harness.get("/api/v1/items/desk").headers.first(name: "X-Cache") == "hit")
@@ -69,20 +104,12 @@ import Testing
     }
 
     @Test func aHandlerRouteHasTheSamePipelineAsAnEndpointRoute() async throws {
-        struct Status: Codable, Sendable, Equatable {
-            var healthy: Bool
-        }
-        try await GatewayHarness.with(configure: { gateway, _ in
-            gateway.route(.get, "/ops/status", access: .authenticated("admin"), rateLimitClass: nil) { request in
-                guard request.queryParameter("fail") == nil else { throw GatewayError(status: .conflict, detail: "asked to fail") }
-                return Status(healthy: true)
-            }
-        }) { harness in
+        try await GatewayHarness.with(configure: Self.statusRoute) { harness in
             #expect(try await harness.get("/ops/status").status == .unauthorized)
             #expect(try await harness.get("/ops/status", headers: ["Authorization": "Bearer customer-token"]).status == .forbidden)
             let answer = try await harness.get("/ops/status", headers: ["Authorization": "Bearer admin-token"])
             #expect(answer.status == .ok)
-            #expect(try JSONDecoder().decode(Status.self, from: Data(answer.body)) == Status(healthy: true))
+            #expect(try JSONDecoder().decode(OpsStatus.self, from: Data(answer.body)) == OpsStatus(healthy: true))
             let failed = try await harness.get("/ops/status?fail=1", headers: ["Authorization": "Bearer admin-token"])
             #expect(failed.status == .conflict)
             #expect(failed.problem?.detail == "asked to fail")
@@ -91,10 +118,7 @@ import Testing
     }
 
     @Test func aFailureThatSaysWhenToRetryGetsRetryAfter() async throws {
-        try await GatewayHarness.with(configure: { gateway, _ in
-            gateway.route(.get, "/api/v1/busy", rateLimitClass: nil) { _ -> Item in throw Throttled(seconds: 42) }
-            gateway.mapFailures(Throttled.self) { _ in .tooManyRequests }
-        }) { harness in
+        try await GatewayHarness.with(configure: Self.busyRoute) { harness in
             let response = try await harness.get("/api/v1/busy")
             #expect(response.status == .tooManyRequests)
             #expect(response.headers.first(name: "Retry-After") == "42")
@@ -117,4 +141,9 @@ import Testing
 struct Throttled: ServiceFailure {
     var seconds: Int
     var retryAfter: Duration? { .seconds(seconds) }
+}
+
+/// What the handler route of these tests answers.
+struct OpsStatus: Codable, Sendable, Equatable {
+    var healthy: Bool
 }
