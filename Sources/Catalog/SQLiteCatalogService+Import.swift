@@ -92,6 +92,13 @@ public struct CatalogImportReport: Sendable, Hashable {
     public var productsAdded: Int
     /// Products skipped because their SKU is already in the catalog.
     public var productsSkipped: Int
+
+    /// Creates a report.
+    public init(categories: Int, productsAdded: Int, productsSkipped: Int) {
+        self.categories = categories
+        self.productsAdded = productsAdded
+        self.productsSkipped = productsSkipped
+    }
 }
 
 extension SQLiteCatalogService {
@@ -123,44 +130,14 @@ extension SQLiteCatalogService {
         let categories = Self.parentsFirst(document.categories)
         let outbox = outbox
         return try await database.write { connection in
-            for category in categories {
-                guard !category.name.isEmpty, !category.id.rawValue.isEmpty else { throw CatalogError.invalid("a category needs an id and a name") }
-                if let parent = category.parent { try Self.requireCategory(parent, in: connection) }
-                try connection.execute(
-                    "INSERT INTO category (id, name, parent) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
-                    [category.id.rawValue, category.name, category.parent?.rawValue]
-                )
-            }
+            for category in categories { try Self.upsert(category, in: connection) }
             var report = CatalogImportReport(categories: categories.count, productsAdded: 0, productsSkipped: 0)
             for (draft, active) in drafts {
                 if try connection.queryFirst("SELECT 1 FROM product WHERE sku = ?", [draft.sku]) != nil {
                     report.productsSkipped += 1
                     continue
                 }
-                try Self.requireCategory(draft.category, in: connection)
-                let product = Product(
-                    id: draft.id ?? ProductID(rawValue: "p-" + EventID.make()),
-                    sku: draft.sku,
-                    name: draft.name,
-                    description: draft.description,
-                    price: draft.price,
-                    images: draft.images,
-                    attributes: draft.attributes,
-                    category: draft.category,
-                    active: active,
-                    version: 1
-                )
-                try connection.execute(
-                    """
-                    INSERT INTO product (id, sku, name, description, price_minor, currency, images, attributes, category, active, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                    """,
-                    [
-                        product.id.rawValue, product.sku, product.name, product.description, product.price.minorUnits, product.price.currency,
-                        try Self.json(product.images), try Self.json(product.attributes), product.category.rawValue, active,
-                    ]
-                )
-                try outbox.enqueue(Envelope(ProductCreated(product: product), source: Self.source, subject: product.id.rawValue), in: connection)
+                try Self.insert(Self.newProduct(draft, active: active), outbox: outbox, in: connection)
                 report.productsAdded += 1
             }
             return report

@@ -99,21 +99,33 @@ public struct SQLiteCatalogService: CatalogService {
     /// Adds a category (for seeding and administration).
     /// - Throws: ``CatalogError/categoryNotFound(_:)`` for an unknown parent, ``CatalogError/invalid(_:)``.
     public func addCategory(_ category: Category) async throws {
+        try await database.write { try Self.upsert(category, in: $0) }
+    }
+
+    /// Creates or renames a category; its parent must exist.
+    static func upsert(_ category: Category, in connection: Connection) throws {
         guard !category.name.isEmpty, !category.id.rawValue.isEmpty else { throw CatalogError.invalid("a category needs an id and a name") }
-        try await database.write { connection in
-            if let parent = category.parent, try connection.queryFirst("SELECT 1 FROM category WHERE id = ?", [parent.rawValue]) == nil {
-                throw CatalogError.categoryNotFound(parent)
-            }
-            try connection.execute(
-                "INSERT INTO category (id, name, parent) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
-                [category.id.rawValue, category.name, category.parent?.rawValue]
-            )
-        }
+        if let parent = category.parent { try requireCategory(parent, in: connection) }
+        try connection.execute(
+            "INSERT INTO category (id, name, parent) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, parent = excluded.parent",
+            [category.id.rawValue, category.name, category.parent?.rawValue]
+        )
     }
 
     public func createProduct(_ draft: ProductDraft) async throws -> Product {
         try Self.validate(draft)
-        let product = Product(
+        let product = Self.newProduct(draft, active: true)
+        let outbox = outbox
+        try await database.write { connection in
+            try Self.requireUniqueSKU(draft.sku, except: nil, in: connection)
+            try Self.insert(product, outbox: outbox, in: connection)
+        }
+        return product
+    }
+
+    /// The first version of a product from its draft, with a new id unless the draft names one.
+    static func newProduct(_ draft: ProductDraft, active: Bool) -> Product {
+        Product(
             id: draft.id ?? ProductID(rawValue: "p-" + EventID.make()),
             sku: draft.sku,
             name: draft.name,
@@ -122,26 +134,25 @@ public struct SQLiteCatalogService: CatalogService {
             images: draft.images,
             attributes: draft.attributes,
             category: draft.category,
-            active: true,
+            active: active,
             version: 1
         )
-        let outbox = outbox
-        try await database.write { connection in
-            try Self.requireCategory(draft.category, in: connection)
-            try Self.requireUniqueSKU(draft.sku, except: nil, in: connection)
-            try connection.execute(
-                """
-                INSERT INTO product (id, sku, name, description, price_minor, currency, images, attributes, category, active, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
-                """,
-                [
-                    product.id.rawValue, product.sku, product.name, product.description, product.price.minorUnits, product.price.currency,
-                    try Self.json(product.images), try Self.json(product.attributes), product.category.rawValue,
-                ]
-            )
-            try outbox.enqueue(Envelope(ProductCreated(product: product), source: Self.source, subject: product.id.rawValue), in: connection)
-        }
-        return product
+    }
+
+    /// Inserts a new product and its `catalog.product-created.v1` event; its category must exist.
+    static func insert(_ product: Product, outbox: Outbox, in connection: Connection) throws {
+        try requireCategory(product.category, in: connection)
+        try connection.execute(
+            """
+            INSERT INTO product (id, sku, name, description, price_minor, currency, images, attributes, category, active, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                product.id.rawValue, product.sku, product.name, product.description, product.price.minorUnits, product.price.currency,
+                try json(product.images), try json(product.attributes), product.category.rawValue, product.active, product.version,
+            ]
+        )
+        try outbox.enqueue(Envelope(ProductCreated(product: product), source: source, subject: product.id.rawValue), in: connection)
     }
 
     public func updateProduct(_ update: ProductUpdate) async throws -> Product {
