@@ -53,25 +53,29 @@ private struct Recording: Service {
         struct Stubborn: Service {
             let name = "stubborn"
             let log: LockedValue<[String]>
+            let gate: Gate
             func run() async throws {
                 log.withLock { $0.append("start stubborn") }
-                // Ignores cancellation for a while.
-                let deadline = ContinuousClock.now + .milliseconds(300)
-                while ContinuousClock.now < deadline { await Task.yield() }
+                // Ignores cancellation until the test lets it go.
+                await gate.wait()
                 log.withLock { $0.append("stubborn finished") }
             }
         }
         let log = LockedValue<[String]>([])
+        let gate = Gate()
         let group = ServiceGroup(
-            services: [Recording(name: "bus", log: log), Stubborn(log: log)],
+            services: [Recording(name: "bus", log: log), Stubborn(log: log, gate: gate)],
             signals: [],
             gracePeriod: .milliseconds(20)
         )
         let running = Task { try await group.run() }
         try await waitUntil("both started") { log.value.count == 2 }
         group.triggerGracefulShutdown()
+        // The bus is stopped once the stubborn service's grace period is over, while it still runs.
+        try await waitUntil("the bus stopped") { log.value.contains("stop bus") }
+        #expect(!log.value.contains("stubborn finished"))
+        gate.open()
         _ = try await running.value
-        // The bus was stopped after the stubborn service's grace period, not after it finished.
-        #expect(log.value.firstIndex(of: "stop bus")! < log.value.firstIndex(of: "stubborn finished")!)
+        #expect(log.value.last == "stubborn finished")
     }
 }
