@@ -141,6 +141,8 @@ enum ShopRoutes {
             }
             return ProductUpdate(id: ProductID(rawValue: try request.pathParameter("id")), expectedVersion: version, draft: try request.decodeBody())
         }
+        // Recovery: rebuild the search index from the catalog's API.
+        gateway.route(.post, "/api/v1/admin/search/reindex", to: SearchEndpoints.reindex, access: admin) { _ in NoInput() }
         gateway.route(.delete, "/api/v1/admin/products/{id}", to: CatalogEndpoints.deactivateProduct, access: admin, etag: etag, invalidates: stale) {
             request in
             ProductDeactivation(id: ProductID(rawValue: try request.pathParameter("id")), expectedVersion: try expectedVersion(request))

@@ -104,6 +104,12 @@ import Testing
             let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
             let created = try await shop.send(.post, "/api/v1/admin/products", token: admin, json: draft)
             #expect(try shop.decode(Product.self, from: created, status: 201).name == "Test Lamp")
+            #expect(try await shop.send(.post, "/api/v1/admin/search/reindex", token: customer).status.code == 403)
+            struct Reindexed: Decodable {
+                var indexed: Int
+            }
+            let reindexed = try await shop.send(.post, "/api/v1/admin/search/reindex", token: admin)
+            #expect(try shop.decode(Reindexed.self, from: reindexed).indexed >= 500)
             // The admin role also grants customer routes.
             #expect(try await shop.send(.get, "/api/v1/me", token: admin).status.code == 200)
         }
