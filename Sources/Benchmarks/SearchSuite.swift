@@ -59,21 +59,39 @@ struct SearchSuite: BenchmarkSuite {
         }
         for run in 1...options.runs {
             var latencies: [Double] = []
+            var byKind: [String: [Double]] = [:]
             let clock = ContinuousClock()
             for query in queries {
                 let start = clock.now
-                _ = try await service.search(query)
-                latencies.append((clock.now - start).seconds * 1000)
+                let results = try await service.search(query)
+                let latency = (clock.now - start).seconds * 1000
+                latencies.append(latency)
+                byKind[Self.kind(of: query, results), default: []].append(latency)
             }
             latencies.sort()
             let p50 = latencies[latencies.count / 2]
             let p99 = latencies[latencies.count * 99 / 100]
             Progress.say("  search.query run \(run)/\(options.runs): p50 \(String(format: "%.3f", p50)) ms, p99 \(String(format: "%.3f", p99)) ms")
             if run == options.runs {
+                // Which queries make the tail: the percentiles of each kind, for the performance notes.
+                for (kind, values) in byKind.sorted(by: { $0.key < $1.key }) {
+                    let sorted = values.sorted()
+                    Progress.say(
+                        "  search.query \(kind) (\(sorted.count)): p50 \(String(format: "%.3f", sorted[sorted.count / 2])) ms, "
+                            + "p99 \(String(format: "%.3f", sorted[sorted.count * 99 / 100])) ms"
+                    )
+                }
                 Progress.figure("search.query.p50", p50, "ms")
                 Progress.figure("search.query.p99", p99, "ms")
             }
         }
+    }
+
+    /// A query's kind for the breakdown: typo fallback, or how many words, and whether a price filter applied.
+    private static func kind(of query: SearchQuery, _ results: SearchResults) -> String {
+        let words = query.text.split(separator: " ").count
+        let base = results.approximate && results.hits.allSatisfy { !$0.highlightedName.contains("<mark>") } ? "typo" : "\(words)-word"
+        return base + (query.maxPrice == nil ? "" : "+price")
     }
 
     private func makeProduct(_ number: Int, using generator: inout SplitMix) -> Product {

@@ -7,23 +7,40 @@ public import Storage
 
 /// Full-text search over its own index, fed only by catalog events through its inbox (eventually consistent;
 /// it never opens the catalog's database). Ranking is bm25 with names weighing ten times descriptions; when the
-/// words match nothing, a trigram index finds names with typos.
+/// words match nothing, a trigram index finds names with typos. Facets are counted exactly up to
+/// ``exactCountLimit`` matches and estimated from a sample beyond it (see ``SearchResults/approximate``).
 public struct SQLiteSearchService: SearchService {
     /// The index's database.
     public let database: Database
     private let inbox: Inbox
     private let catalog: any CatalogService
+    /// Up to this many matches, facets and totals are counted exactly; beyond it they are estimated from a sample
+    /// of about this size and the results say ``SearchResults/approximate``.
+    package let exactCountLimit: Int
 
     /// The catalog events the index follows.
     public static let topics = [ProductCreated.eventType, ProductUpdated.eventType, ProductDeactivated.eventType]
 
+    /// How many matches a query counts exactly unless told otherwise: few enough that looking each one up keeps a
+    /// query within a few milliseconds.
+    package static let defaultExactCountLimit = 1000
+
     /// Opens the index over `database`, migrating it first; `catalog` is read only by ``reindex()``.
     /// - Throws: ``StorageError`` when the database cannot be migrated.
     public init(database: Database, catalog: any CatalogService) throws {
+        try self.init(database: database, catalog: catalog, exactCountLimit: Self.defaultExactCountLimit)
+    }
+
+    /// Opens the index with its own threshold for exact counting, so that tests reach estimated figures with a
+    /// handful of products.
+    /// - Throws: ``StorageError`` when the database cannot be migrated.
+    package init(database: Database, catalog: any CatalogService, exactCountLimit: Int) throws {
+        precondition(exactCountLimit >= 1, "the exact count limit must be positive")
         try SearchSchema.migrator.migrate(database)
         self.database = database
         self.inbox = Inbox(database: database, consumer: "search")
         self.catalog = catalog
+        self.exactCountLimit = exactCountLimit
     }
 
     /// Subscribes the index to the catalog's events, in batches, as consumer group `search`.
@@ -100,26 +117,65 @@ public struct SQLiteSearchService: SearchService {
         guard words.count <= 16 else { throw SearchError.invalidQuery("at most 16 words") }
         // Each word is quoted, so nothing in the text is read as FTS5 syntax; the last one also matches as a prefix.
         let match = words.enumerated().map { index, word in "\"\(word)\"" + (index == words.count - 1 ? "*" : "") }.joined(separator: " ")
+        let exactCountLimit = exactCountLimit
         return try await database.read { connection in
-            let exact = try Self.wordSearch(match: match, query: query, in: connection)
+            let exact = try Self.wordSearch(match: match, query: query, exactCountLimit: exactCountLimit, in: connection)
             if exact.total > 0 || !words.contains(where: { $0.count >= 4 }) { return exact }
             return try Self.trigramSearch(words: words, query: query, in: connection)
         }
     }
 
-    private static func wordSearch(match: String, query: SearchQuery, in connection: Connection) throws -> SearchResults {
+    /// Counts the matches from the index alone, ranks them to choose the page's rows, and only then reads those
+    /// rows' documents and marks them up: a common word matches thousands of products, and every figure taken per
+    /// match (a document lookup, a highlight) costs as much as the ranking itself.
+    private static func wordSearch(match: String, query: SearchQuery, exactCountLimit: Int, in connection: Connection) throws -> SearchResults {
+        let matches = try connection.scalar(Int.self, "SELECT count(*) FROM document_text WHERE document_text MATCH ?", [match]) ?? 0
+        guard matches > 0 else { return SearchResults(hits: [], total: 0, facets: [], approximate: false) }
+        let estimated = matches > exactCountLimit
+        let hits = try markedHits(rowids: try pageRowIDs(match: match, query: query, in: connection), match: match, in: connection)
+        if !estimated {
+            let facets = try exactFacets(match: match, query: query, in: connection)
+            // The facets apply the same price filters, so the total follows from them without another pass.
+            let total = query.category.map { category in facets.first { $0.category == category }?.count ?? 0 } ?? facets.reduce(0) { $0 + $1.count }
+            return SearchResults(hits: hits, total: total, facets: facets, approximate: false)
+        }
+        let facets = try sampledFacets(match: match, matches: matches, sampleSize: exactCountLimit, query: query, in: connection)
+        let filtered = query.minPrice != nil || query.maxPrice != nil
+        var total =
+            if let category = query.category {
+                facets.first { $0.category == category }?.count ?? 0
+            } else if filtered {
+                facets.reduce(0) { $0 + $1.count }
+            } else {
+                matches
+            }
+        // A sample can miss a rare category or price range that the exact ranking still found.
+        total = max(total, query.offset + hits.count)
+        return SearchResults(hits: hits, total: total, facets: facets, approximate: true)
+    }
+
+    /// The rowids of the requested page, in order. Relevance ties fall back to index order.
+    private static func pageRowIDs(match: String, query: SearchQuery, in connection: Connection) throws -> [Int64] {
+        if query.sort == .relevance && query.category == nil && query.minPrice == nil && query.maxPrice == nil {
+            // Nothing to read from the documents, so no document is looked up for any match.
+            return try connection.query(
+                """
+                SELECT rowid FROM document_text WHERE document_text MATCH :match
+                ORDER BY bm25(document_text, 10.0, 1.0), rowid LIMIT :limit OFFSET :offset
+                """,
+                ["match": match, "limit": query.limit, "offset": query.offset]
+            ).map { try $0["rowid"] }
+        }
         // The sort is a bound parameter read by CASE expressions: the statement text never varies.
-        let rows = try connection.query(
+        return try connection.query(
             """
-            SELECT d.product_id, d.name, d.category, d.price_minor, d.currency,
-                highlight(document_text, 0, char(1), char(2)) AS marked_name,
-                snippet(document_text, 1, char(1), char(2), '…', 16) AS marked_snippet,
-                bm25(document_text, 10.0, 1.0) AS score
+            SELECT document_text.rowid AS rowid
             FROM document_text JOIN document d ON d.rowid = document_text.rowid
             WHERE document_text MATCH :match AND (:category IS NULL OR d.category = :category)
                 AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
             ORDER BY
                 CASE :sort WHEN 'relevance' THEN bm25(document_text, 10.0, 1.0) END,
+                CASE :sort WHEN 'relevance' THEN document_text.rowid END,
                 CASE :sort WHEN 'price-asc' THEN d.price_minor END,
                 CASE :sort WHEN 'price-desc' THEN d.price_minor END DESC,
                 CASE :sort WHEN 'name' THEN d.name END,
@@ -130,19 +186,30 @@ public struct SQLiteSearchService: SearchService {
                 "match": match, "category": query.category, "min": query.minPrice, "max": query.maxPrice,
                 "sort": query.sort.rawValue, "limit": query.limit, "offset": query.offset,
             ]
-        )
-        let facets = try connection.query(
+        ).map { try $0["rowid"] }
+    }
+
+    /// The page's rows with their matches marked, in the page's order.
+    ///
+    /// One statement for the whole page: FTS5 rebuilds a prefix word's list of matches for every statement, so a
+    /// statement per row would cost as much as the ranking. The rowid range lets FTS5 skip the matches outside the
+    /// page; the unary `+` keeps the `IN` list from being offered to FTS5 as one lookup per rowid.
+    private static func markedHits(rowids: [Int64], match: String, in connection: Connection) throws -> [SearchHit] {
+        guard let low = rowids.min(), let high = rowids.max() else { return [] }
+        let ids = "[" + rowids.map(String.init).joined(separator: ",") + "]"
+        var byRowID: [Int64: SearchHit] = [:]
+        try connection.forEach(
             """
-            SELECT d.category, count(*) AS matches FROM document_text JOIN document d ON d.rowid = document_text.rowid
-            WHERE document_text MATCH :match AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
-            GROUP BY d.category ORDER BY matches DESC, d.category
+            SELECT document_text.rowid AS rowid, d.product_id, d.name, d.category, d.price_minor, d.currency,
+                highlight(document_text, 0, char(1), char(2)) AS marked_name,
+                snippet(document_text, 1, char(1), char(2), '…', 16) AS marked_snippet
+            FROM document_text JOIN document d ON d.rowid = document_text.rowid
+            WHERE document_text MATCH :match AND document_text.rowid BETWEEN :low AND :high
+                AND +document_text.rowid IN (SELECT value FROM json_each(:ids))
             """,
-            ["match": match, "min": query.minPrice, "max": query.maxPrice]
-        ).map { CategoryFacet(category: try $0["category"], count: try $0["matches"]) }
-        // The facets apply the same price filters, so the total follows from them without another pass.
-        let total = query.category.map { category in facets.first { $0.category == category }?.count ?? 0 } ?? facets.reduce(0) { $0 + $1.count }
-        let hits = try rows.map { row in
-            SearchHit(
+            ["match": match, "low": low, "high": high, "ids": ids]
+        ) { row in
+            byRowID[try row["rowid"]] = SearchHit(
                 productID: try row["product_id"],
                 name: try row["name"],
                 highlightedName: markup(try row["marked_name"]),
@@ -152,55 +219,53 @@ public struct SQLiteSearchService: SearchService {
                 currency: try row["currency"]
             )
         }
-        return SearchResults(hits: hits, total: total, facets: facets, approximate: false)
+        return rowids.compactMap { byRowID[$0] }
     }
 
-    /// Names sharing at least half of a word's trigrams, best overlap first: typo tolerance.
-    private static func trigramSearch(words: [String], query: SearchQuery, in connection: Connection) throws -> SearchResults {
-        let wanted = Set(words.filter { $0.count >= 3 }.flatMap(trigrams))
-        let match = wanted.sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
-        let candidates = try connection.query(
+    /// Matches per category within the price filters, counted over every match.
+    private static func exactFacets(match: String, query: SearchQuery, in connection: Connection) throws -> [CategoryFacet] {
+        try connection.query(
             """
-            SELECT d.product_id, d.name, d.description, d.category, d.price_minor, d.currency
-            FROM document_trigram JOIN document d ON d.rowid = document_trigram.rowid
-            WHERE document_trigram MATCH :match AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
-            ORDER BY bm25(document_trigram) LIMIT 500
+            SELECT d.category, count(*) AS matches FROM document_text JOIN document d ON d.rowid = document_text.rowid
+            WHERE document_text MATCH :match AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
+            GROUP BY d.category ORDER BY matches DESC, d.category
             """,
             ["match": match, "min": query.minPrice, "max": query.maxPrice]
+        ).map { CategoryFacet(category: try $0["category"], count: try $0["matches"]) }
+    }
+
+    /// Matches per category estimated from about `sampleSize` of the `matches`, scaled up.
+    ///
+    /// The sample is the matches whose rowid hashes below a cut (Fibonacci hashing: rowid × ⌊2³²/φ⌋ modulo 2³²),
+    /// so it spreads evenly over the whole index rather than favouring the oldest products, and does not follow
+    /// any period in how rowids were given out. Only sampled matches are looked up in `document`.
+    private static func sampledFacets(
+        match: String,
+        matches: Int,
+        sampleSize: Int,
+        query: SearchQuery,
+        in connection: Connection
+    ) throws -> [CategoryFacet] {
+        let cut = Int64((Double(sampleSize) / Double(matches) * 4_294_967_296).rounded(.up))
+        // The sample is taken before the price filters so that it also says what share of all matches it holds;
+        // the rowid is reduced below 2³¹ first, so the product stays below 2⁶³.
+        let rows = try connection.query(
+            """
+            SELECT d.category, count(*) AS sampled,
+                sum((:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)) AS matches
+            FROM document_text JOIN document d ON d.rowid = document_text.rowid
+            WHERE document_text MATCH :match AND (document_text.rowid % 2147483648) * 2654435769 % 4294967296 < :cut
+            GROUP BY d.category
+            """,
+            ["match": match, "cut": cut, "min": query.minPrice, "max": query.maxPrice]
         )
-        var scored: [(score: Double, row: Row)] = []
-        for row in candidates {
-            let name: String = try row["name"]
-            let present = Set(trigrams(name.lowercased()))
-            // Each query word must find most of its trigrams in the name.
-            let scores = words.filter { $0.count >= 3 }.map { word -> Double in
-                let wordTrigrams = Set(trigrams(word))
-                return Double(wordTrigrams.intersection(present).count) / Double(max(wordTrigrams.count, 1))
-            }
-            let score = scores.min() ?? 0
-            if score >= 0.5 { scored.append((score, row)) }
-        }
-        scored.sort { $0.score > $1.score }
-        let facetCounts = Dictionary(grouping: scored, by: { (try? $0.row["category"] as String) ?? "" }).mapValues(\.count)
-        let inCategory = scored.filter { query.category == nil || (try? $0.row["category"] as String) == query.category }
-        let page = inCategory.dropFirst(query.offset).prefix(query.limit)
-        let hits = try page.map { entry in
-            let name: String = try entry.row["name"]
-            let description: String = try entry.row["description"]
-            return SearchHit(
-                productID: try entry.row["product_id"],
-                name: name,
-                highlightedName: escape(name),
-                snippet: escape(String(description.prefix(120))),
-                category: try entry.row["category"],
-                priceMinorUnits: try entry.row["price_minor"],
-                currency: try entry.row["currency"]
-            )
-        }
-        let facets = facetCounts.map { CategoryFacet(category: $0.key, count: $0.value) }.sorted {
-            ($0.count, $1.category) > ($1.count, $0.category)
-        }
-        return SearchResults(hits: hits, total: inCategory.count, facets: facets, approximate: true)
+        let sampled = try rows.reduce(0) { $0 + (try $1["sampled"] as Int) }
+        guard sampled > 0 else { return [] }
+        let scale = Double(matches) / Double(sampled)
+        return try rows.compactMap { row in
+            let count = Int((Double(try row["matches"] as Int) * scale).rounded())
+            return count > 0 ? CategoryFacet(category: try row["category"], count: count) : nil
+        }.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
     }
 
     // MARK: - Text

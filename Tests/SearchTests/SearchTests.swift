@@ -59,9 +59,13 @@ struct SearchFixture {
     let search: SearchClient
     let bus: InProcessMessageBus
 
-    init(catalog: [Product] = []) throws {
+    init(catalog: [Product] = [], exactCountLimit: Int = SQLiteSearchService.defaultExactCountLimit) throws {
         directory = try TemporaryDirectory()
-        service = try SQLiteSearchService(database: try Database(path: directory.path("search.sqlite")), catalog: FakeCatalog(listed: catalog))
+        service = try SQLiteSearchService(
+            database: try Database(path: directory.path("search.sqlite")),
+            catalog: FakeCatalog(listed: catalog),
+            exactCountLimit: exactCountLimit
+        )
         bus = InProcessMessageBus()
         service.subscribe(to: bus)
         var handlers = EndpointHandlers()
@@ -179,6 +183,117 @@ func created(_ product: Product) throws -> Envelope {
             await #expect(throws: SearchError.invalidQuery("limit must be between 1 and 100")) {
                 try await fixture.search.search(SearchQuery(text: "oak", limit: 500))
             }
+        }
+    }
+
+    /// 60 steel hooks, 20 in each of three categories, priced 100, 200, … 6000; and three brass bells.
+    static let hardware =
+        (1...60).map { number in
+            product(
+                String(format: "p-%04d", number),
+                "Steel Hook \(number)",
+                "A steel hook.",
+                category: ["hooks", "garden", "kitchen"][number % 3],
+                price: Int64(number * 100)
+            )
+        } + (1...3).map { product("b-\($0)", "Brass Bell \($0)", "A brass bell.", category: "bells") }
+
+    @Test func wordsMatchingMoreThanTheExactCountLimitGetEstimatedFiguresAndSaySo() async throws {
+        let fixture = try SearchFixture(exactCountLimit: 10)
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish(try Self.hardware.map(created))
+            let broad = try await fixture.search.search(SearchQuery(text: "hook"))
+            #expect(broad.approximate)
+            #expect(broad.total == 60, "without filters the total is still the exact count")
+            #expect(broad.hits.count == 20)
+            #expect(!broad.facets.isEmpty)
+            #expect(Set(broad.facets.map(\.category)).isSubset(of: ["hooks", "garden", "kitchen"]))
+            #expect(broad.facets == broad.facets.sorted { ($0.count, $1.category) > ($1.count, $0.category) })
+
+            let cheap = try await fixture.search.search(SearchQuery(text: "hook", maxPrice: 1000))
+            #expect(cheap.approximate)
+            #expect(Set(cheap.hits.map(\.productID)) == Set((1...10).map { String(format: "p-%04d", $0) }), "filters stay exact")
+            #expect(cheap.total >= 10, "never fewer than the hits found")
+            let garden = try await fixture.search.search(SearchQuery(text: "hook", category: "garden"))
+            #expect(garden.hits.allSatisfy { $0.category == "garden" })
+            #expect(garden.hits.count == 20)
+
+            let narrow = try await fixture.search.search(SearchQuery(text: "bell"))
+            #expect(!narrow.approximate)
+            #expect(narrow.total == 3)
+            #expect(narrow.facets == [CategoryFacet(category: "bells", count: 3)])
+        }
+    }
+
+    @Test func belowTheExactCountLimitFacetsAreExact() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish(try Self.hardware.map(created))
+            let results = try await fixture.search.search(SearchQuery(text: "hook"))
+            #expect(!results.approximate)
+            #expect(results.total == 60)
+            #expect(
+                Set(results.facets) == [
+                    CategoryFacet(category: "hooks", count: 20), CategoryFacet(category: "garden", count: 20),
+                    CategoryFacet(category: "kitchen", count: 20),
+                ]
+            )
+        }
+    }
+
+    @Test func equallyRelevantProductsKeepTheOrderTheyWereIndexedIn() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            let later = product("p-b", "Copper Kettle", "A kettle.")
+            let earlier = product("p-a", "Copper Kettle", "A kettle.")
+            try await fixture.publish([try created(later), try created(earlier)])
+            #expect(try await fixture.ids("kettle") == ["p-b", "p-a"])
+            #expect(try await fixture.ids("kettle", sort: .name) == ["p-a", "p-b"], "other sorts still break ties by id")
+        }
+    }
+
+    @Test func relevancePagesNeitherRepeatNorSkipHits() async throws {
+        for exactCountLimit in [10, SQLiteSearchService.defaultExactCountLimit] {
+            let fixture = try SearchFixture(exactCountLimit: exactCountLimit)
+            try await withRunningBus(fixture.bus) {
+                try await fixture.publish(try Self.hardware.map(created))
+                var seen: [String] = []
+                for offset in stride(from: 0, to: 60, by: 7) {
+                    let page = try await fixture.search.search(SearchQuery(text: "steel hook", limit: 7, offset: offset))
+                    #expect(page.hits.allSatisfy { $0.highlightedName.hasPrefix("<mark>Steel</mark> <mark>Hook</mark>") })
+                    seen += page.hits.map(\.productID)
+                }
+                #expect(seen.count == 60)
+                #expect(Set(seen).count == 60)
+            }
+        }
+    }
+
+    @Test func typoQueriesAskTheTrigramIndexForHalfOfEveryWord() throws {
+        #expect(SQLiteSearchService.typoMatch(words: ["lamb"]) == #"("amb") OR ("lam")"#)
+        #expect(SQLiteSearchService.typoMatch(words: ["ok"]) == nil)
+        // Five trigrams, three needed: the ten 3-subsets.
+        let skillat = try #require(SQLiteSearchService.typoMatch(words: ["skillat"]))
+        #expect(skillat.components(separatedBy: " OR ").count == 10)
+        #expect(skillat.hasPrefix(#"("ill" AND "kil" AND "lat")"#))
+        // Eight trigrams, four needed, would be 70 groups: the word keeps six trigrams and needs two of them.
+        let long = try #require(SQLiteSearchService.typoMatch(words: ["haadphonas"]))
+        #expect(long.components(separatedBy: " OR ").count == 15)
+        #expect(SQLiteSearchService.typoMatch(words: ["lamb", "oak"]) == #"(("amb") OR ("lam")) AND (("oak"))"#)
+    }
+
+    @Test func longAndSeveralMistypedWordsStillFindTheirProducts() async throws {
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            let headphones = product("p-9", "Lumen Wireless Headphones", "Over-ear.", category: "audio")
+            try await fixture.publish(try ([headphones] + Self.hardware).map(created))
+            let long = try await fixture.search.search(SearchQuery(text: "haedphones"))
+            #expect(long.approximate)
+            #expect(long.hits.map(\.productID) == ["p-9"])
+            let two = try await fixture.search.search(SearchQuery(text: "wireles headphonse"))
+            #expect(two.hits.map(\.productID) == ["p-9"])
+            let cheapHooks = try await fixture.search.search(SearchQuery(text: "stel hooks", maxPrice: 500))
+            #expect(Set(cheapHooks.hits.map(\.productID)) == Set((1...5).map { String(format: "p-%04d", $0) }))
         }
     }
 
