@@ -86,7 +86,10 @@ let package = Package(
         // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
         .testTarget(
             name: "EmporiumTests",
-            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "ServiceKit", "Telemetry", "TestSupport", "EmporiumCLI", "EmbeddingExample"]
+            dependencies: [
+                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Telemetry", "TestSupport",
+                "EmporiumCLI", "EmbeddingExample",
+            ]
         ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
     ]

@@ -223,6 +223,7 @@ public final class Emporium: Service {
             traces: tracer.store,
             modules: modules,
             outboxes: [catalogService.outbox.name, identityService.outbox.name],
+            deadLetterStores: [searchService.deadLetters, bus.defaultDeadLetters],
             startedAt: startedAt
         )
         operations.addRoutes(to: &gateway)

@@ -15,6 +15,8 @@ struct Operations: Sendable {
     let traces: TraceStore
     let modules: [Module]
     let outboxes: [String]
+    /// Every dead-letter store: the modules' own tables, then the bus's default for groups without one.
+    let deadLetterStores: [any DeadLetterStore]
     let startedAt: Date
 
     func addRoutes(to gateway: inout Gateway) {
@@ -27,12 +29,15 @@ struct Operations: Sendable {
         gateway.route(.post, "/admin/dead-letters/{eventId}/replay", access: admin, rateLimitClass: nil) { request in
             guard let group = request.queryParameter("group"), !group.isEmpty else { throw GatewayError.badRequest("group is required") }
             let eventID = try request.pathParameter("eventId")
-            do {
-                try await bus.defaultDeadLetters.replay(eventID: eventID, group: group, on: bus)
-            } catch MessagingError.deadLetterNotFound {
-                throw GatewayError(status: .notFound, detail: "no dead letter \(eventID) for group \(group)")
+            for store in deadLetterStores {
+                do {
+                    try await store.replay(eventID: eventID, group: group, on: bus)
+                    return Replayed(replayed: true)
+                } catch MessagingError.deadLetterNotFound {
+                    continue
+                }
             }
-            return Replayed(replayed: true)
+            throw GatewayError(status: .notFound, detail: "no dead letter \(eventID) for group \(group)")
         }
         gateway.route(.get, "/admin/traces", access: admin, rateLimitClass: nil) { request in
             recentTraces(limit: try limit(request, default: 20))
@@ -134,7 +139,9 @@ struct Operations: Sendable {
     }
 
     func deadLetters(limit: Int) async throws -> DeadLettersView {
-        let letters = try await bus.defaultDeadLetters.list(limit: limit)
+        var letters: [DeadLetter] = []
+        for store in deadLetterStores { letters += try await store.list(limit: limit) }
+        letters = Array(letters.sorted { $0.failedAt > $1.failedAt }.prefix(limit))
         return DeadLettersView(
             deadLetters: letters.map {
                 DeadLettersView.Letter(

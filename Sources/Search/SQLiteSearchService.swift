@@ -12,6 +12,8 @@ public import Storage
 public struct SQLiteSearchService: SearchService {
     /// The index's database.
     public let database: Database
+    /// Events the index failed to apply after every retry, kept in its own database for operators to replay.
+    public let deadLetters: SQLiteDeadLetterStore
     private let inbox: Inbox
     private let catalog: any CatalogService
     /// Up to this many matches, facets and totals are counted exactly; beyond it they are estimated from a sample
@@ -39,15 +41,17 @@ public struct SQLiteSearchService: SearchService {
         try SearchSchema.migrator.migrate(database)
         self.database = database
         self.inbox = Inbox(database: database, consumer: "search")
+        self.deadLetters = SQLiteDeadLetterStore(database: database)
         self.catalog = catalog
         self.exactCountLimit = exactCountLimit
     }
 
-    /// Subscribes the index to the catalog's events, in batches, as consumer group `search`.
+    /// Subscribes the index to the catalog's events, in batches, as consumer group `search`; events that keep
+    /// failing go to ``deadLetters``.
     public func subscribe(to bus: any MessageBus) {
         let inbox = inbox
         for topic in Self.topics {
-            bus.subscribeInBatches(Subscription(topic: topic, group: "search")) { envelopes in
+            bus.subscribeInBatches(Subscription(topic: topic, group: "search", deadLetters: deadLetters)) { envelopes in
                 try await inbox.process(batch: envelopes) { connection, envelope in
                     try Self.apply(envelope, in: connection)
                 }

@@ -3,6 +3,7 @@ import Emporium
 import Foundation
 import HTTP
 import IdentityAPI
+import Messaging
 import SearchAPI
 import ServiceKit
 import Telemetry
@@ -217,6 +218,40 @@ import Testing
                 #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity"])
             }
         )
+    }
+
+    @Test func deadLettersAreListedAndReplayedThroughTheOperationsAPI() async throws {
+        try await ShopHarness.with { shop in
+            let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+            // An event Search cannot apply: it retries, then keeps it in search.sqlite's dead-letter table.
+            let broken = Envelope(source: "/test", type: ProductCreated.eventType, subject: "p-broken", data: Data("{}".utf8))
+            try await shop.system.bus.publish(broken)
+            struct Letters: Decodable {
+                struct Letter: Decodable {
+                    var eventId: String
+                    var group: String
+                    var type: String
+                }
+                var deadLetters: [Letter]
+            }
+            var letters: [Letters.Letter] = []
+            try await waitUntil("the event is dead-lettered") {
+                letters = try shop.decode(Letters.self, from: try await shop.send(.get, "/admin/dead-letters", token: admin)).deadLetters
+                return !letters.isEmpty
+            }
+            #expect(letters.map(\.eventId) == [broken.id])
+            #expect(letters.first?.group == "search")
+            #expect(letters.first?.type == ProductCreated.eventType)
+
+            let replay = try await shop.send(.post, "/admin/dead-letters/\(broken.id)/replay?group=search", token: admin)
+            #expect(replay.status.code == 200)
+            let unknown = try await shop.send(.post, "/admin/dead-letters/no-such-event/replay?group=search", token: admin)
+            #expect(unknown.status.code == 404)
+            // Replayed, it fails again and comes back.
+            try await waitUntil("the replayed event is dead-lettered again") {
+                try shop.decode(Letters.self, from: try await shop.send(.get, "/admin/dead-letters", token: admin)).deadLetters.count == 1
+            }
+        }
     }
 
     @Test func aRestartKeepsDataAndDoesNotSeedTwice() async throws {

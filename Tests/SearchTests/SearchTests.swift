@@ -297,6 +297,22 @@ func created(_ product: Product) throws -> Envelope {
         }
     }
 
+    @Test func anEventThatCannotBeIndexedIsKeptInSearchsOwnDeadLetterTable() async throws {
+        let fixture = try SearchFixture()
+        let broken = Envelope(source: "/emporium/catalog", type: ProductCreated.eventType, subject: "p-9", data: Data("{}".utf8))
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish([broken, try created(Self.lamp)])
+            try await waitUntil("the broken event is dead-lettered") { try await !fixture.service.deadLetters.list(limit: 10).isEmpty }
+            #expect(try await fixture.ids("lamp") == ["p-1"])
+        }
+        // It is in search.sqlite, not in memory: a new store over the file still has it, with the error.
+        let reopened = SQLiteDeadLetterStore(database: try Database(path: fixture.directory.path("search.sqlite")))
+        let letters = try await reopened.list(limit: 10)
+        #expect(letters.map(\.envelope.id) == [broken.id])
+        #expect(letters.first?.group == "search")
+        #expect(try await fixture.bus.defaultDeadLetters.list(limit: 10).isEmpty)
+    }
+
     @Test func reindexRebuildsFromTheCatalog() async throws {
         let catalog = (1...250).map { product(String(format: "p-%04d", $0), "Steel Hook \($0)", "A steel hook.") }
         let fixture = try SearchFixture(catalog: catalog)
