@@ -87,8 +87,8 @@ let package = Package(
         .testTarget(
             name: "EmporiumTests",
             dependencies: [
-                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Telemetry", "TestSupport",
-                "EmporiumCLI", "EmbeddingExample",
+                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Storage", "Telemetry",
+                "TestSupport", "EmporiumCLI", "EmbeddingExample",
             ]
         ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Storage
 import TestSupport
 import Testing
 
@@ -54,6 +55,23 @@ import Glibc
         let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
         #expect(run.status == 65, "\(run.stderr)")
         #expect(run.stderr.contains("catalog.sqlite"))
+    }
+
+    @Test func aDatabaseFromANewerBuildExits76AndIsLeftAsItIs() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("search.sqlite")
+        let database = try Database(path: path)
+        try await database.write { connection in
+            try connection.execute("CREATE TABLE schema_migrations (id TEXT PRIMARY KEY NOT NULL, checksum TEXT, applied_at TEXT)")
+            try connection.execute("INSERT INTO schema_migrations (id, checksum, applied_at) VALUES ('9-from-a-newer-build', NULL, 'now')")
+        }
+        database.close()
+        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
+        #expect(run.status == 76, "\(run.stderr)")
+        #expect(run.stderr.contains("search.sqlite"))
+        #expect(run.stderr.contains("newer"))
+        let reopened = try Database(path: path)
+        #expect(try await reopened.read { try $0.scalar(Int.self, "SELECT count(*) FROM schema_migrations") } == 1)
     }
 
     @Test func anUnreadableSeedExits66() async throws {
