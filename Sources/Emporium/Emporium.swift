@@ -206,8 +206,7 @@ public final class Emporium: Service {
                     RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60)),
                     RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60)),
                 ],
-                impliedRoles: ["admin": ["customer"]],
-                untracedPathPrefixes: ["/health", "/ready", "/metrics", "/admin/"]
+                impliedRoles: ["admin": ["customer"]]
             ),
             tokenVerifier: JWTTokenVerifier(signer: JWTSigner(secret: secret)),
             metrics: metrics,

@@ -19,14 +19,15 @@ struct Operations: Sendable {
     let deadLetterStores: [any DeadLetterStore]
     let startedAt: Date
 
+    /// The views are polled by the dashboard, so they are not traced.
     func addRoutes(to gateway: inout Gateway) {
         let admin = Access.authenticated("admin")
-        gateway.route(.get, "/admin/services", access: admin, rateLimitClass: nil) { _ in services() }
-        gateway.route(.get, "/admin/outbox", access: admin, rateLimitClass: nil) { _ in outboxReport() }
-        gateway.route(.get, "/admin/dead-letters", access: admin, rateLimitClass: nil) { request in
+        gateway.route(.get, "/admin/services", access: admin, rateLimitClass: nil, traced: false) { _ in services() }
+        gateway.route(.get, "/admin/outbox", access: admin, rateLimitClass: nil, traced: false) { _ in outboxReport() }
+        gateway.route(.get, "/admin/dead-letters", access: admin, rateLimitClass: nil, traced: false) { request in
             try await deadLetters(limit: try limit(request, default: 50))
         }
-        gateway.route(.post, "/admin/dead-letters/{eventId}/replay", access: admin, rateLimitClass: nil) { request in
+        gateway.route(.post, "/admin/dead-letters/{eventId}/replay", access: admin, rateLimitClass: nil, traced: false) { request in
             guard let group = request.queryParameter("group"), !group.isEmpty else { throw GatewayError.badRequest("group is required") }
             let eventID = try request.pathParameter("eventId")
             for store in deadLetterStores {
@@ -39,10 +40,10 @@ struct Operations: Sendable {
             }
             throw GatewayError(status: .notFound, detail: "no dead letter \(eventID) for group \(group)")
         }
-        gateway.route(.get, "/admin/traces", access: admin, rateLimitClass: nil) { request in
+        gateway.route(.get, "/admin/traces", access: admin, rateLimitClass: nil, traced: false) { request in
             recentTraces(limit: try limit(request, default: 20))
         }
-        gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil) { _ in stats() }
+        gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil, traced: false) { _ in stats() }
     }
 
     private func limit(_ request: GatewayRequest, default value: Int) throws -> Int {

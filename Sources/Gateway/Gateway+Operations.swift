@@ -5,10 +5,12 @@ import Telemetry
 
 extension Gateway {
     /// `/health` (liveness: the process answers), `/ready` (every service in the registry has an instance that
-    /// takes calls, else 503 listing those that have none) and `/metrics` (Prometheus text 0.0.4).
+    /// takes calls, else 503 listing those that have none) and `/metrics` (Prometheus text 0.0.4); none traced.
     mutating func addOperationalRoutes() {
         let registry = client.registry
         let metrics = self.metrics
+        // Probes and scrapes come every few seconds; traced, they would fill the trace store.
+        for pattern in ["/health", "/ready", "/metrics"] { untraced.insert(pattern) }
         router.get("/health") { _, _ in
             HTTPResponse(
                 status: .ok,

@@ -48,23 +48,18 @@ public struct Gateway: HTTPResponder {
         /// Roles that also grant others: `["admin": ["customer"]]` lets an admin call customer routes. Not
         /// transitive. Empty by default: a route's role must match exactly.
         public var impliedRoles: [Role: Set<Role>]
-        /// Path prefixes whose requests are not traced (they are still logged and counted): probes, scrapes and
-        /// dashboards that poll would otherwise push the interesting traces out of the trace store.
-        public var untracedPathPrefixes: [String]
 
         /// The defaults.
         public init(
             rateLimits: [RateLimitPolicy] = [RateLimitPolicy(name: "default", limit: 100, window: .seconds(60))],
             maxRateLimitBuckets: Int = 100_000,
             cacheCapacity: Int = 10_000,
-            impliedRoles: [Role: Set<Role>] = [:],
-            untracedPathPrefixes: [String] = ["/health", "/ready", "/metrics"]
+            impliedRoles: [Role: Set<Role>] = [:]
         ) {
             self.rateLimits = rateLimits
             self.maxRateLimitBuckets = maxRateLimitBuckets
             self.cacheCapacity = cacheCapacity
             self.impliedRoles = impliedRoles
-            self.untracedPathPrefixes = untracedPathPrefixes
         }
     }
 
@@ -82,6 +77,8 @@ public struct Gateway: HTTPResponder {
     private let impliedRoles: [Role: Set<Role>]
     private let failureStatuses = FailureStatuses()
     private let cacheOutcomes: CacheOutcomes
+    /// Route patterns whose requests are not traced (still logged and counted).
+    let untraced = UntracedRoutes()
     var router = HTTPRouter()
     /// The routes added so far, in order: what the gateway serves besides its operational endpoints and
     /// mounted files.
@@ -113,9 +110,7 @@ public struct Gateway: HTTPResponder {
         self.tokenVerifier = tokenVerifier
         self.impliedRoles = configuration.impliedRoles
         self.cacheOutcomes = CacheOutcomes(metrics: metrics)
-        router.add(
-            middleware: EdgeMiddleware(tracer: tracer, untracedPathPrefixes: configuration.untracedPathPrefixes, logger: logger, metrics: metrics)
-        )
+        router.add(middleware: EdgeMiddleware(tracer: tracer, untraced: untraced, logger: logger, metrics: metrics))
         addOperationalRoutes()
     }
 
@@ -137,6 +132,8 @@ public struct Gateway: HTTPResponder {
     ///     defers to those mappings, then to 422.
     ///   - invalidates: Cache entries a successful call makes stale, removed before the response is sent, so a
     ///     client reads its own write at once (events invalidate the entries for everyone else's changes).
+    ///   - traced: Whether each request is a server span. Turn it off for routes that are polled (dashboards,
+    ///     probes), which would otherwise push the interesting traces out of the trace store.
     ///   - map: Builds the endpoint's request; throw ``GatewayError`` to answer without calling.
     /// - Precondition: A cacheable route is public.
     public mutating func route<Request, Response>(
@@ -150,6 +147,7 @@ public struct Gateway: HTTPResponder {
         etag: (@Sendable (Response) -> String)? = nil,
         failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
         invalidates: (@Sendable (GatewayRequest) -> [CacheInvalidation])? = nil,
+        traced: Bool = true,
         map: @escaping @Sendable (GatewayRequest) throws -> Request
     ) {
         let client = self.client
@@ -162,7 +160,8 @@ public struct Gateway: HTTPResponder {
             status: status,
             etag: etag,
             failureStatus: failureStatus,
-            invalidates: invalidates
+            invalidates: invalidates,
+            traced: traced
         ) { request in
             try await client.call(endpoint, try map(request))
         }
@@ -172,7 +171,7 @@ public struct Gateway: HTTPResponder {
     /// operational views of the platform (registry, traces, statistics) that belong to no service.
     /// - Parameters:
     ///   - handle: Produces the response body, encoded as JSON; throw ``GatewayError`` for a problem.
-    ///   - Other parameters: as for ``route(_:_:to:access:cache:rateLimitClass:status:etag:failureStatus:invalidates:map:)``.
+    ///   - Other parameters: as for ``route(_:_:to:access:cache:rateLimitClass:status:etag:failureStatus:invalidates:traced:map:)``.
     /// - Precondition: A cacheable route is public.
     public mutating func route<Response: Encodable & Sendable>(
         _ method: HTTPMethod,
@@ -184,6 +183,7 @@ public struct Gateway: HTTPResponder {
         etag: (@Sendable (Response) -> String)? = nil,
         failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
         invalidates: (@Sendable (GatewayRequest) -> [CacheInvalidation])? = nil,
+        traced: Bool = true,
         handle: @escaping @Sendable (GatewayRequest) async throws -> Response
     ) {
         precondition(cache == .none || access == .public, "route \(pattern): only public routes may be cached")
@@ -200,6 +200,7 @@ public struct Gateway: HTTPResponder {
             cacheOutcomes: cacheOutcomes
         )
         routes.append(RouteDescription(method: method, pattern: pattern, access: access))
+        if !traced { untraced.insert(pattern) }
         let responseCache = self.cache
         router.on(method, pattern) { request, context in
             await pipeline.run(request, context) { gatewayRequest in
@@ -240,7 +241,7 @@ public struct Gateway: HTTPResponder {
     }
 
     /// Serves `files` under `prefix` for `GET` (and `HEAD`); `/` mounts the web store at the root, below the
-    /// more specific routes.
+    /// more specific routes. File requests are not traced: a page load fetches several.
     /// - Parameters:
     ///   - files: The files.
     ///   - prefix: The mount point, such as `/` or `/assets`.
@@ -254,6 +255,8 @@ public struct Gateway: HTTPResponder {
         }
         router.get(base.isEmpty ? "/" : base, handler: handler)
         router.get(base + "/{path...}", handler: handler)
+        untraced.insert(base.isEmpty ? "/" : base)
+        untraced.insert(base + "/{path...}")
     }
 
     /// A server answering with this gateway, whose parser errors are problem+json too. The server gets a copy

@@ -30,6 +30,25 @@ struct StoreFrontBrowserTests {
         }
     }
 
+    @Test func anAdminSeesTheLiveSystemOnTheDashboard() async throws {
+        let script = Self.root.appendingPathComponent("Tests/Browser/dashboard-login.py")
+        try await ServedBinary.with { store in
+            // Chromium driven over the DevTools protocol: fill in the login form, wait for the first poll.
+            let driver = try ChildProcess(
+                executable: URL(fileURLWithPath: "/usr/bin/env"),
+                arguments: ["python3", script.path, try #require(chromium), store.base, ServedBinary.adminEmail, ServedBinary.adminPassword]
+            )
+            let dashboard = try driver.readToEnd(within: .seconds(90))
+            #expect(try driver.waitForExit(within: .seconds(10)) == 0)
+            for instance in ["catalog-1", "search-1", "identity-1"] { #expect(dashboard.contains(instance), "\(instance)") }
+            #expect(dashboard.contains("catalog.product-created.v1"))
+            #expect(dashboard.contains("seed catalog"), "the seed import's trace is listed")
+            #expect(!dashboard.contains("id=\"login-form\""))
+        }
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     /// The DOM after Chromium has loaded `url` and run its scripts (virtual time lets the fetches finish).
     private func dumpDOM(_ url: String) throws -> String {
         let profile = try TemporaryDirectory()

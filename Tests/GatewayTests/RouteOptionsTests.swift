@@ -125,13 +125,18 @@ import Testing
         }
     }
 
-    @Test func probesAreCountedButNotTraced() async throws {
-        try await GatewayHarness.with { (harness: GatewayHarness) async throws in
+    private static func polledRoute(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
+        gateway.route(.get, "/ops/polled", traced: false) { _ in OpsStatus(healthy: true) }
+    }
+
+    @Test func probesAndUntracedRoutesAreCountedButNotTraced() async throws {
+        try await GatewayHarness.with(configure: Self.polledRoute) { (harness: GatewayHarness) async throws in
             #expect(try await harness.get("/health").status == .ok)
+            #expect(try await harness.get("/ops/polled").status == .ok)
             #expect(try await harness.get("/api/v1/items/lamp").status == .ok)
             let roots = harness.tracer.store.recentTraces().compactMap { $0.rootSpan?.operationName }
             #expect(roots.contains("GET /api/v1/items/{id}"))
-            #expect(!roots.contains { $0.contains("/health") })
+            #expect(!roots.contains { $0.contains("/health") || $0.contains("/ops/polled") })
             #expect(harness.metrics.exposition().contains(#"emporium_http_requests_total{method="GET",route="/health",status="200"} 1"#))
         }
     }

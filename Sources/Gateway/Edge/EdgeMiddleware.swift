@@ -5,7 +5,7 @@ import Telemetry
 /// 404 and 405 and for anything thrown, then one access-log line and the per-route metrics.
 struct EdgeMiddleware: HTTPMiddleware {
     let tracer: Tracer?
-    let untracedPathPrefixes: [String]
+    let untraced: UntracedRoutes
     let logger: Logger
     let metrics: MetricsRegistry
 
@@ -22,7 +22,7 @@ struct EdgeMiddleware: HTTPMiddleware {
 
         var response: HTTPResponse
         let trace: TraceContext?
-        if let tracer, !untracedPathPrefixes.contains(where: { request.path.hasPrefix($0) }) {
+        if let tracer, !untraced.contains(route) {
             (response, trace) = await tracer.withSpan("\(request.method) \(route)", kind: .server, parent: incoming) { span in
                 span["http.method"] = "\(request.method)"
                 span["http.route"] = "\(route)"

@@ -10,6 +10,9 @@ import Glibc
 /// The real `emporium serve` binary on a temporary data directory and an ephemeral port, seeded with the fixture
 /// catalog; stopped with SIGTERM afterwards, which must end it cleanly.
 struct ServedBinary {
+    static let adminEmail = "admin@emporium.local"
+    static let adminPassword = "browser test password"
+
     let base: String
     let port: Int
 
@@ -21,7 +24,7 @@ struct ServedBinary {
         let data = try TemporaryDirectory()
         let server = try ChildProcess(
             executable: try ChildProcess.builtExecutable("emporium"),
-            arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error"],
+            arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error", "--admin-password", adminPassword],
             standardError: FileHandle(forWritingAtPath: "/dev/null")
         )
         let line = try server.waitForLine(within: .seconds(60), description: "the listening line") { $0.contains("listening on http://") }
