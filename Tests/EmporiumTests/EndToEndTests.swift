@@ -220,6 +220,38 @@ import Testing
         )
     }
 
+    @Test func injectedFaultsOpenTheBreakerAndTheOperationsAPIShowsIt() async throws {
+        try await ShopHarness.with(
+            configure: { $0.faults = ["catalog.product": .init(errorRate: 1)] },
+            { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                // Every call fails; once the breaker's window is full it opens and the gateway stops calling.
+                var statuses: [Int] = []
+                try await waitUntil("the breaker opens", timeout: .seconds(30)) {
+                    let response = try await shop.send(.get, "/api/v1/products/p-00001")
+                    statuses.append(response.status.code)
+                    return response.status.code == 503 && response.headers.first(name: "Retry-After") != nil
+                }
+                #expect(Set(statuses.dropLast()) == [500])
+                // Other endpoints of the catalog are unaffected by the fault, but share its breaker.
+                #expect(try await shop.send(.get, "/api/v1/categories").status.code == 503)
+                struct Services: Decodable {
+                    struct Service: Decodable {
+                        struct Breaker: Decodable {
+                            var state: String
+                        }
+                        var name: String
+                        var breaker: Breaker?
+                    }
+                    var services: [Service]
+                }
+                let services = try shop.decode(Services.self, from: try await shop.send(.get, "/admin/services", token: admin))
+                #expect(services.services.first { $0.name == "catalog" }?.breaker?.state == "open")
+                #expect(services.services.first { $0.name == "identity" }?.breaker?.state == "closed")
+            }
+        )
+    }
+
     @Test func deadLettersAreListedAndReplayedThroughTheOperationsAPI() async throws {
         try await ShopHarness.with { shop in
             let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
