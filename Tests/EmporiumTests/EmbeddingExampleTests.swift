@@ -14,10 +14,10 @@ import Testing
         #expect(block == source, "Docs/embedding.md's first swift block must be Sources/EmbeddingExample/main.swift")
     }
 
-    @Test func theExampleRuns() throws {
+    @Test func theExampleRuns() async throws {
         let example = try ChildProcess(executable: try ChildProcess.builtExecutable("EmbeddingExample"), arguments: [])
-        let output = try example.readToEnd(within: .seconds(60))
-        #expect(try example.waitForExit(within: .seconds(10)) == 0, "\(output)")
+        let output = try await example.readToEnd(within: .seconds(60))
+        #expect(try await example.waitForExit(within: .seconds(10)) == 0, "\(output)")
         #expect(output.contains("20 categories"), "\(output)")
         #expect(output.contains("registered embedder@example.com as customer"), "\(output)")
         #expect(output.range(of: #"search 'lamp': [1-9][0-9]* hits"#, options: .regularExpression) != nil, "\(output)")

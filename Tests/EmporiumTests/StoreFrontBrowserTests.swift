@@ -12,20 +12,20 @@ struct StoreFrontBrowserTests {
 
     @Test func theStoreShowsProductsAndSearchShowsResults() async throws {
         try await ServedBinary.with { store in
-            let home = try dumpDOM(store.url("/"))
+            let home = try await dumpDOM(store.url("/"))
             #expect(count("class=\"product-card", in: home) >= 10, "\(home.prefix(2000))")
             #expect(count("class=\"category-link", in: home) >= 10)
 
-            let search = try dumpDOM(store.url("/#/search?q=kettle"))
+            let search = try await dumpDOM(store.url("/#/search?q=kettle"))
             #expect(count("class=\"search-hit", in: search) >= 1, "\(search.prefix(2000))")
             #expect(search.contains("<mark>"))
             #expect(search.contains("id=\"search-facets\""))
 
-            let product = try dumpDOM(store.url("/#/product/p-00001"))
+            let product = try await dumpDOM(store.url("/#/product/p-00001"))
             #expect(product.contains("id=\"product-detail\""))
             #expect(product.contains("Marlowe Glass Electric Kettle"))
 
-            let dashboard = try dumpDOM(store.url("/dashboard.html"))
+            let dashboard = try await dumpDOM(store.url("/dashboard.html"))
             #expect(dashboard.contains("id=\"login-form\""))
         }
     }
@@ -38,8 +38,8 @@ struct StoreFrontBrowserTests {
                 executable: URL(fileURLWithPath: "/usr/bin/env"),
                 arguments: ["python3", script.path, try #require(chromium), store.base, ServedBinary.adminEmail, ServedBinary.adminPassword]
             )
-            let dashboard = try driver.readToEnd(within: .seconds(90))
-            #expect(try driver.waitForExit(within: .seconds(10)) == 0)
+            let dashboard = try await driver.readToEnd(within: .seconds(90))
+            #expect(try await driver.waitForExit(within: .seconds(10)) == 0)
             for instance in ["catalog-1", "search-1", "identity-1"] { #expect(dashboard.contains(instance), "\(instance)") }
             #expect(dashboard.contains("catalog.product-created.v1"))
             #expect(dashboard.contains("seed catalog"), "the seed import's trace is listed")
@@ -50,7 +50,7 @@ struct StoreFrontBrowserTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The DOM after Chromium has loaded `url` and run its scripts (virtual time lets the fetches finish).
-    private func dumpDOM(_ url: String) throws -> String {
+    private func dumpDOM(_ url: String) async throws -> String {
         let profile = try TemporaryDirectory()
         let browser = try ChildProcess(
             executable: URL(fileURLWithPath: try #require(chromium)),
@@ -60,7 +60,7 @@ struct StoreFrontBrowserTests {
             ],
             standardError: FileHandle(forWritingAtPath: "/dev/null")
         )
-        return try browser.readToEnd(within: .seconds(60))
+        return try await browser.readToEnd(within: .seconds(60))
     }
 
     private func count(_ needle: String, in text: String) -> Int {

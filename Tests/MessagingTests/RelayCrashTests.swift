@@ -10,8 +10,8 @@ import Testing
     @Test func aRelayKilledBeforeMarkingSentRedeliversAndTheInboxKeepsItOnce() async throws {
         let directory = try TemporaryDirectory()
         let first = try ChildProcess(arguments: ["relay-crash", directory.url.path, "first"])
-        try first.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=true") { $0 == "handled evt-r-1 fresh=true" }
-        try first.waitForLine(within: .seconds(30), description: "delivered evt-r-1") { $0 == "delivered evt-r-1" }
+        try await first.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=true") { $0 == "handled evt-r-1 fresh=true" }
+        try await first.waitForLine(within: .seconds(30), description: "delivered evt-r-1") { $0 == "delivered evt-r-1" }
         first.killHard()
 
         let a = try Database(path: directory.path("a.sqlite"))
@@ -21,9 +21,9 @@ import Testing
         #expect(try await b.read { try $0.scalar(Int.self, "SELECT count(*) FROM effect") } == 1)
 
         let restart = try ChildProcess(arguments: ["relay-crash", directory.url.path, "restart"])
-        try restart.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=false") { $0 == "handled evt-r-1 fresh=false" }
-        try restart.waitForLine(within: .seconds(30), description: "drained") { $0 == "drained" }
-        #expect(try restart.waitForExit(within: .seconds(30)) == 0)
+        try await restart.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=false") { $0 == "handled evt-r-1 fresh=false" }
+        try await restart.waitForLine(within: .seconds(30), description: "drained") { $0 == "drained" }
+        #expect(try await restart.waitForExit(within: .seconds(30)) == 0)
 
         #expect(try await b.read { try $0.scalar(Int.self, "SELECT count(*) FROM effect") } == 1)
         #expect(try await a.read { try $0.scalar(Int.self, "SELECT count(*) FROM outbox WHERE sent_at_us IS NULL") } == 0)

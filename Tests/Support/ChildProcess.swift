@@ -5,7 +5,11 @@ import Glibc
 #endif
 
 /// A child process (by default `emporium-test-helper`) whose stdout lines the test waits on with deadlines.
-public final class ChildProcess {
+///
+/// The waits block on `poll(2)`, so they run on a thread of their own: a test awaiting a slow child must not hold
+/// one of the few threads of Swift's cooperative pool that every other test running in parallel needs.
+// @unchecked: a test makes one wait at a time (each is awaited), so `buffer` is only touched by that wait's thread.
+public final class ChildProcess: @unchecked Sendable {
     /// The running process.
     public let process = Process()
     private let output = Pipe()
@@ -57,11 +61,15 @@ public final class ChildProcess {
         try process.run()
     }
 
-    /// Everything the child writes to standard output until it exits, or until `timeout` (then it is killed).
-    public func readToEnd(within timeout: Duration) throws -> String {
+    /// Everything the child writes to standard output until it exits; fails after `timeout`.
+    public func readToEnd(within timeout: Duration) async throws -> String {
+        try await Self.offload { try self.blockingReadToEnd(within: timeout) }
+    }
+
+    private func blockingReadToEnd(within timeout: Duration) throws -> String {
         var lines: [String] = []
         do {
-            try waitForLine(within: timeout, description: "the end of its output") { line in
+            _ = try blockingWaitForLine(within: timeout, description: "the end of its output") { line in
                 lines.append(line)
                 return false
             }
@@ -76,9 +84,17 @@ public final class ChildProcess {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Reads lines until one satisfies `predicate`, or fails once `deadline` passes or the child exits.
+    /// Reads lines until one satisfies `predicate`, or fails once `timeout` passes or the child exits.
     @discardableResult
-    public func waitForLine(within timeout: Duration, description: String, where predicate: (String) -> Bool) throws -> String {
+    public func waitForLine(
+        within timeout: Duration,
+        description: String,
+        where predicate: @escaping @Sendable (String) -> Bool
+    ) async throws -> String {
+        try await Self.offload { try self.blockingWaitForLine(within: timeout, description: description, where: predicate) }
+    }
+
+    private func blockingWaitForLine(within timeout: Duration, description: String, where predicate: (String) -> Bool) throws -> String {
         let deadline = ContinuousClock.now + timeout
         let fd = output.fileHandleForReading.fileDescriptor
         while true {
@@ -100,7 +116,11 @@ public final class ChildProcess {
     }
 
     /// Waits for the child to exit by itself and returns its status, killing it after `timeout`.
-    public func waitForExit(within timeout: Duration) throws -> Int32 {
+    public func waitForExit(within timeout: Duration) async throws -> Int32 {
+        try await Self.offload { try self.blockingWaitForExit(within: timeout) }
+    }
+
+    private func blockingWaitForExit(within timeout: Duration) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
@@ -110,6 +130,13 @@ public final class ChildProcess {
             usleep(2_000)
         }
         return process.terminationStatus
+    }
+
+    /// Runs `body` on a new thread and resumes with its result.
+    private static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
     }
 
     /// Kills the child with SIGKILL (no chance to clean up) and reaps it.

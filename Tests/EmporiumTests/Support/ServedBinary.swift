@@ -27,7 +27,7 @@ struct ServedBinary {
             arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error", "--admin-password", adminPassword],
             standardError: FileHandle(forWritingAtPath: "/dev/null")
         )
-        let line = try server.waitForLine(within: .seconds(60), description: "the listening line") { $0.contains("listening on http://") }
+        let line = try await server.waitForLine(within: .seconds(60), description: "the listening line") { $0.contains("listening on http://") }
         let base = try #require(line.split(separator: " ").last.map { String($0.dropLast(1)) }, "\(line)")
         let port = try #require(base.split(separator: ":").last.flatMap { Int($0) }, "\(line)")
         let served = ServedBinary(base: base, port: port)
@@ -48,6 +48,6 @@ struct ServedBinary {
             throw error
         }
         kill(server.process.processIdentifier, SIGTERM)
-        #expect(try server.waitForExit(within: .seconds(20)) == 0)
+        #expect(try await server.waitForExit(within: .seconds(20)) == 0)
     }
 }
