@@ -202,10 +202,9 @@ public final class Emporium: Service {
         var gateway = Gateway(
             client: client,
             configuration: Gateway.Configuration(
-                rateLimits: [
-                    RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60)),
-                    RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60)),
-                ],
+                rateLimits: [RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60))]
+                    + (configuration.requestsPerMinute > 0
+                        ? [RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60))] : []),
                 impliedRoles: ["admin": ["customer"]]
             ),
             tokenVerifier: JWTTokenVerifier(signer: JWTSigner(secret: secret)),

@@ -44,7 +44,8 @@ public struct EmporiumConfiguration: Sendable {
     public var seedCatalog: URL?
     /// yescrypt cost of new password hashes.
     public var passwordCost: Int
-    /// Requests per minute per client on the public API (rate-limit class `default`).
+    /// Requests per minute per client on the API (rate-limit class `default`); 0 turns the limit off (load tests).
+    /// Logins and registrations have their own class, `auth`, of 20 a minute.
     public var requestsPerMinute: Int
     /// Whether to listen for HTTP at all; off for commands that only use the modules (`seed`, `backup`).
     public var serveHTTP: Bool

@@ -220,6 +220,29 @@ import Testing
         )
     }
 
+    @Test func eachClientHasItsRateLimitAndZeroTurnsItOff() async throws {
+        try await ShopHarness.with(
+            configure: { $0.requestsPerMinute = 3 },
+            { shop in
+                for _ in 0..<3 { #expect(try await shop.send(.get, "/api/v1/categories").status.code == 200) }
+                let limited = try await shop.send(.get, "/api/v1/categories")
+                #expect(limited.status.code == 429)
+                #expect(limited.headers.first(name: "Retry-After") != nil)
+                #expect(limited.headers.first(name: "RateLimit-Policy")?.contains("q=3") == true)
+            }
+        )
+        try await ShopHarness.with(
+            configure: { $0.requestsPerMinute = 0 },
+            { shop in
+                for _ in 0..<5 {
+                    let response = try await shop.send(.get, "/api/v1/categories")
+                    #expect(response.status.code == 200)
+                    #expect(response.headers.first(name: "RateLimit") == nil)
+                }
+            }
+        )
+    }
+
     @Test func injectedFaultsOpenTheBreakerAndTheOperationsAPIShowsIt() async throws {
         try await ShopHarness.with(
             configure: { $0.faults = ["catalog.product": .init(errorRate: 1)] },

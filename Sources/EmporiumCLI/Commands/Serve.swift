@@ -68,12 +68,19 @@ enum Serve: Command {
         "The first administrator's password (default: generated on first start)."
     )
 
+    static let rateLimit = Option(
+        "rate-limit",
+        .value(placeholder: "N"),
+        environment: "EMPORIUM_RATE_LIMIT",
+        "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
+    )
+
     /// Environment only: a secret on a command line is visible to every user of the machine.
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, Options.logLevel, durable, Options.seed, noSeed, adminEmail,
-        adminPassword,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, Options.logLevel, durable, Options.seed, noSeed,
+        adminEmail, adminPassword,
     ]
 
     /// The configuration the flags and environment describe.
@@ -83,6 +90,9 @@ enum Serve: Command {
         if let port = try arguments.value(port, expected: "a port (0-65535)", Options.port) { configuration.port = port }
         if let replicas = try arguments.value(replicas, expected: "SERVICE=N[,SERVICE=N...] with N from 1 to 64", Options.replicas) {
             configuration.replicas = replicas
+        }
+        if let limit = try arguments.value(rateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+            configuration.requestsPerMinute = limit
         }
         if let mode = try arguments.value(transport, expected: "direct or serialized", InProcessTransport.Mode.init(rawValue:)) {
             configuration.transport = mode
