@@ -90,7 +90,11 @@ public final class Emporium: Service {
         logger.logLevel = configuration.logLevel
         self.logger = logger
         let metrics = MetricsRegistry()
-        let tracer = Tracer(service: "emporium", store: TraceStore(maxTraces: configuration.tracesKept))
+        let tracer = Tracer(
+            service: "emporium",
+            store: TraceStore(maxTraces: configuration.tracesKept),
+            maxTracesPerSecond: configuration.tracesPerSecond
+        )
         let registry = ServiceRegistry()
         let faults = FaultInjector()
         for (target, fault) in configuration.faults { faults.setFault(fault, for: target) }

@@ -55,6 +55,9 @@ public struct EmporiumConfiguration: Sendable {
     public var eventLoops: Int?
     /// How many recent traces the dashboard can show.
     public var tracesKept: Int
+    /// The most new traces recorded per second (later requests in that second still carry trace ids but record
+    /// no spans); `nil` records every one. 100 keeps everything at human pace and costs a load test little.
+    public var tracesPerSecond: Int?
 
     /// The defaults: `127.0.0.1:8080`, data in `./.emporium`, one instance per service, direct transport.
     /// - Parameter dataDirectory: The data directory; `nil` for in-memory databases.
@@ -78,6 +81,7 @@ public struct EmporiumConfiguration: Sendable {
         serveStoreFront = true
         eventLoops = nil
         tracesKept = 100
+        tracesPerSecond = 100
     }
 
     /// The seed catalog shipped in the repository, `Fixtures/catalog/catalog.json`: looked up from the working

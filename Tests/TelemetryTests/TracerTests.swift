@@ -146,6 +146,43 @@ import Testing
     }
 }
 
+extension TracerTests {
+    @Test func beyondItsBudgetANewTraceIsNotSampledAndItsSpansRecordNothing() throws {
+        let time = ManualTime()
+        let tracer = Tracer(service: "gateway", clock: time.clock, maxTracesPerSecond: 2)
+        let first = tracer.startSpan("GET /a")
+        let second = tracer.startSpan("GET /b")
+        let third = tracer.startSpan("GET /c")
+        #expect(first.context.flags.contains(.sampled) && second.context.flags.contains(.sampled))
+        #expect(!third.context.flags.contains(.sampled))
+        #expect(!third.isRecording)
+        // Its children follow it, and still share its trace id for propagation.
+        let child = tracer.startSpan("call catalog.product", parent: third.context)
+        #expect(child.context.traceID == third.context.traceID)
+        #expect(!child.context.flags.contains(.sampled))
+        third["http.route"] = "/c"
+        child.end()
+        third.end()
+        first.end()
+        second.end()
+        #expect(Set(tracer.store.recentTraces().compactMap { $0.rootSpan?.operationName }) == ["GET /a", "GET /b"])
+
+        // A new second brings a new budget.
+        time.advance(by: .seconds(1))
+        #expect(tracer.startSpan("GET /d").context.flags.contains(.sampled))
+    }
+
+    @Test func anIncomingUnsampledTraceparentIsFollowed() throws {
+        let tracer = Tracer(service: "gateway")
+        let incoming = TraceContext(try #require(TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")))
+        let span = tracer.startSpan("GET /a", parent: incoming)
+        #expect(span.context.traceID == incoming.traceID)
+        #expect(!span.isRecording)
+        span.end()
+        #expect(tracer.store.recentTraces().isEmpty)
+    }
+}
+
 /// A clock the test advances by hand, so span start times and durations are exact.
 final class ManualTime: Sendable {
     let epoch = Date(timeIntervalSince1970: 1_700_000_000)

@@ -24,12 +24,18 @@ struct EdgeMiddleware: HTTPMiddleware {
         let trace: TraceContext?
         if let tracer, !untraced.contains(route) {
             (response, trace) = await tracer.withSpan("\(request.method) \(route)", kind: .server, parent: incoming) { span in
-                span["http.method"] = "\(request.method)"
-                span["http.route"] = "\(route)"
-                span["http.request_id"] = "\(requestID)"
+                // An unsampled span keeps nothing: skip building its attributes.
+                let recording = span.isRecording
+                if recording {
+                    span["http.method"] = "\(request.method)"
+                    span["http.route"] = "\(route)"
+                    span["http.request_id"] = "\(requestID)"
+                }
                 let response = await respond(request, context, requestID: requestID, next: next)
-                span["http.status_code"] = .int(Int64(response.status.code))
-                if response.status.code >= 500 { span.setStatus(.error(message: response.status.description)) }
+                if recording {
+                    span["http.status_code"] = .int(Int64(response.status.code))
+                    if response.status.code >= 500 { span.setStatus(.error(message: response.status.description)) }
+                }
                 return (response, span.context)
             }
         } else {

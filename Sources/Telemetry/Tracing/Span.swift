@@ -37,6 +37,9 @@ public final class Span: Sendable {
     private let clock: TracerClock
     private let store: TraceStore
     private let state: Mutex<State>
+    /// Whether the trace is sampled (``TraceFlags/sampled``): an unsampled span still carries its context to
+    /// children and to `traceparent` headers, but keeps nothing and is not recorded.
+    private let sampled: Bool
 
     init(
         operationName: String,
@@ -56,6 +59,7 @@ public final class Span: Sendable {
         self.startTime = clock.wallClock()
         self.startInstant = clock.monotonic()
         self.state = Mutex(State(operationName: operationName))
+        self.sampled = context.flags.contains(.sampled)
     }
 
     /// What the span measures; may be refined while it runs, for example once an HTTP route is known.
@@ -140,13 +144,16 @@ public final class Span: Sendable {
         }
     }
 
-    /// Whether the span still accepts changes, that is, has not ended.
+    /// Whether the span still accepts changes: it is sampled and has not ended. Check it before computing
+    /// costly attributes.
     public var isRecording: Bool {
-        self.state.withLock { !$0.isEnded }
+        self.sampled && self.state.withLock { !$0.isEnded }
     }
 
-    /// Ends the span and records it in the tracer's ``TraceStore``; only the first call has an effect.
+    /// Ends the span and records it in the tracer's ``TraceStore`` if it is sampled; only the first call has an
+    /// effect.
     public func end() {
+        guard self.sampled else { return }
         let end = self.clock.monotonic()
         let finished: FinishedSpan? = self.state.withLock { state in
             guard !state.isEnded else { return nil }
@@ -171,6 +178,7 @@ public final class Span: Sendable {
     }
 
     private func update(_ change: (inout State) -> Void) {
+        guard self.sampled else { return }
         self.state.withLock { state in
             guard !state.isEnded else { return }
             change(&state)

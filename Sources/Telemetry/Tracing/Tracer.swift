@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Starts spans for one service and records the ended ones in a ``TraceStore``.
 ///
 /// Use ``withSpan(_:kind:parent:isolation:_:)`` around a unit of work: it starts a span, makes it the
@@ -12,7 +14,10 @@
 /// }
 /// ```
 ///
-/// Every span is recorded in the store whatever its sampled flag; the flag is only propagated.
+/// Sampling: a span with a parent follows the parent's sampled flag (an incoming `traceparent` included). A new
+/// trace is sampled unless the tracer has already started `maxTracesPerSecond` traces in the current second, so
+/// at human pace every trace is kept while a load test pays for only a few. Unsampled spans still propagate
+/// their context, so trace ids stay in headers and logs, but they record nothing.
 public final class Tracer: Sendable {
     /// The service name written on every span, for example `"catalog"`.
     public let service: String
@@ -20,6 +25,9 @@ public final class Tracer: Sendable {
     public let store: TraceStore
     /// Where span times come from.
     public let clock: TracerClock
+    /// The most new traces sampled per second; `nil` samples every one.
+    public let maxTracesPerSecond: Int?
+    private let budget = Mutex<(second: Int64, started: Int)>((0, 0))
 
     /// Creates a tracer.
     ///
@@ -27,10 +35,25 @@ public final class Tracer: Sendable {
     ///   - service: The service name written on every span.
     ///   - store: Where ended spans are recorded; a new store by default.
     ///   - clock: Where span times come from; the system clocks by default.
-    public init(service: String, store: TraceStore = TraceStore(), clock: TracerClock = .continuous) {
+    ///   - maxTracesPerSecond: The most new traces sampled per second; `nil` (the default) samples every one.
+    public init(service: String, store: TraceStore = TraceStore(), clock: TracerClock = .continuous, maxTracesPerSecond: Int? = nil) {
+        precondition(maxTracesPerSecond.map { $0 >= 0 } ?? true, "a trace budget cannot be negative")
         self.service = service
         self.store = store
         self.clock = clock
+        self.maxTracesPerSecond = maxTracesPerSecond
+    }
+
+    /// Whether a new trace starting now is sampled.
+    private func sampleNewTrace() -> Bool {
+        guard let limit = maxTracesPerSecond else { return true }
+        let second = self.clock.monotonic().components.seconds
+        return self.budget.withLock { budget in
+            if budget.second != second { budget = (second, 0) }
+            guard budget.started < limit else { return false }
+            budget.started += 1
+            return true
+        }
     }
 
     /// Starts a span that the caller must end with ``Span/end()``.
@@ -48,7 +71,7 @@ public final class Tracer: Sendable {
         let context = TraceContext(
             traceID: parent?.traceID ?? TraceID.random(),
             spanID: SpanID.random(),
-            flags: parent?.flags ?? .sampled
+            flags: parent?.flags ?? (self.sampleNewTrace() ? .sampled : [])
         )
         return Span(
             operationName: operationName,
