@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Telemetry
 
 /// Event ids: UUID version 7 (RFC 9562), a millisecond Unix timestamp followed by random bits, in the canonical
 /// lowercase text form.
@@ -12,7 +13,7 @@ public enum EventID {
 
     /// A new id.
     public static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = IdentifierRandom()
         return make(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000), using: &generator)
     }
 

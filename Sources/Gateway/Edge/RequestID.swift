@@ -1,4 +1,5 @@
 public import HTTP
+import Telemetry
 
 /// The request id attached to an ``HTTPRequestContext`` by the gateway: the client's valid `X-Request-Id`, or
 /// a generated one.
@@ -22,7 +23,7 @@ enum RequestID {
 
     /// 32 random hex digits.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = IdentifierRandom()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64
         return hex(high) + hex(low)

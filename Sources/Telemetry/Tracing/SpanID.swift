@@ -31,9 +31,9 @@ public struct SpanID: Sendable, Hashable {
         }
     }
 
-    /// A random id drawn from `SystemRandomNumberGenerator`.
+    /// A random id drawn from ``IdentifierRandom`` (no system call per id).
     public static func random() -> SpanID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = IdentifierRandom()
         return random(using: &generator)
     }
 }

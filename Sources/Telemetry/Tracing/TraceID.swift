@@ -40,9 +40,9 @@ public struct TraceID: Sendable, Hashable {
         }
     }
 
-    /// A random id drawn from `SystemRandomNumberGenerator`.
+    /// A random id drawn from ``IdentifierRandom`` (no system call per id).
     public static func random() -> TraceID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = IdentifierRandom()
         return random(using: &generator)
     }
 }
