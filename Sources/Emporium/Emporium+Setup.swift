@@ -7,10 +7,6 @@ import Security
 import ServiceKit
 import Storage
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What importing a catalog document did.
 public struct CatalogImportSummary: Sendable, Hashable, Codable {
     /// Categories created or updated.
@@ -82,7 +78,7 @@ extension Emporium {
         guard let dataDirectory else { return nil }
         let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         try createDirectory(path)
-        let probe = "\(path)/.write-probe-\(getpid())"
+        let probe = "\(path)/.write-probe-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
             throw EmporiumError(.dataDirectoryNotWritable, "\(path): the data directory is not writable")
         }
@@ -116,20 +112,13 @@ extension Emporium {
     /// kept in `initial-admin-password`, else a new one written there (mode 0600).
     static func adminPassword(_ configuration: EmporiumConfiguration, dataDirectory: String?) throws -> (String, generated: Bool) {
         if let password = configuration.adminPassword { return (password, false) }
-        let fresh = Base64URL.encode(SecureRandom.bytes(18))
-        guard let dataDirectory else { return (fresh, true) }
-        let path = "\(dataDirectory)/initial-admin-password"
-        if let stored = try? String(contentsOfFile: path, encoding: .utf8) {
-            return (stored.trimmingCharacters(in: .whitespacesAndNewlines), true)
+        let fresh = { Base64URL.encode(SecureRandom.bytes(18)) }
+        guard let dataDirectory else { return (fresh(), true) }
+        do {
+            return (try SecretFile.readOrCreate(at: "\(dataDirectory)/initial-admin-password", fresh), true)
+        } catch let failure as SecretFile.Failure {
+            throw EmporiumError(.dataDirectoryNotWritable, failure.message)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw EmporiumError(.dataDirectoryNotWritable, "cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let bytes = Array((fresh + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else { throw EmporiumError(.dataDirectoryNotWritable, "cannot write \(path)") }
-        return (fresh, true)
     }
 
     static func importCatalog(from url: URL, into catalog: SQLiteCatalogService) async throws -> CatalogImportSummary {

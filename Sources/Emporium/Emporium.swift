@@ -62,7 +62,6 @@ public final class Emporium: Service {
     public let port: Int
 
     let modules: [Module]
-    let relays: [OutboxRelay]
     let outboxes: [Outbox]
     let startedAt = Date()
     private let logger: Logger
@@ -193,8 +192,7 @@ public final class Emporium: Service {
             }
         }
         outboxes = [catalogService.outbox, identityService.outbox]
-        relays = outboxes.map { OutboxRelay(outbox: $0, bus: bus, metrics: metrics) }
-        services += relays as [any Service]
+        services += outboxes.map { OutboxRelay(outbox: $0, bus: bus, metrics: metrics) } as [any Service]
 
         // First start: the seed catalog.
         if let seed = configuration.seedCatalog, try await catalogService.categories().isEmpty {
