@@ -40,12 +40,6 @@ struct HTTPSuite: BenchmarkSuite {
         Progress.figure("http.pipelined-requests.one-connection", rate, "req/s")
     }
 
-    private func residentMegabytes() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
-        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
-    }
 }
 
 /// One keep-alive connection on a blocking socket, sending pipelined GETs and reading fixed-size replies.

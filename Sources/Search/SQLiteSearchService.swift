@@ -6,9 +6,13 @@ import ServiceKit
 public import Storage
 
 /// Full-text search over its own index, fed only by catalog events through its inbox (eventually consistent;
-/// it never opens the catalog's database). Ranking is bm25 with names weighing ten times descriptions; when the
-/// words match nothing, a trigram index finds names with typos. Facets are counted exactly up to
-/// ``exactCountLimit`` matches and estimated from a sample beyond it (see ``SearchResults/approximate``).
+/// it never opens the catalog's database).
+///
+/// The documents and their FTS5 index are kept in `search.sqlite`; queries are answered from a copy of the word
+/// index in memory (``WordIndex``), loaded from FTS5's own index and kept current from the documents' change
+/// sequence. Ranking is FTS5's bm25 with names weighing ten times descriptions, computed over every match, so
+/// totals and facets are always exact. When the words match nothing, terms within an edit or two of each word
+/// are tried instead (typo tolerance, ``SearchResults/approximate``).
 public struct SQLiteSearchService: SearchService {
     /// The index's database.
     public let database: Database
@@ -16,34 +20,23 @@ public struct SQLiteSearchService: SearchService {
     public let deadLetters: SQLiteDeadLetterStore
     private let inbox: Inbox
     private let catalog: any CatalogService
-    /// Up to this many matches, facets and totals are counted exactly; beyond it they are estimated from a sample
-    /// of about this size and the results say ``SearchResults/approximate``.
-    package let exactCountLimit: Int
+    private let words: WordIndexCache
+    /// Splits query words as typed, without stemming, for typo tolerance.
+    private let plainTokenizer: FullTextTokenizer
 
     /// The catalog events the index follows.
     public static let topics = [ProductCreated.eventType, ProductUpdated.eventType, ProductDeactivated.eventType]
 
-    /// How many matches a query counts exactly unless told otherwise: few enough that looking each one up keeps a
-    /// query within a few milliseconds.
-    package static let defaultExactCountLimit = 1000
-
     /// Opens the index over `database`, migrating it first; `catalog` is read only by ``reindex()``.
     /// - Throws: ``StorageError`` when the database cannot be migrated.
     public init(database: Database, catalog: any CatalogService) throws {
-        try self.init(database: database, catalog: catalog, exactCountLimit: Self.defaultExactCountLimit)
-    }
-
-    /// Opens the index with its own threshold for exact counting, so that tests reach estimated figures with a
-    /// handful of products.
-    /// - Throws: ``StorageError`` when the database cannot be migrated.
-    package init(database: Database, catalog: any CatalogService, exactCountLimit: Int) throws {
-        precondition(exactCountLimit >= 1, "the exact count limit must be positive")
         try SearchSchema.migrator.migrate(database)
         self.database = database
         self.inbox = Inbox(database: database, consumer: "search")
         self.deadLetters = SQLiteDeadLetterStore(database: database)
         self.catalog = catalog
-        self.exactCountLimit = exactCountLimit
+        self.words = WordIndexCache(tokenizer: try FullTextTokenizer(SearchSchema.tokenizer))
+        self.plainTokenizer = try FullTextTokenizer(SearchSchema.plainTokenizer)
     }
 
     /// Subscribes the index to the catalog's events, in batches, as consumer group `search`; events that keep
@@ -70,27 +63,44 @@ public struct SQLiteSearchService: SearchService {
         }
     }
 
-    /// Brings one product's document up to date; an older version than the indexed one changes nothing.
-    static func index(_ product: Product, in connection: Connection) throws {
-        let existing = try connection.queryFirst("SELECT rowid, version FROM document WHERE product_id = ?", [product.id.rawValue])
-        if let existing, try existing["version"] as Int >= product.version { return }
+    /// Brings one product's document up to date; an older version than the indexed one changes nothing, unless
+    /// `replacing` (a reindex). The row keeps its rowid and gets the next change sequence; a deactivated product
+    /// keeps its row, inactive, and leaves the FTS5 index.
+    static func index(_ product: Product, in connection: Connection, replacing: Bool = false) throws {
+        let existing = try connection.queryFirst("SELECT rowid, version, active FROM document WHERE product_id = ?", [product.id.rawValue])
+        if let existing, !replacing, try existing["version"] as Int >= product.version { return }
+        let sequence = try nextSequence(in: connection)
+        let fields: [SQLValue] = [
+            .text(product.name), .text(product.description), .text(product.category.rawValue), .integer(product.price.minorUnits),
+            .text(product.price.currency), .integer(Int64(product.version)), .integer(product.active ? 1 : 0), .integer(sequence),
+        ]
+        let rowid: Int64
         if let existing {
-            let rowid: Int64 = try existing["rowid"]
-            try connection.execute("DELETE FROM document_text WHERE rowid = ?", [rowid])
-            try connection.execute("DELETE FROM document_trigram WHERE rowid = ?", [rowid])
-            try connection.execute("DELETE FROM document WHERE rowid = ?", [rowid])
+            rowid = try existing["rowid"]
+            if try existing["active"] as Int == 1 { try connection.execute("DELETE FROM document_text WHERE rowid = ?", [rowid]) }
+            try connection.execute(
+                """
+                UPDATE document SET name = ?, description = ?, category = ?, price_minor = ?, currency = ?, version = ?, active = ?,
+                    seq = ? WHERE rowid = ?
+                """,
+                StatementArguments(fields + [.integer(rowid)])
+            )
+        } else {
+            try connection.execute(
+                """
+                INSERT INTO document (name, description, category, price_minor, currency, version, active, seq, product_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                StatementArguments(fields + [.text(product.id.rawValue)])
+            )
+            rowid = connection.lastInsertRowID
         }
         guard product.active else { return }
-        try connection.execute(
-            "INSERT INTO document (product_id, name, description, category, price_minor, currency, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                product.id.rawValue, product.name, product.description, product.category.rawValue, product.price.minorUnits,
-                product.price.currency, product.version,
-            ]
-        )
-        let rowid = connection.lastInsertRowID
         try connection.execute("INSERT INTO document_text (rowid, name, description) VALUES (?, ?, ?)", [rowid, product.name, product.description])
-        try connection.execute("INSERT INTO document_trigram (rowid, name) VALUES (?, ?)", [rowid, product.name])
+    }
+
+    private static func nextSequence(in connection: Connection) throws -> Int64 {
+        try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) + 1 FROM document") ?? 1
     }
 
     public func reindex() async throws -> ReindexReport {
@@ -103,10 +113,11 @@ public struct SQLiteSearchService: SearchService {
         } while cursor != nil
         let current = products
         return try await database.write { connection in
+            // Every document becomes a tombstone, then each product the catalog lists is written again: whatever
+            // the catalog no longer lists stays out, and copies in memory see every row change.
             try connection.execute("DELETE FROM document_text")
-            try connection.execute("DELETE FROM document_trigram")
-            try connection.execute("DELETE FROM document")
-            for product in current { try Self.index(product, in: connection) }
+            try connection.execute("UPDATE document SET active = 0, seq = ? WHERE active = 1", [try Self.nextSequence(in: connection)])
+            for product in current { try Self.index(product, in: connection, replacing: true) }
             return ReindexReport(indexed: current.count)
         }
     }
@@ -116,191 +127,92 @@ public struct SQLiteSearchService: SearchService {
     public func search(_ query: SearchQuery) async throws -> SearchResults {
         guard (1...100).contains(query.limit) else { throw SearchError.invalidQuery("limit must be between 1 and 100") }
         guard query.offset >= 0 else { throw SearchError.invalidQuery("offset cannot be negative") }
-        let words = Self.words(in: query.text)
+        let words = queryWords(query.text)
         guard !words.isEmpty else { throw SearchError.invalidQuery("there is nothing to search for") }
         guard words.count <= 16 else { throw SearchError.invalidQuery("at most 16 words") }
-        // Each word is quoted, so nothing in the text is read as FTS5 syntax; the last one also matches as a prefix.
-        let match = words.enumerated().map { index, word in "\"\(word)\"" + (index == words.count - 1 ? "*" : "") }.joined(separator: " ")
-        let exactCountLimit = exactCountLimit
+        let cache = self.words
         return try await database.read { connection in
-            let exact = try Self.wordSearch(match: match, query: query, exactCountLimit: exactCountLimit, in: connection)
-            if exact.total > 0 || !words.contains(where: { $0.count >= 4 }) { return exact }
-            return try Self.trigramSearch(words: words, query: query, in: connection)
-        }
-    }
-
-    /// Counts the matches from the index alone, ranks them to choose the page's rows, and only then reads those
-    /// rows' documents and marks them up: a common word matches thousands of products, and every figure taken per
-    /// match (a document lookup, a highlight) costs as much as the ranking itself.
-    private static func wordSearch(match: String, query: SearchQuery, exactCountLimit: Int, in connection: Connection) throws -> SearchResults {
-        let matches = try connection.scalar(Int.self, "SELECT count(*) FROM document_text WHERE document_text MATCH ?", [match]) ?? 0
-        guard matches > 0 else { return SearchResults(hits: [], total: 0, facets: [], approximate: false) }
-        let estimated = matches > exactCountLimit
-        let hits = try markedHits(rowids: try pageRowIDs(match: match, query: query, in: connection), match: match, in: connection)
-        if !estimated {
-            let facets = try exactFacets(match: match, query: query, in: connection)
-            // The facets apply the same price filters, so the total follows from them without another pass.
-            let total = query.category.map { category in facets.first { $0.category == category }?.count ?? 0 } ?? facets.reduce(0) { $0 + $1.count }
-            return SearchResults(hits: hits, total: total, facets: facets, approximate: false)
-        }
-        let facets = try sampledFacets(match: match, matches: matches, sampleSize: exactCountLimit, query: query, in: connection)
-        let filtered = query.minPrice != nil || query.maxPrice != nil
-        var total =
-            if let category = query.category {
-                facets.first { $0.category == category }?.count ?? 0
-            } else if filtered {
-                facets.reduce(0) { $0 + $1.count }
-            } else {
-                matches
-            }
-        // A sample can miss a rare category or price range that the exact ranking still found.
-        total = max(total, query.offset + hits.count)
-        return SearchResults(hits: hits, total: total, facets: facets, approximate: true)
-    }
-
-    /// The rowids of the requested page, in order. Relevance ties fall back to index order.
-    private static func pageRowIDs(match: String, query: SearchQuery, in connection: Connection) throws -> [Int64] {
-        if query.sort == .relevance && query.category == nil && query.minPrice == nil && query.maxPrice == nil {
-            // Nothing to read from the documents, so no document is looked up for any match.
-            return try connection.query(
-                """
-                SELECT rowid FROM document_text WHERE document_text MATCH :match
-                ORDER BY bm25(document_text, 10.0, 1.0), rowid LIMIT :limit OFFSET :offset
-                """,
-                ["match": match, "limit": query.limit, "offset": query.offset]
-            ).map { try $0["rowid"] }
-        }
-        // The sort is a bound parameter read by CASE expressions: the statement text never varies.
-        return try connection.query(
-            """
-            SELECT document_text.rowid AS rowid
-            FROM document_text JOIN document d ON d.rowid = document_text.rowid
-            WHERE document_text MATCH :match AND (:category IS NULL OR d.category = :category)
-                AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
-            ORDER BY
-                CASE :sort WHEN 'relevance' THEN bm25(document_text, 10.0, 1.0) END,
-                CASE :sort WHEN 'relevance' THEN document_text.rowid END,
-                CASE :sort WHEN 'price-asc' THEN d.price_minor END,
-                CASE :sort WHEN 'price-desc' THEN d.price_minor END DESC,
-                CASE :sort WHEN 'name' THEN d.name END,
-                d.product_id
-            LIMIT :limit OFFSET :offset
-            """,
-            [
-                "match": match, "category": query.category, "min": query.minPrice, "max": query.maxPrice,
-                "sort": query.sort.rawValue, "limit": query.limit, "offset": query.offset,
-            ]
-        ).map { try $0["rowid"] }
-    }
-
-    /// The page's rows with their matches marked, in the page's order.
-    ///
-    /// One statement for the whole page: FTS5 rebuilds a prefix word's list of matches for every statement, so a
-    /// statement per row would cost as much as the ranking. The rowid range lets FTS5 skip the matches outside the
-    /// page; the unary `+` keeps the `IN` list from being offered to FTS5 as one lookup per rowid.
-    private static func markedHits(rowids: [Int64], match: String, in connection: Connection) throws -> [SearchHit] {
-        guard let low = rowids.min(), let high = rowids.max() else { return [] }
-        let ids = "[" + rowids.map(String.init).joined(separator: ",") + "]"
-        var byRowID: [Int64: SearchHit] = [:]
-        try connection.forEach(
-            """
-            SELECT document_text.rowid AS rowid, d.product_id, d.name, d.category, d.price_minor, d.currency,
-                highlight(document_text, 0, char(1), char(2)) AS marked_name,
-                snippet(document_text, 1, char(1), char(2), '…', 16) AS marked_snippet
-            FROM document_text JOIN document d ON d.rowid = document_text.rowid
-            WHERE document_text MATCH :match AND document_text.rowid BETWEEN :low AND :high
-                AND +document_text.rowid IN (SELECT value FROM json_each(:ids))
-            """,
-            ["match": match, "low": low, "high": high, "ids": ids]
-        ) { row in
-            byRowID[try row["rowid"]] = SearchHit(
-                productID: try row["product_id"],
-                name: try row["name"],
-                highlightedName: markup(try row["marked_name"]),
-                snippet: markup(try row["marked_snippet"]),
-                category: try row["category"],
-                priceMinorUnits: try row["price_minor"],
-                currency: try row["currency"]
+            let index = try cache.current(in: connection)
+            var request = WordIndex.Query(
+                groups: words.map { word in word.isLast ? index.ids(withPrefix: word.stem) : index.id(of: word.stem).map { [$0] } ?? [] },
+                category: query.category,
+                minPrice: query.minPrice,
+                maxPrice: query.maxPrice,
+                sort: query.sort,
+                offset: query.offset,
+                limit: query.limit
             )
+            var matcher = TermMatcher(terms: Set(words.filter { !$0.isLast }.map(\.stem)), prefixes: words.filter(\.isLast).map(\.stem))
+            var answer = index.answer(request)
+            let tolerant = words.contains { WordIndex.allowedEdits(length: $0.typed.count) > 0 }
+            guard answer.matches == 0 && tolerant else {
+                return try Self.results(
+                    answer,
+                    approximate: false,
+                    markup: SearchMarkup(tokenizer: cache.tokenizer, matcher: matcher),
+                    in: connection
+                )
+            }
+            // Nothing matched as typed: each word matches the terms within its allowed edits instead.
+            request.groups = words.map { word in
+                index.ids(near: [word.typed, word.stem], prefix: word.isLast)
+            }
+            matcher = TermMatcher(terms: Set(request.groups.joined().map { index.terms[Int($0)] }), prefixes: [])
+            answer = index.answer(request)
+            return try Self.results(answer, approximate: true, markup: SearchMarkup(tokenizer: cache.tokenizer, matcher: matcher), in: connection)
         }
-        return rowids.compactMap { byRowID[$0] }
     }
 
-    /// Matches per category within the price filters, counted over every match.
-    private static func exactFacets(match: String, query: SearchQuery, in connection: Connection) throws -> [CategoryFacet] {
-        try connection.query(
-            """
-            SELECT d.category, count(*) AS matches FROM document_text JOIN document d ON d.rowid = document_text.rowid
-            WHERE document_text MATCH :match AND (:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)
-            GROUP BY d.category ORDER BY matches DESC, d.category
-            """,
-            ["match": match, "min": query.minPrice, "max": query.maxPrice]
-        ).map { CategoryFacet(category: try $0["category"], count: try $0["matches"]) }
+    /// One word of a query: as typed (case and diacritics folded) and as the index's tokenizer stems it; the last
+    /// word also matches as a prefix.
+    struct QueryWord: Sendable {
+        var typed: String
+        var stem: String
+        var isLast: Bool
     }
 
-    /// Matches per category estimated from about `sampleSize` of the `matches`, scaled up.
-    ///
-    /// The sample is the matches whose rowid hashes below a cut (Fibonacci hashing: rowid × ⌊2³²/φ⌋ modulo 2³²),
-    /// so it spreads evenly over the whole index rather than favouring the oldest products, and does not follow
-    /// any period in how rowids were given out. Only sampled matches are looked up in `document`.
-    private static func sampledFacets(
-        match: String,
-        matches: Int,
-        sampleSize: Int,
-        query: SearchQuery,
+    /// The query's words, split by the index's own tokenizer, so that nothing in the text is read as syntax.
+    func queryWords(_ text: String) -> [QueryWord] {
+        let stems = words.tokenizer.tokens(in: text, for: .query)
+        var typed: [Range<Int>: String] = [:]
+        for token in plainTokenizer.tokens(in: text, for: .query) { typed[token.range] = token.term }
+        return stems.enumerated().map { position, token in
+            QueryWord(typed: typed[token.range] ?? token.term, stem: token.term, isLast: position == stems.count - 1)
+        }
+    }
+
+    /// The page's documents, read by rowid and marked up, in the answer's order.
+    private static func results(
+        _ answer: WordIndex.Answer,
+        approximate: Bool,
+        markup: SearchMarkup,
         in connection: Connection
-    ) throws -> [CategoryFacet] {
-        let cut = Int64((Double(sampleSize) / Double(matches) * 4_294_967_296).rounded(.up))
-        // The sample is taken before the price filters so that it also says what share of all matches it holds;
-        // the rowid is reduced below 2³¹ first, so the product stays below 2⁶³.
-        let rows = try connection.query(
-            """
-            SELECT d.category, count(*) AS sampled,
-                sum((:min IS NULL OR d.price_minor >= :min) AND (:max IS NULL OR d.price_minor <= :max)) AS matches
-            FROM document_text JOIN document d ON d.rowid = document_text.rowid
-            WHERE document_text MATCH :match AND (document_text.rowid % 2147483648) * 2654435769 % 4294967296 < :cut
-            GROUP BY d.category
-            """,
-            ["match": match, "cut": cut, "min": query.minPrice, "max": query.maxPrice]
-        )
-        let sampled = try rows.reduce(0) { $0 + (try $1["sampled"] as Int) }
-        guard sampled > 0 else { return [] }
-        let scale = Double(matches) / Double(sampled)
-        return try rows.compactMap { row in
-            let count = Int((Double(try row["matches"] as Int) * scale).rounded())
-            return count > 0 ? CategoryFacet(category: try row["category"], count: count) : nil
-        }.sorted { ($0.count, $1.category) > ($1.count, $0.category) }
-    }
-
-    // MARK: - Text
-
-    /// Lower-cased words of letters and digits.
-    static func words(in text: String) -> [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { !$0.isEmpty }
-    }
-
-    static func trigrams(_ word: String) -> [String] {
-        let characters = Array(word)
-        guard characters.count >= 3 else { return [] }
-        return (0...(characters.count - 3)).map { String(characters[$0..<$0 + 3]) }
-    }
-
-    /// HTML-escapes text and turns the FTS5 markers (\u{1} … \u{2}) into `<mark>` … `</mark>`.
-    static func markup(_ marked: String) -> String {
-        escape(marked).replacingOccurrences(of: "\u{1}", with: "<mark>").replacingOccurrences(of: "\u{2}", with: "</mark>")
-    }
-
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
+    ) throws
+        -> SearchResults
+    {
+        var byRowID: [Int64: SearchHit] = [:]
+        if !answer.page.isEmpty {
+            try connection.forEach(
+                """
+                SELECT rowid, product_id, name, description, category, price_minor, currency FROM document
+                WHERE rowid IN (SELECT value FROM json_each(?))
+                """,
+                ["[" + answer.page.map(String.init).joined(separator: ",") + "]"]
+            ) { row in
+                let name: String = try row["name"]
+                byRowID[try row["rowid"]] = SearchHit(
+                    productID: try row["product_id"],
+                    name: name,
+                    highlightedName: markup.highlighted(name),
+                    snippet: markup.snippet(try row["description"]),
+                    category: try row["category"],
+                    priceMinorUnits: try row["price_minor"],
+                    currency: try row["currency"]
+                )
             }
         }
-        return result
+        // A document the snapshot does not have yet (another query brought the index further) is left out.
+        let hits = answer.page.compactMap { byRowID[$0] }
+        return SearchResults(hits: hits, total: answer.total, facets: answer.facets, approximate: approximate)
     }
 }

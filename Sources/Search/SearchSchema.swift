@@ -1,8 +1,17 @@
 import Messaging
 import Storage
 
-/// The search index's tables, in its own database file: the documents, a word index and a trigram index.
+/// The search index's tables, in its own database file: the documents and their FTS5 word index.
+///
+/// A document is updated in place, keeping its rowid, and a deactivated product's row stays as a tombstone
+/// (`active = 0`, no row in `document_text`); every write gives the row the next `seq`, so a copy of the index
+/// in memory catches up by reading the rows whose `seq` is newer than its own (see `WordIndexCache`).
 enum SearchSchema {
+    /// How FTS5 splits text into terms: Unicode words, case and diacritics folded, English stems.
+    static let tokenizer = "porter \(plainTokenizer)"
+    /// The same without stemming: the words as typed, for typo tolerance.
+    static let plainTokenizer = "unicode61 remove_diacritics 2"
+
     static var migrator: Migrator {
         var migrator = Migrator()
         MessagingSchema.register(in: &migrator)
@@ -19,8 +28,18 @@ enum SearchSchema {
                     currency TEXT NOT NULL,
                     version INTEGER NOT NULL
                 );
-                CREATE VIRTUAL TABLE document_text USING fts5(name, description, tokenize = 'porter unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE document_text USING fts5(name, description, tokenize = '\(tokenizer)');
                 CREATE VIRTUAL TABLE document_trigram USING fts5(name, tokenize = 'trigram');
+                """
+        )
+        migrator.add(
+            "search-2-word-index-in-memory",
+            sql: """
+                ALTER TABLE document ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE document ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX document_by_seq ON document (seq);
+                DROP TABLE document_trigram;
+                CREATE VIRTUAL TABLE document_term USING fts5vocab(document_text, instance);
                 """
         )
         return migrator

@@ -108,9 +108,8 @@ public struct SearchResults: Codable, Sendable, Hashable {
     public var total: Int
     /// Matches per category, ignoring the category filter, most first.
     public var facets: [CategoryFacet]
-    /// Whether the results are approximate: either the words matched only approximately (typo tolerance was
-    /// used), or they matched so many products that ``total`` and ``facets`` are estimates from a sample (the hits
-    /// themselves are still exactly ranked and filtered; without filters ``total`` is still exact).
+    /// Whether the words matched only approximately: nothing matched them as typed, so each word matched the terms
+    /// within an edit or two of it instead (typo tolerance). ``total`` and ``facets`` are exact either way.
     public var approximate: Bool
 
     /// Creates results.

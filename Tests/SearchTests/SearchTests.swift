@@ -59,13 +59,9 @@ struct SearchFixture {
     let search: SearchClient
     let bus: InProcessMessageBus
 
-    init(catalog: [Product] = [], exactCountLimit: Int = SQLiteSearchService.defaultExactCountLimit) throws {
+    init(catalog: [Product] = []) throws {
         directory = try TemporaryDirectory()
-        service = try SQLiteSearchService(
-            database: try Database(path: directory.path("search.sqlite")),
-            catalog: FakeCatalog(listed: catalog),
-            exactCountLimit: exactCountLimit
-        )
+        service = try SQLiteSearchService(database: try Database(path: directory.path("search.sqlite")), catalog: FakeCatalog(listed: catalog))
         bus = InProcessMessageBus()
         service.subscribe(to: bus)
         var handlers = EndpointHandlers()
@@ -198,46 +194,39 @@ func created(_ product: Product) throws -> Envelope {
             )
         } + (1...3).map { product("b-\($0)", "Brass Bell \($0)", "A brass bell.", category: "bells") }
 
-    @Test func wordsMatchingMoreThanTheExactCountLimitGetEstimatedFiguresAndSaySo() async throws {
-        let fixture = try SearchFixture(exactCountLimit: 10)
-        try await withRunningBus(fixture.bus) {
-            try await fixture.publish(try Self.hardware.map(created))
-            let broad = try await fixture.search.search(SearchQuery(text: "hook"))
-            #expect(broad.approximate)
-            #expect(broad.total == 60, "without filters the total is still the exact count")
-            #expect(broad.hits.count == 20)
-            #expect(!broad.facets.isEmpty)
-            #expect(Set(broad.facets.map(\.category)).isSubset(of: ["hooks", "garden", "kitchen"]))
-            #expect(broad.facets == broad.facets.sorted { ($0.count, $1.category) > ($1.count, $0.category) })
-
-            let cheap = try await fixture.search.search(SearchQuery(text: "hook", maxPrice: 1000))
-            #expect(cheap.approximate)
-            #expect(Set(cheap.hits.map(\.productID)) == Set((1...10).map { String(format: "p-%04d", $0) }), "filters stay exact")
-            #expect(cheap.total >= 10, "never fewer than the hits found")
-            let garden = try await fixture.search.search(SearchQuery(text: "hook", category: "garden"))
-            #expect(garden.hits.allSatisfy { $0.category == "garden" })
-            #expect(garden.hits.count == 20)
-
-            let narrow = try await fixture.search.search(SearchQuery(text: "bell"))
-            #expect(!narrow.approximate)
-            #expect(narrow.total == 3)
-            #expect(narrow.facets == [CategoryFacet(category: "bells", count: 3)])
-        }
-    }
-
-    @Test func belowTheExactCountLimitFacetsAreExact() async throws {
+    @Test func totalsAndFacetsCountEveryMatchExactly() async throws {
         let fixture = try SearchFixture()
         try await withRunningBus(fixture.bus) {
             try await fixture.publish(try Self.hardware.map(created))
-            let results = try await fixture.search.search(SearchQuery(text: "hook"))
-            #expect(!results.approximate)
-            #expect(results.total == 60)
+            let all = try await fixture.search.search(SearchQuery(text: "hook"))
+            #expect(!all.approximate)
+            #expect(all.total == 60)
+            #expect(all.hits.count == 20)
+            let thirds = [
+                CategoryFacet(category: "garden", count: 20), CategoryFacet(category: "hooks", count: 20),
+                CategoryFacet(category: "kitchen", count: 20),
+            ]
+            #expect(all.facets == thirds, "most first, then by name")
+
+            // Prices 100…1000: hooks 3, 6, 9 in "hooks", 1, 4, 7, 10 in "garden", 2, 5, 8 in "kitchen".
+            let cheap = try await fixture.search.search(SearchQuery(text: "hook", maxPrice: 1000))
+            #expect(Set(cheap.hits.map(\.productID)) == Set((1...10).map { String(format: "p-%04d", $0) }))
+            #expect(cheap.total == 10)
             #expect(
-                Set(results.facets) == [
-                    CategoryFacet(category: "hooks", count: 20), CategoryFacet(category: "garden", count: 20),
-                    CategoryFacet(category: "kitchen", count: 20),
+                cheap.facets == [
+                    CategoryFacet(category: "garden", count: 4), CategoryFacet(category: "hooks", count: 3),
+                    CategoryFacet(category: "kitchen", count: 3),
                 ]
             )
+            let garden = try await fixture.search.search(SearchQuery(text: "hook", category: "garden", minPrice: 500, maxPrice: 1000))
+            #expect(garden.hits.map(\.productID) == ["p-0007", "p-0010"] || garden.hits.map(\.productID) == ["p-0010", "p-0007"])
+            #expect(garden.total == 2)
+            #expect(garden.facets.count == 3, "facets ignore the category filter")
+            #expect(try await fixture.search.search(SearchQuery(text: "hook", category: "nonesuch")).total == 0)
+
+            let bells = try await fixture.search.search(SearchQuery(text: "bell"))
+            #expect(bells.total == 3)
+            #expect(bells.facets == [CategoryFacet(category: "bells", count: 3)])
         }
     }
 
@@ -253,33 +242,22 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func relevancePagesNeitherRepeatNorSkipHits() async throws {
-        for exactCountLimit in [10, SQLiteSearchService.defaultExactCountLimit] {
-            let fixture = try SearchFixture(exactCountLimit: exactCountLimit)
-            try await withRunningBus(fixture.bus) {
-                try await fixture.publish(try Self.hardware.map(created))
+        let fixture = try SearchFixture()
+        try await withRunningBus(fixture.bus) {
+            try await fixture.publish(try Self.hardware.map(created))
+            for sort in [SearchQuery.Sort.relevance, .priceAscending, .priceDescending, .name] {
                 var seen: [String] = []
                 for offset in stride(from: 0, to: 60, by: 7) {
-                    let page = try await fixture.search.search(SearchQuery(text: "steel hook", limit: 7, offset: offset))
+                    let page = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, limit: 7, offset: offset))
                     #expect(page.hits.allSatisfy { $0.highlightedName.hasPrefix("<mark>Steel</mark> <mark>Hook</mark>") })
                     seen += page.hits.map(\.productID)
                 }
                 #expect(seen.count == 60)
                 #expect(Set(seen).count == 60)
+                let whole = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, limit: 60))
+                #expect(whole.hits.map(\.productID) == seen, "pages are slices of one order")
             }
         }
-    }
-
-    @Test func typoQueriesAskTheTrigramIndexForHalfOfEveryWord() throws {
-        #expect(SQLiteSearchService.typoMatch(words: ["lamb"]) == #"("amb") OR ("lam")"#)
-        #expect(SQLiteSearchService.typoMatch(words: ["ok"]) == nil)
-        // Five trigrams, three needed: the ten 3-subsets.
-        let skillat = try #require(SQLiteSearchService.typoMatch(words: ["skillat"]))
-        #expect(skillat.components(separatedBy: " OR ").count == 10)
-        #expect(skillat.hasPrefix(#"("ill" AND "kil" AND "lat")"#))
-        // Eight trigrams, four needed, would be 70 groups: the word keeps six trigrams and needs two of them.
-        let long = try #require(SQLiteSearchService.typoMatch(words: ["haadphonas"]))
-        #expect(long.components(separatedBy: " OR ").count == 15)
-        #expect(SQLiteSearchService.typoMatch(words: ["lamb", "oak"]) == #"(("amb") OR ("lam")) AND (("oak"))"#)
     }
 
     @Test func longAndSeveralMistypedWordsStillFindTheirProducts() async throws {

@@ -343,7 +343,7 @@ async function searchView({ params }) {
             ),
         ),
     );
-    const total = `${results.total}${results.approximate ? '+' : ''}`;
+    const total = `${results.total}${results.approximate ? ' for similar words' : ''}`;
     const shown = results.hits.length ? `${offset + 1}–${offset + results.hits.length} of ${total}` : 'No';
     const pageLink = (label, target, enabled) =>
         enabled ? el('a', { class: 'button', href: link({ offset: target || null }) }, label) : el('span', { class: 'button', 'aria-disabled': 'true' }, label);
