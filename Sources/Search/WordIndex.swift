@@ -322,8 +322,8 @@ struct WordIndex: Sendable {
             facetCounts[Int(categoryOf[slot])] += 1
             if query.category == nil || categoryOf[slot] == category { selected.append(document) }
         }
-        if query.category != nil && category == nil { selected = [] }
-        let wanted = query.offset + query.limit
+        // An offset past the matches asks for nothing (and is never added to, so no offset overflows).
+        let wanted = query.offset >= selected.count ? 0 : query.offset + query.limit
         let ordered: [UInt32]
         switch query.sort {
         case .relevance:

@@ -254,6 +254,9 @@ func created(_ product: Product) throws -> Envelope {
                 }
                 #expect(seen.count == 60)
                 #expect(Set(seen).count == 60)
+                let past = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, offset: Int.max))
+                #expect(past.hits.isEmpty)
+                #expect(past.total == 60)
                 let whole = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, limit: 60))
                 #expect(whole.hits.map(\.productID) == seen, "pages are slices of one order")
             }
