@@ -5,6 +5,7 @@ import Search
 import SearchAPI
 import ServiceKit
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -101,6 +102,38 @@ import Testing
             catalog: FakeCatalog(listed: [])
         )
         #expect(try await reopened.search(SearchQuery(text: "oak")).hits.map(\.productID) == ["p-3"])
+    }
+
+    @Test func queriesRunningWhileTheIndexChangesSeeConsistentSnapshots() async throws {
+        let fixture = try SearchFixture()
+        let batches = (0..<10).map { batch in
+            (1...20).map { number in product(String(format: "p-%02d-%02d", batch, number), "Brass Hinge \(number)", "A brass hinge.") }
+        }
+        try await withRunningBus(fixture.bus) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Four readers query without pause while ten batches are indexed: every answer agrees with itself, and
+                // none goes back in time.
+                let done = ManagedFlag()
+                let service = fixture.service
+                for _ in 0..<4 {
+                    group.addTask {
+                        var seen = 0
+                        while !done.isSet {
+                            let results = try await service.search(SearchQuery(text: "hinge", limit: 100))
+                            #expect(results.total >= seen, "an index never goes back")
+                            seen = results.total
+                            #expect(results.hits.count == min(results.total, 100))
+                            #expect(results.facets.reduce(0) { $0 + $1.count } == results.total)
+                            await Task.yield()
+                        }
+                    }
+                }
+                for batch in batches { try await fixture.publish(try batch.map(created)) }
+                done.set()
+                try await group.waitForAll()
+            }
+            #expect(try await fixture.search.search(SearchQuery(text: "hinge")).total == 200)
+        }
     }
 
     @Test func aDatabaseWrittenByTheFirstSchemaKeepsItsDocuments() async throws {
@@ -203,4 +236,11 @@ struct SeededRandom {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// A flag one task sets and others poll.
+final class ManagedFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
