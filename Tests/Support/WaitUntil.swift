@@ -7,7 +7,11 @@ public struct ConditionTimedOut: Error, CustomStringConvertible {
 
 /// Waits until `condition` holds, checking every couple of milliseconds, or throws after `timeout`.
 /// This is how tests synchronise with background work: on a condition with a deadline, never on a bare sleep.
-public func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+///
+/// The default deadline is generous because it only bounds a failure: the whole suite starts at once on a
+/// two-core machine, so work that takes 30 ms alone (600 outbox events through the bus) has taken 8–10 s of wall
+/// time in a full run, queued behind every other test's tasks.
+public func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
     guard try await poll(timeout: timeout, condition) else { throw ConditionTimedOut(what: what) }
 }
 
