@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func theExampleRuns() async throws {
-        let example = try ChildProcess(executable: try ChildProcess.builtExecutable("EmbeddingExample"), arguments: [])
+        let example = try await ChildProcess(executable: try ChildProcess.builtExecutable("EmbeddingExample"), arguments: [])
         let output = try await example.readToEnd(within: .seconds(60))
         #expect(try await example.waitForExit(within: .seconds(10)) == 0, "\(output)")
         #expect(output.contains("20 categories"), "\(output)")

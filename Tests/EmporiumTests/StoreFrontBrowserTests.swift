@@ -34,7 +34,7 @@ struct StoreFrontBrowserTests {
         let script = Self.root.appendingPathComponent("Tests/Browser/dashboard-login.py")
         try await ServedBinary.with { store in
             // Chromium driven over the DevTools protocol: fill in the login form, wait for the first poll.
-            let driver = try ChildProcess(
+            let driver = try await ChildProcess(
                 executable: URL(fileURLWithPath: "/usr/bin/env"),
                 arguments: ["python3", script.path, try #require(chromium), store.base, ServedBinary.adminEmail, ServedBinary.adminPassword]
             )
@@ -52,7 +52,7 @@ struct StoreFrontBrowserTests {
     /// The DOM after Chromium has loaded `url` and run its scripts (virtual time lets the fetches finish).
     private func dumpDOM(_ url: String) async throws -> String {
         let profile = try TemporaryDirectory()
-        let browser = try ChildProcess(
+        let browser = try await ChildProcess(
             executable: URL(fileURLWithPath: try #require(chromium)),
             arguments: [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",

@@ -9,7 +9,7 @@ import Testing
     /// delivery change nothing: the effect happens exactly once.
     @Test func aRelayKilledBeforeMarkingSentRedeliversAndTheInboxKeepsItOnce() async throws {
         let directory = try TemporaryDirectory()
-        let first = try ChildProcess(arguments: ["relay-crash", directory.url.path, "first"])
+        let first = try await ChildProcess(arguments: ["relay-crash", directory.url.path, "first"])
         try await first.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=true") { $0 == "handled evt-r-1 fresh=true" }
         try await first.waitForLine(within: .seconds(30), description: "delivered evt-r-1") { $0 == "delivered evt-r-1" }
         first.killHard()
@@ -20,7 +20,7 @@ import Testing
         let b = try Database(path: directory.path("b.sqlite"))
         #expect(try await b.read { try $0.scalar(Int.self, "SELECT count(*) FROM effect") } == 1)
 
-        let restart = try ChildProcess(arguments: ["relay-crash", directory.url.path, "restart"])
+        let restart = try await ChildProcess(arguments: ["relay-crash", directory.url.path, "restart"])
         try await restart.waitForLine(within: .seconds(30), description: "handled evt-r-1 fresh=false") { $0 == "handled evt-r-1 fresh=false" }
         try await restart.waitForLine(within: .seconds(30), description: "drained") { $0 == "drained" }
         #expect(try await restart.waitForExit(within: .seconds(30)) == 0)

@@ -15,7 +15,7 @@ import Testing
         let mode = synchronous == .full ? "full" : "normal"
         var lastReported = 0
         for round in 1...4 {
-            let child = try ChildProcess(arguments: ["storage-stream", path, mode])
+            let child = try await ChildProcess(arguments: ["storage-stream", path, mode])
             try await child.waitForLine(within: .seconds(30), description: "ready") { $0 == "ready" }
             // Kill after a random number of further commits, at a random moment between two progress lines.
             let target = lastReported + Int.random(in: 25...1_500, using: &generator) / 25 * 25

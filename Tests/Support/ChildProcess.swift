@@ -48,17 +48,21 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Starts `emporium-test-helper` with `arguments`.
-    public convenience init(arguments: [String]) throws {
-        try self.init(executable: try Self.helperURL, arguments: arguments)
+    public convenience init(arguments: [String]) async throws {
+        try await self.init(executable: try Self.helperURL, arguments: arguments)
     }
 
     /// Starts `executable` with `arguments`; its standard error goes to `standardError` (inherited by default).
-    public init(executable: URL, arguments: [String], standardError: FileHandle? = nil) throws {
+    ///
+    /// The spawn runs on a thread of its own too: Foundation's `Process.run()` prepares to close every descriptor up
+    /// to the process's limit (20,000 here, a system call each), and a thread dump of a full test run caught both
+    /// threads of the cooperative pool inside it while the crash tests started their children.
+    public init(executable: URL, arguments: [String], standardError: FileHandle? = nil) async throws {
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
         if let standardError { process.standardError = standardError }
-        try process.run()
+        try await Self.offload { try self.process.run() }
     }
 
     /// Everything the child writes to standard output until it exits; fails after `timeout`.

@@ -22,7 +22,7 @@ struct ServedBinary {
     /// Serves, waits until search has indexed the seed catalog, runs `body`, stops.
     static func with(_ body: (ServedBinary) async throws -> Void) async throws {
         let data = try TemporaryDirectory()
-        let server = try ChildProcess(
+        let server = try await ChildProcess(
             executable: try ChildProcess.builtExecutable("emporium"),
             arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error", "--admin-password", adminPassword],
             standardError: FileHandle(forWritingAtPath: "/dev/null")
