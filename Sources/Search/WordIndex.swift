@@ -57,10 +57,10 @@ struct WordIndex: Sendable {
     private var categoryOf: [Int32] = []
     private var prices: [Int64] = []
     private var details: [Details?] = []
-    private(set) var categories: [String] = []
+    private var categories: [String] = []
     private var categoryIDs: [String: Int32] = [:]
 
-    private(set) var documentCount = 0
+    private var documentCount = 0
     private var totalLength = 0
 
     // MARK: - Changing
