@@ -39,14 +39,16 @@ let package = Package(
         .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
         .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Security", "Telemetry"]),
+        // The module contract and its one wiring loop, shared by the composition root and module tests.
+        .target(name: "ModuleKit", dependencies: ["Storage", "Messaging", "ServiceKit", "Telemetry"]),
 
         // MARK: - Capabilities
         .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
-        .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+        .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage"]),
         .target(name: "IdentityAPI", dependencies: ["Messaging", "ServiceKit"]),
-        .target(name: "Identity", dependencies: ["IdentityAPI", "Messaging", "Security", "ServiceKit", "Storage"]),
+        .target(name: "Identity", dependencies: ["IdentityAPI", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage"]),
         .target(name: "SearchAPI", dependencies: ["ServiceKit"]),
-        .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+        .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage"]),
 
         // MARK: - App
         // The web store and the operations dashboard: plain HTML, CSS and JavaScript as resources.
@@ -55,39 +57,50 @@ let package = Package(
         .target(
             name: "Emporium",
             dependencies: [
-                "Storage", "Telemetry", "Messaging", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront",
+                "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront",
                 "CatalogAPI", "Catalog", "SearchAPI", "Search", "IdentityAPI", "Identity",
             ]
         ),
         .executableTarget(
             name: "EmporiumCLI",
-            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "ServiceKit", "HTTP", "Telemetry"]
+            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "ModuleKit", "ServiceKit", "HTTP", "Telemetry"]
         ),
-        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "CSQLite", "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI",
+                "Identity",
+            ]
+        ),
         // The example of Docs/embedding.md; EmporiumTests builds and runs it.
-        .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "CatalogAPI", "IdentityAPI", "SearchAPI", "ServiceKit", "Telemetry"]),
+        .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "CatalogAPI", "IdentityAPI", "ModuleKit", "SearchAPI", "ServiceKit", "Telemetry"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
         .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
 
         // MARK: - Tests
         // Shared test utilities: temporary directories, child processes, waiting on conditions with deadlines.
-        .target(name: "TestSupport", path: "Tests/Support"),
+        // The module test kit: a harness running one module alone through the real wiring, and mocks of every API.
+        .target(
+            name: "TestSupport",
+            dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "CatalogAPI", "IdentityAPI", "SearchAPI"],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Security", "ServiceKit", "Storage", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
         // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
         .testTarget(
             name: "EmporiumTests",
             dependencies: [
-                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Storage", "Telemetry",
+                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ModuleKit", "ServiceKit", "Storage", "Telemetry",
                 "TestSupport", "EmporiumCLI", "EmbeddingExample",
             ]
         ),

@@ -1,6 +1,8 @@
 import Foundation
 import Identity
 import IdentityAPI
+import Messaging
+import ModuleKit
 import Storage
 
 /// Identity figures: logins per second (dominated by yescrypt's verification) at the default cost and its
@@ -9,8 +11,11 @@ struct IdentitySuite: BenchmarkSuite {
     func run(options: BenchmarkOptions) async throws {
         for cost in [3, 5, 7] {
             let scratch = try ScratchDirectory()
-            let service = try await SQLiteIdentityService(
-                database: try Database(path: scratch.path("identity.sqlite")),
+            let database = try Database(path: scratch.path("identity.sqlite"))
+            try Module.identity.migrate(database)
+            let service = SQLiteIdentityService(
+                database: database,
+                outbox: Outbox(database: database, name: "identity"),
                 configuration: .init(signingSecret: Array(repeating: 7, count: 32), passwordCost: cost, maxFailedLogins: 1_000_000)
             )
             _ = try await service.register(Registration(email: "bench@example.com", password: "benchmark password"))

@@ -1,6 +1,7 @@
 import CatalogAPI
 import Foundation
 import Messaging
+import ModuleKit
 import Search
 import SearchAPI
 import ServiceKit
@@ -22,9 +23,11 @@ struct SearchSuite: BenchmarkSuite {
     func run(options: BenchmarkOptions) async throws {
         let count = 100_000
         let scratch = try ScratchDirectory()
-        let service = try SQLiteSearchService(database: try Database(path: scratch.path("search.sqlite")), catalog: NoCatalog())
+        let database = try Database(path: scratch.path("search.sqlite"))
+        try Module.search.migrate(database)
+        let service = try SQLiteSearchService(database: database, catalog: NoCatalog())
         let bus = InProcessMessageBus()
-        service.subscribe(to: bus)
+        EventSubscription(through: Inbox(database: database, consumer: "search"), SQLiteSearchService.eventHandlers).subscribe(as: "search", on: bus)
         var generator = SplitMix(seed: 42)
         let products = (1...count).map { makeProduct($0, using: &generator) }
 
@@ -135,6 +138,7 @@ private struct NoCatalog: CatalogService {
     func createProduct(_ draft: ProductDraft) async throws -> Product { throw Unused() }
     func updateProduct(_ update: ProductUpdate) async throws -> Product { throw Unused() }
     func deactivateProduct(_ deactivation: ProductDeactivation) async throws -> Product { throw Unused() }
+    func importCatalog(_ upload: CatalogUpload) async throws -> CatalogImportReport { throw Unused() }
 }
 
 /// A seeded generator, so every run searches the same catalog.

@@ -1,11 +1,9 @@
-import Messaging
 import Storage
 
 /// The catalog's tables, in its own database file.
 enum CatalogSchema {
     static var migrator: Migrator {
         var migrator = Migrator()
-        MessagingSchema.register(in: &migrator)
         migrator.add(
             "catalog-1-categories-products",
             sql: """

@@ -84,31 +84,19 @@ public struct CatalogDocument: Decodable, Sendable {
     }
 }
 
-/// What an import did.
-public struct CatalogImportReport: Sendable, Hashable {
-    /// Categories created or renamed.
-    public var categories: Int
-    /// Products added.
-    public var productsAdded: Int
-    /// Products skipped because their SKU is already in the catalog.
-    public var productsSkipped: Int
-
-    /// Creates a report.
-    public init(categories: Int, productsAdded: Int, productsSkipped: Int) {
-        self.categories = categories
-        self.productsAdded = productsAdded
-        self.productsSkipped = productsSkipped
-    }
-}
-
 extension SQLiteCatalogService {
-    /// Imports a document in one transaction: categories are created or updated, products whose SKU is not in
+    /// Imports a catalog document in one transaction: categories are created or updated, products whose SKU is not in
     /// the catalog yet are added (inactive ones stay inactive), each with its `catalog.product-created.v1`
     /// event in the outbox. Importing the same document again adds nothing, so seeding is safe to repeat.
     /// - Throws: ``CatalogError/invalid(_:)`` for an invalid product (naming its SKU),
     ///   ``CatalogError/categoryNotFound(_:)``; nothing is imported then.
+    public func importCatalog(_ upload: CatalogUpload) async throws -> CatalogImportReport {
+        try await importDocument(try CatalogDocument(json: upload.json))
+    }
+
+    /// Imports a parsed document; see ``importCatalog(_:)``.
     @discardableResult
-    public func importCatalog(_ document: CatalogDocument) async throws -> CatalogImportReport {
+    public func importDocument(_ document: CatalogDocument) async throws -> CatalogImportReport {
         let drafts = try document.products.map { item in
             let draft = ProductDraft(
                 id: item.id.map(ProductID.init(rawValue:)),

@@ -12,12 +12,10 @@ public struct SQLiteCatalogService: CatalogService {
     public let outbox: Outbox
     static let source = "/emporium/catalog"
 
-    /// Opens the catalog over `database`, migrating it first.
-    /// - Throws: ``StorageError`` when the database cannot be migrated (for example, it is from a newer build).
-    public init(database: Database) throws {
-        try CatalogSchema.migrator.migrate(database)
+    /// The catalog over `database`, migrated with ``Module/catalog``'s migrations, writing its events to `outbox`.
+    public init(database: Database, outbox: Outbox) {
         self.database = database
-        self.outbox = Outbox(database: database, name: "catalog")
+        self.outbox = outbox
     }
 
     // MARK: - Reading

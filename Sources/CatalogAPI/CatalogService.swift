@@ -19,6 +19,10 @@ public protocol CatalogService: Sendable {
     /// Takes a product off sale.
     /// - Throws: ``CatalogError/productNotFound(_:)``, ``CatalogError/versionConflict(expected:actual:)``.
     func deactivateProduct(_ deactivation: ProductDeactivation) async throws -> Product
+    /// Imports a catalog document: categories are created or updated, products whose SKU is new are added, the
+    /// rest skipped; all in one transaction, so importing the same document twice adds nothing.
+    /// - Throws: ``CatalogError/invalid(_:)`` naming what is malformed or which product is invalid.
+    func importCatalog(_ upload: CatalogUpload) async throws -> CatalogImportReport
 }
 
 /// The catalog's endpoints.
@@ -35,6 +39,13 @@ public enum CatalogEndpoints {
     public static let updateProduct = Endpoint<ProductUpdate, Product>("catalog.update-product", failure: CatalogError.self)
     /// ``CatalogService/deactivateProduct(_:)``.
     public static let deactivateProduct = Endpoint<ProductDeactivation, Product>("catalog.deactivate-product", failure: CatalogError.self)
+    /// ``CatalogService/importCatalog(_:)``: idempotent, since existing SKUs are skipped.
+    public static let importCatalog = Endpoint<CatalogUpload, CatalogImportReport>(
+        "catalog.import-catalog",
+        idempotent: true,
+        timeout: .seconds(300),
+        failure: CatalogError.self
+    )
 }
 
 /// The catalog as other modules and the gateway reach it: every method is a call through the pipeline.
@@ -54,6 +65,9 @@ public struct CatalogClient: CatalogService {
     public func deactivateProduct(_ deactivation: ProductDeactivation) async throws -> Product {
         try await client.call(CatalogEndpoints.deactivateProduct, deactivation)
     }
+    public func importCatalog(_ upload: CatalogUpload) async throws -> CatalogImportReport {
+        try await client.call(CatalogEndpoints.importCatalog, upload)
+    }
 }
 
 extension EndpointHandlers {
@@ -65,5 +79,6 @@ extension EndpointHandlers {
         register(CatalogEndpoints.createProduct) { try await service.createProduct($0) }
         register(CatalogEndpoints.updateProduct) { try await service.updateProduct($0) }
         register(CatalogEndpoints.deactivateProduct) { try await service.deactivateProduct($0) }
+        register(CatalogEndpoints.importCatalog) { try await service.importCatalog($0) }
     }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A page request over the active products, in a stable order.
 public struct ProductQuery: Codable, Sendable, Hashable {
     /// Only this category and its descendants.
@@ -63,5 +65,33 @@ public struct ProductDeactivation: Codable, Sendable, Hashable {
     public init(id: ProductID, expectedVersion: Int? = nil) {
         self.id = id
         self.expectedVersion = expectedVersion
+    }
+}
+
+/// A catalog document to import, in the seed format of `Fixtures/catalog/catalog.json`, as its JSON bytes.
+public struct CatalogUpload: Codable, Sendable, Hashable {
+    /// The document.
+    public var json: Data
+
+    /// Wraps a document's bytes.
+    public init(json: Data) {
+        self.json = json
+    }
+}
+
+/// What an import did.
+public struct CatalogImportReport: Codable, Sendable, Hashable {
+    /// Categories created or renamed.
+    public var categories: Int
+    /// Products added.
+    public var productsAdded: Int
+    /// Products skipped because their SKU is already in the catalog.
+    public var productsSkipped: Int
+
+    /// Creates a report.
+    public init(categories: Int, productsAdded: Int, productsSkipped: Int) {
+        self.categories = categories
+        self.productsAdded = productsAdded
+        self.productsSkipped = productsSkipped
     }
 }

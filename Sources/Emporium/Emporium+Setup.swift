@@ -1,45 +1,10 @@
-import Catalog
-import CatalogAPI
 import Foundation
 import HTTP
 import Identity
+import ModuleKit
 import Security
 import ServiceKit
 import Storage
-
-/// What importing a catalog document did.
-public struct CatalogImportSummary: Sendable, Hashable, Codable {
-    /// Categories created or updated.
-    public var categories: Int
-    /// Products added.
-    public var productsAdded: Int
-    /// Products already present (same SKU), left as they are.
-    public var productsSkipped: Int
-}
-
-/// A module as ``Emporium`` wired it, for `emporium services` and the dashboard.
-public struct ModuleDescription: Sendable, Hashable, Codable {
-    /// The service name (`catalog`).
-    public var name: String
-    /// Its database file (`:memory:` when in memory).
-    public var database: String
-    /// Its registered instances.
-    public var instances: [String]
-    /// The endpoints it answers.
-    public var endpoints: [String]
-    /// The event types it publishes through its outbox.
-    public var publishes: [String]
-    /// The event types it consumes, from its live bus subscriptions.
-    public var consumes: [String]
-}
-
-/// One module's parts, as the composition root holds them.
-struct Module: Sendable {
-    let name: String
-    let database: Database
-    let handlers: EndpointHandlers
-    let publishes: [String]
-}
 
 /// The HTTP server as a service of the group: already listening, it serves until cancelled.
 struct ServerService: Service {
@@ -52,18 +17,11 @@ struct ServerService: Service {
 }
 
 extension Emporium {
-    /// Checks the service and endpoint names `replicas` and `faults` mention against the modules as wired.
-    /// - Throws: ``EmporiumError`` (`invalidConfiguration`) naming the unknown names and the known ones.
-    static func checkNames(in configuration: EmporiumConfiguration, modules: [Module]) throws {
-        let services = Set(modules.map(\.name))
-        let unknownServices = configuration.replicas.keys.filter { !services.contains($0) }.sorted()
-        if !unknownServices.isEmpty {
-            throw EmporiumError(
-                .invalidConfiguration,
-                "replicas: unknown service \(unknownServices.joined(separator: ", ")); services: \(services.sorted().joined(separator: ", "))"
-            )
-        }
-        let targets = services.union(modules.flatMap(\.handlers.endpointNames))
+    /// Checks the service and endpoint names `faults` mention against the modules as wired (`replicas` and
+    /// settings are checked by the wiring).
+    /// - Throws: ``EmporiumError`` (`invalidConfiguration`) naming the unknown names.
+    static func checkFaults(in configuration: EmporiumConfiguration, modules: ModuleHost) throws {
+        let targets = Set(modules.modules.map(\.module.name)).union(modules.modules.flatMap(\.parts.handlers.endpointNames))
         let unknownTargets = configuration.faults.keys.filter { !targets.contains($0) }.sorted()
         if !unknownTargets.isEmpty {
             throw EmporiumError(
@@ -105,34 +63,6 @@ extension Emporium {
             return try SigningSecret.loadOrCreate(at: "\(dataDirectory)/signing-secret")
         } catch {
             throw EmporiumError(.dataDirectoryNotWritable, "\(error)")
-        }
-    }
-
-    /// The first administrator's password and whether Emporium generated it: the configured one, else the one
-    /// kept in `initial-admin-password`, else a new one written there (mode 0600).
-    static func adminPassword(_ configuration: EmporiumConfiguration, dataDirectory: String?) throws -> (String, generated: Bool) {
-        if let password = configuration.adminPassword { return (password, false) }
-        let fresh = { Base64URL.encode(SecureRandom.bytes(18)) }
-        guard let dataDirectory else { return (fresh(), true) }
-        do {
-            return (try SecretFile.readOrCreate(at: "\(dataDirectory)/initial-admin-password", fresh), true)
-        } catch let failure as SecretFile.Failure {
-            throw EmporiumError(.dataDirectoryNotWritable, failure.message)
-        }
-    }
-
-    static func importCatalog(from url: URL, into catalog: SQLiteCatalogService) async throws -> CatalogImportSummary {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw EmporiumError(.seedInvalid, "\(url.path): cannot read the seed catalog (\(error.localizedDescription))")
-        }
-        do {
-            let report = try await catalog.importCatalog(try CatalogDocument(json: data))
-            return CatalogImportSummary(categories: report.categories, productsAdded: report.productsAdded, productsSkipped: report.productsSkipped)
-        } catch let error as CatalogError {
-            throw EmporiumError(.seedInvalid, "\(url.path): \(error)")
         }
     }
 }

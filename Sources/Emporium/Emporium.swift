@@ -1,13 +1,9 @@
-import Catalog
 public import CatalogAPI
 public import Foundation
 public import Gateway
 import HTTP
-import Identity
-public import IdentityAPI
 public import Messaging
-import Search
-public import SearchAPI
+public import ModuleKit
 import Security
 public import ServiceKit
 import Storage
@@ -23,7 +19,7 @@ public import Telemetry
 ///
 /// ```swift
 /// let system = try await Emporium.start(EmporiumConfiguration(dataDirectory: "/tmp/shop"))
-/// let page = try await system.catalog.products(ProductQuery(limit: 5))
+/// let page = try await CatalogClient(client: system.client).products(ProductQuery(limit: 5))
 /// print(system.baseURL, page.products.map(\.name))
 /// await system.stop()
 /// ```
@@ -37,12 +33,6 @@ public final class Emporium: Service {
     public let name = "emporium"
     /// The configuration it was built from.
     public let configuration: EmporiumConfiguration
-    /// The catalog, through the call pipeline.
-    public let catalog: any CatalogService
-    /// Search, through the call pipeline.
-    public let search: any SearchService
-    /// Identity, through the call pipeline.
-    public let identity: any IdentityService
     /// Where instances register and calls discover them.
     public let registry: ServiceRegistry
     /// The call pipeline every module call goes through.
@@ -55,18 +45,16 @@ public final class Emporium: Service {
     public let tracer: Tracer
     /// The gateway's routes, as declared.
     public let routes: [RouteDescription]
-    /// The first administrator's password when Emporium generated it (also in the data directory's
-    /// `initial-admin-password`); `nil` when the configuration gave one.
-    public let initialAdminPassword: String?
+    /// What the modules said at start, for the operator: the first administrator, what was seeded.
+    public let notes: [String]
     /// The port the HTTP server listens on; 0 when ``EmporiumConfiguration/serveHTTP`` is off.
     public let port: Int
 
-    let modules: [Module]
-    let outboxes: [Outbox]
+    /// The modules as wired.
+    let modules: ModuleHost
     let startedAt = Date()
     private let logger: Logger
     private let group: ServiceGroup
-    private let catalogService: SQLiteCatalogService
     private let background = Mutex<Task<Void, any Error>?>(nil)
 
     /// `http://host:port`.
@@ -74,13 +62,15 @@ public final class Emporium: Service {
 
     /// Builds the system and binds its port; nothing runs until ``run()``.
     ///
-    /// Opens (and migrates) each module's database, imports the seed catalog into an empty catalog, creates the
-    /// first administrator, registers every instance and declares the gateway's routes.
+    /// Wires every capability (``capabilities``) with one loop (``ModuleKit/ModuleHost``): opens and migrates each
+    /// module's database, builds it, registers its instances, subscribes its consumer group and relays its
+    /// outbox; then runs each module's first-start step (seed catalog, first administrator) and declares the
+    /// gateway's routes.
     /// - Parameters:
     ///   - configuration: How to build it.
     ///   - signals: Signals that stop ``run()`` gracefully; `nil` for SIGTERM and SIGINT, `[]` for none.
     /// - Throws: ``EmporiumError`` saying what is wrong (port in use, data directory not writable, a damaged or
-    ///   newer database, a malformed seed catalog).
+    ///   newer database, a malformed seed catalog, an unknown setting).
     public init(configuration: EmporiumConfiguration, signals: [Int32]? = []) async throws {
         self.configuration = configuration
         let dataDirectory = try Self.prepare(dataDirectory: configuration.dataDirectory)
@@ -112,93 +102,41 @@ public final class Emporium: Service {
         self.client = client
         self.bus = bus
 
-        // Modules: each on its own database, reached only through its API client.
-        func open(_ module: String) throws -> Database {
-            let path = dataDirectory.map { "\($0)/\(module).sqlite" }
-            do {
-                let databaseConfiguration = Database.Configuration(synchronous: configuration.durableCommits ? .full : .normal)
-                guard let path else { return try Database.inMemory(configuration: databaseConfiguration) }
-                return try Database(path: path, configuration: databaseConfiguration)
-            } catch {
-                throw EmporiumError.database(module, path: path ?? ":memory:", error)
-            }
-        }
-        func migrate<Module>(_ module: String, _ database: Database, _ body: () async throws -> Module) async throws -> Module {
-            do {
-                return try await body()
-            } catch let error as StorageError {
-                throw EmporiumError.database(module, path: database.path, error)
-            }
-        }
-
-        let catalogDatabase = try open("catalog")
-        let catalogService = try await migrate("catalog", catalogDatabase) { try SQLiteCatalogService(database: catalogDatabase) }
-        self.catalogService = catalogService
-        let catalogClient = CatalogClient(client: client)
-
-        let searchDatabase = try open("search")
-        let searchService = try await migrate("search", searchDatabase) { try SQLiteSearchService(database: searchDatabase, catalog: catalogClient) }
-        searchService.subscribe(to: bus)
-
-        let identityDatabase = try open("identity")
         let secret = try configuration.signingSecret ?? Self.signingSecret(in: dataDirectory)
-        let (adminPassword, generated) = try Self.adminPassword(configuration, dataDirectory: dataDirectory)
-        initialAdminPassword = generated ? adminPassword : nil
-        let identityService = try await migrate("identity", identityDatabase) {
-            try await SQLiteIdentityService(
-                database: identityDatabase,
-                configuration: SQLiteIdentityService.Configuration(
+        let modules: ModuleHost
+        do {
+            modules = try await ModuleHost(
+                modules: Self.capabilities.map(\.module),
+                configuration: ModuleHost.Configuration(
+                    dataDirectory: dataDirectory,
+                    durableCommits: configuration.durableCommits,
+                    replicas: configuration.replicas,
+                    settings: configuration.settings,
                     signingSecret: secret,
-                    passwordCost: configuration.passwordCost,
-                    initialAdmin: Registration(email: configuration.adminEmail, password: adminPassword)
-                )
+                    version: Self.version
+                ),
+                registry: registry,
+                client: client,
+                bus: bus,
+                metrics: metrics,
+                logger: logger
             )
+        } catch {
+            throw EmporiumError(error)
+        }
+        self.modules = modules
+        do {
+            try Self.checkFaults(in: configuration, modules: modules)
+            // First start: one trace for each module's step, so the events it writes (and their handling) join it.
+            notes = try await tracer.withSpan("first start") { _ in try await modules.seed() }
+        } catch {
+            modules.close()
+            throw (error as? ModuleHostError).map(EmporiumError.init) ?? error
         }
 
-        var catalogHandlers = EndpointHandlers()
-        catalogHandlers.registerCatalog(catalogService)
-        var searchHandlers = EndpointHandlers()
-        searchHandlers.registerSearch(searchService)
-        var identityHandlers = EndpointHandlers()
-        identityHandlers.registerIdentity(identityService)
-        modules = [
-            Module(name: "catalog", database: catalogDatabase, handlers: catalogHandlers, publishes: CatalogEvents.published),
-            Module(name: "search", database: searchDatabase, handlers: searchHandlers, publishes: []),
-            Module(name: "identity", database: identityDatabase, handlers: identityHandlers, publishes: IdentityEvents.published),
-        ]
-        catalog = catalogClient
-        search = SearchClient(client: client)
-        identity = IdentityClient(client: client)
-
-        try Self.checkNames(in: configuration, modules: modules)
-
-        // Instances: registered now so the system takes calls as soon as it runs; each heartbeat deregisters its
-        // instance on stop.
+        // Parts run in this order and stop in reverse: the registry and the bus first, the HTTP server last.
         var services: [any Service] = [registry, bus]
-        for module in modules {
-            let replicas = configuration.replicas[module.name] ?? 1
-            guard replicas >= 1 else { throw EmporiumError(.invalidConfiguration, "replicas of \(module.name) must be at least 1") }
-            for index in 1...replicas {
-                let id = InstanceID(rawValue: "\(module.name)-\(index)")
-                registry.register(
-                    ServiceInstance(service: module.name, id: id, version: Self.version, address: .inProcess(module.handlers))
-                )
-                let database = module.database
-                services.append(
-                    InstanceHeartbeat(instance: id, registry: registry, interval: registry.heartbeatTimeout / 4) {
-                        _ = try await database.read { try $0.scalar(Int.self, "SELECT 1") }
-                    }
-                )
-            }
-        }
-        outboxes = [catalogService.outbox, identityService.outbox]
-        services += outboxes.map { OutboxRelay(outbox: $0, bus: bus, metrics: metrics) } as [any Service]
-
-        // First start: the seed catalog.
-        if let seed = configuration.seedCatalog, try await catalogService.categories().isEmpty {
-            // One trace for the whole import: its events, and their indexing, join it.
-            _ = try await tracer.withSpan("seed catalog") { _ in try await Self.importCatalog(from: seed, into: catalogService) }
-        }
+        services += modules.services
 
         // The edge.
         var gateway = Gateway(
@@ -214,7 +152,8 @@ public final class Emporium: Service {
             tracer: tracer,
             logger: Logger(label: "gateway", handler: logger.handler)
         )
-        ShopRoutes.add(to: &gateway, bus: bus)
+        for capability in Self.capabilities { capability.routes(&gateway) }
+        gateway.subscribeInvalidations(to: bus)
         let operations = Operations(
             registry: registry,
             client: client,
@@ -222,8 +161,6 @@ public final class Emporium: Service {
             metrics: metrics,
             traces: tracer.store,
             modules: modules,
-            outboxes: [catalogService.outbox.name, identityService.outbox.name],
-            deadLetterStores: [searchService.deadLetters, bus.defaultDeadLetters],
             startedAt: startedAt
         )
         operations.addRoutes(to: &gateway)
@@ -238,6 +175,7 @@ public final class Emporium: Service {
             do {
                 port = try server.start()
             } catch {
+                modules.close()
                 throw EmporiumError.listen(host: configuration.host, port: configuration.port, error)
             }
             services.append(ServerService(server: server))
@@ -270,25 +208,14 @@ public final class Emporium: Service {
         closeDatabases()
     }
 
-    /// Whether the system has caught up with what was written: every committed event is published, and every
-    /// consumer group has handled (or dead-lettered) each event of its topics. Search reflects the catalog then.
+    /// Whether the system has caught up with what was written: every consumer group has handled (or
+    /// dead-lettered) every committed event of its types. Search reflects the catalog then.
     public func hasSettled() async throws -> Bool {
-        guard try await unpublishedEvents() == 0 else { return false }
-        func totals(_ family: String, by key: (MetricSample) -> String) -> [String: Double] {
-            Dictionary(metrics.samples(named: family).map { (key($0), $0.value) }, uniquingKeysWith: +)
-        }
-        let published = totals("emporium_bus_published_total") { $0.labels["topic"] ?? "" }
-        let groupKey = { (sample: MetricSample) in "\(sample.labels["topic"] ?? "") \(sample.labels["group"] ?? "")" }
-        let deadLettered = totals("emporium_bus_dead_lettered_total", by: groupKey)
-        for delivered in metrics.samples(named: "emporium_bus_delivered_total") {
-            let handled = delivered.value + (deadLettered[groupKey(delivered)] ?? 0)
-            if handled < published[delivered.labels["topic"] ?? ""] ?? 0 { return false }
-        }
-        return true
+        try await modules.hasSettled()
     }
 
     private func closeDatabases() {
-        for module in modules { module.database.close() }
+        modules.close()
     }
 
     /// Copies every module's database into `directory` with SQLite's online backup (consistent, while serving).
@@ -297,44 +224,35 @@ public final class Emporium: Service {
     @discardableResult
     public func backup(to directory: String) async throws -> [String] {
         try Self.createDirectory(directory)
-        var written: [String] = []
-        for module in modules {
-            let destination = "\(directory)/\(module.name).sqlite"
-            let database = module.database
-            try await Task.detached { try database.backup(to: destination) }.value
-            written.append(destination)
-        }
-        return written
+        return try await modules.backup(to: directory)
     }
 
-    /// Imports a catalog document (the seed format) into the catalog; products whose SKU exists are skipped.
+    /// Imports a catalog document (the seed format) into the catalog through its API; products whose SKU exists
+    /// are skipped.
     /// - Throws: ``EmporiumError`` (`seedInvalid`) when the file cannot be read or is malformed.
     @discardableResult
-    public func importCatalog(from url: URL) async throws -> CatalogImportSummary {
-        let catalogService = catalogService
-        return try await tracer.withSpan("import catalog") { _ in try await Self.importCatalog(from: url, into: catalogService) }
-    }
-
-    /// Committed events every outbox has yet to publish; 0 once the running system has caught up.
-    public func unpublishedEvents() async throws -> Int {
-        var total = 0
-        for outbox in outboxes { total += try await outbox.backlog() }
-        return total
-    }
-
-    /// The modules as wired: instances, endpoints, and the topics each publishes and consumes.
-    public var moduleDescriptions: [ModuleDescription] {
-        let bindings = bus.bindings
-        let entries = registry.entries
-        return modules.map { module in
-            ModuleDescription(
-                name: module.name,
-                database: module.database.path,
-                instances: entries.filter { $0.instance.service == module.name }.map { "\($0.instance.id)" },
-                endpoints: module.handlers.endpointNames,
-                publishes: module.publishes,
-                consumes: Array(Set(bindings.filter { $0.group == module.name }.map(\.topic))).sorted()
-            )
+    public func importCatalog(from url: URL) async throws -> CatalogImportReport {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw EmporiumError(.seedInvalid, "\(url.path): cannot read the catalog document (\(error.localizedDescription))")
         }
+        let catalog = CatalogClient(client: client)
+        do {
+            return try await tracer.withSpan("import catalog") { _ in try await catalog.importCatalog(CatalogUpload(json: data)) }
+        } catch let error as CatalogError {
+            throw EmporiumError(.seedInvalid, "\(url.path): \(error)")
+        }
+    }
+
+    /// Committed events some consumer group has yet to handle; 0 once the running system has caught up.
+    public func unpublishedEvents() async throws -> Int {
+        try await modules.outboxProgress().reduce(0) { $0 + $1.groups.reduce(0) { $0 + $1.pending } }
+    }
+
+    /// The modules as wired: instances, endpoints, the events each publishes and consumes, its settings.
+    public var moduleDescriptions: [ModuleDescription] {
+        modules.descriptions(registry: registry)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import ModuleKit
 public import ServiceKit
 public import Telemetry
 
@@ -8,12 +9,12 @@ public import Telemetry
 /// var configuration = EmporiumConfiguration(dataDirectory: "/var/lib/emporium")
 /// configuration.port = 0  // an ephemeral port
 /// configuration.replicas["catalog"] = 3
+/// configuration.settings["identity.admin-email"] = "owner@shop.example"
 /// configuration.transport = .serialized
 /// let system = try await Emporium.start(configuration)
 /// ```
 public struct EmporiumConfiguration: Sendable {
-    /// Where each module keeps its SQLite file (`catalog.sqlite`, …), the signing secret and the first
-    /// administrator's password; created if missing. `nil` keeps every database in memory (gone on stop).
+    /// Where each module keeps its SQLite file (`catalog.sqlite`, …), and the signing secret; created if missing. `nil` keeps every database in memory (gone on stop).
     public var dataDirectory: String?
     /// The address the HTTP server binds.
     public var host: String
@@ -35,15 +36,10 @@ public struct EmporiumConfiguration: Sendable {
     public var durableCommits: Bool
     /// The JWT signing secret; `nil` generates one on first start and keeps it in the data directory (mode 0600).
     public var signingSecret: [UInt8]?
-    /// The first administrator's e-mail address, created on first start.
-    public var adminEmail: String
-    /// The first administrator's password; `nil` generates one on first start, kept in the data directory in
-    /// `initial-admin-password` (mode 0600) and in ``Emporium/initialAdminPassword``.
-    public var adminPassword: String?
-    /// The catalog document imported on first start (see `Fixtures/catalog/catalog.json`); `nil` starts empty.
-    public var seedCatalog: URL?
-    /// yescrypt cost of new password hashes.
-    public var passwordCost: Int
+    /// Every module's configuration section, `<module>.<setting>`: `identity.admin-email`,
+    /// `identity.admin-password`, `identity.password-cost`, `catalog.seed` (`emporium services` lists them all).
+    /// A key no module declares fails the start.
+    public var settings: ModuleSettings
     /// Requests per minute per client on the API (rate-limit class `default`); 0 turns the limit off (load tests).
     /// Logins and registrations have their own class, `auth`, of 20 a minute.
     public var requestsPerMinute: Int
@@ -72,10 +68,7 @@ public struct EmporiumConfiguration: Sendable {
         logLevel = .info
         durableCommits = false
         signingSecret = nil
-        adminEmail = "admin@emporium.local"
-        adminPassword = nil
-        seedCatalog = nil
-        passwordCost = 5
+        settings = ModuleSettings()
         requestsPerMinute = 600
         serveHTTP = true
         serveStoreFront = true

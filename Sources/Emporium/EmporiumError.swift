@@ -1,4 +1,5 @@
 import HTTP
+import ModuleKit
 import Storage
 
 /// Why an ``Emporium`` system could not start, in words a shell user can act on. The CLI maps each kind to
@@ -56,6 +57,18 @@ public struct EmporiumError: Error, Sendable, CustomStringConvertible {
             }
         }
         return EmporiumError(.databaseCorrupt, "\(path): the \(module) database cannot be opened: \(error)")
+    }
+
+    /// The error for modules that could not be wired.
+    init(_ error: ModuleHostError) {
+        switch error.kind {
+        case .database(let module, let path):
+            self = Self.database(module, path: path, error.underlying ?? error)
+        case .seed(let module) where module == "catalog":
+            self.init(.seedInvalid, error.description)
+        case .settings, .invalidConfiguration, .build, .seed:
+            self.init(.invalidConfiguration, error.description)
+        }
     }
 
     /// The error for a server that could not bind.

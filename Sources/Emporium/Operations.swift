@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import HTTP
 import Messaging
+import ModuleKit
 import ServiceKit
 import Telemetry
 
@@ -13,17 +14,14 @@ struct Operations: Sendable {
     let bus: InProcessMessageBus
     let metrics: MetricsRegistry
     let traces: TraceStore
-    let modules: [Module]
-    let outboxes: [String]
-    /// Every dead-letter store: the modules' own tables, then the bus's default for groups without one.
-    let deadLetterStores: [any DeadLetterStore]
+    let modules: ModuleHost
     let startedAt: Date
 
     /// The views are polled by the dashboard, so they are not traced.
     func addRoutes(to gateway: inout Gateway) {
         let admin = Access.authenticated("admin")
         gateway.route(.get, "/admin/services", access: admin, rateLimitClass: nil, traced: false) { _ in services() }
-        gateway.route(.get, "/admin/outbox", access: admin, rateLimitClass: nil, traced: false) { _ in outboxReport() }
+        gateway.route(.get, "/admin/outbox", access: admin, rateLimitClass: nil, traced: false) { _ in try await outboxReport() }
         gateway.route(.get, "/admin/dead-letters", access: admin, rateLimitClass: nil, traced: false) { request in
             try await deadLetters(limit: try limit(request, default: 50))
         }
@@ -45,6 +43,9 @@ struct Operations: Sendable {
         }
         gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil, traced: false) { _ in stats() }
     }
+
+    /// Every dead-letter store: the modules' own tables, then the bus's default for groups without one.
+    private var deadLetterStores: [any DeadLetterStore] { modules.deadLetterStores + [bus.defaultDeadLetters] }
 
     private func limit(_ request: GatewayRequest, default value: Int) throws -> Int {
         guard let text = request.queryParameter("limit") else { return value }
@@ -82,10 +83,11 @@ struct Operations: Sendable {
         let entries = registry.entries
         let breakers = client.breakers
         let bindings = bus.bindings
-        let names = Set(entries.map(\.instance.service)).union(modules.map(\.name)).sorted()
+        let wired = modules.modules
+        let names = Set(entries.map(\.instance.service)).union(wired.map(\.module.name)).sorted()
         return ServicesView(
             services: names.map { name in
-                let module = modules.first { $0.name == name }
+                let module = wired.first { $0.module.name == name }
                 return ServicesView.Service(
                     name: name,
                     instances: entries.filter { $0.instance.service == name }.map { entry in
@@ -100,29 +102,41 @@ struct Operations: Sendable {
                     breaker: breakers[name].map {
                         ServicesView.Breaker(state: $0.state.rawValue, failureRate: $0.failureRate, calls: $0.bufferedCalls)
                     },
-                    publishes: module?.publishes ?? [],
-                    consumes: Array(Set(bindings.filter { $0.group == name }.map(\.topic))).sorted()
+                    publishes: module?.module.publishes ?? [],
+                    consumes: bindings.first { $0.group == name }?.eventTypes ?? []
                 )
             }
         )
     }
 
     struct OutboxView: Encodable, Sendable {
+        struct Group: Encodable, Sendable {
+            var group: String
+            var handledThrough: Int64
+            var backlog: Int
+            var relayed: Int
+        }
         struct Outbox: Encodable, Sendable {
             var module: String
             var backlog: Int
             var relayed: Int
+            var groups: [Group]
         }
         var outboxes: [Outbox]
     }
 
-    func outboxReport() -> OutboxView {
-        func value(_ family: String, _ outbox: String) -> Int {
-            Int(metrics.samples(named: family).first { $0.labels["outbox"] == outbox }?.value ?? 0)
-        }
-        return OutboxView(
-            outboxes: outboxes.map {
-                OutboxView.Outbox(module: $0, backlog: value("emporium_outbox_backlog", $0), relayed: value("emporium_outbox_relayed_total", $0))
+    /// Each outbox and, per consumer group, how far it has got: read from the outboxes' cursors, not metrics.
+    func outboxReport() async throws -> OutboxView {
+        OutboxView(
+            outboxes: try await modules.outboxProgress().map { module, groups in
+                OutboxView.Outbox(
+                    module: module,
+                    backlog: groups.map(\.pending).max() ?? 0,
+                    relayed: groups.reduce(0) { $0 + $1.relayed },
+                    groups: groups.map {
+                        OutboxView.Group(group: $0.group, handledThrough: $0.handledThrough, backlog: $0.pending, relayed: $0.relayed)
+                    }
+                )
             }
         )
     }

@@ -9,8 +9,8 @@ enum CLI {
 
     static var help: String {
         var lines = [
-            "emporium \(Emporium.version): an e-commerce platform in one binary, a modular monolith of catalog, search and",
-            "identity behind an API gateway, each module on its own SQLite database.",
+            "emporium \(Emporium.version): an e-commerce platform in one binary, a modular monolith of",
+            "\(Emporium.moduleNames.joined(separator: ", ")) behind an API gateway, each module on its own SQLite database.",
             "",
             "Usage: emporium COMMAND [flags]",
             "       emporium --version | --help",

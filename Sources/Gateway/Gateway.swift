@@ -19,9 +19,10 @@ public import Telemetry
 ///     try $0.decodeBody(PlaceOrder.self)
 /// }
 /// gateway.mapFailures(CatalogError.self) { error in error == .productNotFound ? .notFound : .unprocessableContent }
-/// gateway.invalidate(on: "catalog.product-updated.v1", bus: bus) { event in
+/// gateway.invalidate(on: ["catalog.product-updated.v1"]) { event in
 ///     [.path("/api/v1/products/\(event.subject ?? "")"), .path("/api/v1/products")]
 /// }
+/// gateway.subscribeInvalidations(to: bus)
 /// let server = gateway.makeServer(configuration: .init(port: 8080))
 /// ```
 ///
@@ -83,6 +84,8 @@ public struct Gateway: HTTPResponder {
     /// The routes added so far, in order: what the gateway serves besides its operational endpoints and
     /// mounted files.
     public private(set) var routes: [RouteDescription] = []
+    /// What each event type makes stale in the cache.
+    private var invalidations: [String: @Sendable (Envelope) -> [CacheInvalidation]] = [:]
 
     /// Creates a gateway with the operational endpoints and no other route.
     /// - Parameters:
@@ -220,23 +223,33 @@ public struct Gateway: HTTPResponder {
         failureStatuses.add(type, status)
     }
 
-    /// Removes cache entries when events of `topic` arrive on `bus`.
+    /// Removes cache entries when events of `eventTypes` arrive, once ``subscribeInvalidations(to:group:)``
+    /// has joined the bus: routes declare what each event makes stale beside themselves.
     /// - Parameters:
-    ///   - topic: The event type, such as `catalog.product-updated.v1`.
+    ///   - eventTypes: The event types, such as `catalog.product-updated.v1`.
+    ///   - keys: What an event invalidates.
+    /// - Precondition: no rule for these types yet.
+    public mutating func invalidate(on eventTypes: [String], keys: @escaping @Sendable (Envelope) -> [CacheInvalidation]) {
+        for type in eventTypes {
+            precondition(invalidations[type] == nil, "cache invalidation for \(type) is declared twice")
+            invalidations[type] = keys
+        }
+    }
+
+    /// Subscribes the cache to every event type a route declared with ``invalidate(on:keys:)``, as one consumer
+    /// group, so one subject's events invalidate in order.
+    /// - Parameters:
     ///   - bus: The bus.
     ///   - group: The consumer group; give every gateway instance its own so each gets every event.
-    ///   - keys: What an event invalidates.
-    /// - Returns: The subscription, to end it with ``Messaging/MessageBus/unsubscribe(_:)``.
+    /// - Returns: The subscription, to end it with ``Messaging/MessageBus/unsubscribe(_:)``; `nil` when no route
+    ///   declared any.
     @discardableResult
-    public func invalidate(
-        on topic: String,
-        bus: any MessageBus,
-        group: String = "gateway",
-        keys: @escaping @Sendable (Envelope) -> [CacheInvalidation]
-    ) -> SubscriptionToken {
+    public func subscribeInvalidations(to bus: any MessageBus, group: String = "gateway") -> SubscriptionToken? {
+        guard !invalidations.isEmpty else { return nil }
         let cache = self.cache
-        return bus.subscribe(Subscription(topic: topic, group: group)) { envelope in
-            cache.invalidate(keys(envelope))
+        let rules = invalidations
+        return bus.subscribe(Subscription(group: group, eventTypes: Array(rules.keys))) { envelope in
+            if let keys = rules[envelope.type] { cache.invalidate(keys(envelope)) }
         }
     }
 

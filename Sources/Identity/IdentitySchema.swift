@@ -1,11 +1,9 @@
-import Messaging
 import Storage
 
 /// Identity's tables, in its own database file.
 enum IdentitySchema {
     static var migrator: Migrator {
         var migrator = Migrator()
-        MessagingSchema.register(in: &migrator)
         migrator.add(
             "identity-1-users-sessions",
             sql: """

@@ -26,8 +26,6 @@ public struct SQLiteIdentityService: IdentityService {
         public var maxFailedLogins: Int
         /// The window failed logins are counted in.
         public var throttleWindow: Duration
-        /// The first administrator, created on start when no user has this address.
-        public var initialAdmin: Registration?
 
         /// Creates a configuration.
         public init(
@@ -36,8 +34,7 @@ public struct SQLiteIdentityService: IdentityService {
             refreshTokenLifetime: Duration = .seconds(30 * 24 * 3600),
             passwordCost: Int = 5,
             maxFailedLogins: Int = 5,
-            throttleWindow: Duration = .seconds(15 * 60),
-            initialAdmin: Registration? = nil
+            throttleWindow: Duration = .seconds(15 * 60)
         ) {
             self.signingSecret = signingSecret
             self.accessTokenLifetime = accessTokenLifetime
@@ -45,7 +42,6 @@ public struct SQLiteIdentityService: IdentityService {
             self.passwordCost = passwordCost
             self.maxFailedLogins = maxFailedLogins
             self.throttleWindow = throttleWindow
-            self.initialAdmin = initialAdmin
         }
     }
 
@@ -58,21 +54,30 @@ public struct SQLiteIdentityService: IdentityService {
     private let hasher: PasswordHasher
     private let now: @Sendable () -> Date
 
-    /// Opens Identity over `database`, migrating it and creating the initial administrator if configured.
-    /// - Throws: ``StorageError``; ``IdentityError`` when the initial administrator's registration is invalid.
-    public init(database: Database, configuration: Configuration, now: @escaping @Sendable () -> Date = Date.init) async throws {
-        try IdentitySchema.migrator.migrate(database)
+    /// Identity over `database`, migrated with ``Module/identity``'s migrations, writing its events to `outbox`.
+    public init(database: Database, outbox: Outbox, configuration: Configuration, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
-        self.outbox = Outbox(database: database, name: "identity")
+        self.outbox = outbox
         self.configuration = configuration
         self.signer = JWTSigner(secret: configuration.signingSecret)
         self.hasher = PasswordHasher(cost: configuration.passwordCost)
         self.now = now
-        if let admin = configuration.initialAdmin {
-            let email = try Self.normalizedEmail(admin.email)
-            let exists = try await database.read { try $0.queryFirst("SELECT 1 FROM user WHERE email = ?", [email]) != nil }
-            if !exists { _ = try await create(admin, role: .admin) }
+    }
+
+    /// Creates an administrator unless a user has the address already: the first start's step.
+    /// - Returns: Whether it was created.
+    /// - Throws: ``IdentityError`` when the registration is invalid, ``StorageError``.
+    @discardableResult
+    public func ensureAdministrator(_ registration: Registration) async throws -> Bool {
+        let email = try Self.normalizedEmail(registration.email)
+        let exists = try await database.read { try $0.queryFirst("SELECT 1 FROM user WHERE email = ?", [email]) != nil }
+        guard !exists else { return false }
+        do {
+            _ = try await create(registration, role: .admin)
+        } catch IdentityError.emailTaken {
+            return false
         }
+        return true
     }
 
     // MARK: - Accounts

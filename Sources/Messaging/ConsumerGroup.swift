@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 import Telemetry
 
-/// The members of one consumer group on one topic, its lanes, and the delivery loop that drains them.
+/// The members of one consumer group, the event types it takes, its lanes, and the delivery loop that drains
+/// them. Lanes are chosen by subject alone, so one subject's events stay in order whatever their types.
 final class ConsumerGroup: Sendable {
     /// How a member takes its events.
     enum Handler: Sendable {
@@ -23,8 +24,16 @@ final class ConsumerGroup: Sendable {
         var next = 0
     }
 
+    /// A group's span name and counters for one event type.
+    private struct Counters: Sendable {
+        let spanName: String
+        let delivered: Counter
+        let failed: Counter
+        let deadLettered: Counter
+    }
+
     let name: String
-    let topic: String
+    let eventTypes: [String]
     let lanes: [Lane]
     private let retry: DeliveryRetry
     private let deadLetters: any DeadLetterStore
@@ -32,33 +41,40 @@ final class ConsumerGroup: Sendable {
     private let members = Mutex(Members())
     private let unkeyed = Atomic<Int>(0)
     private let tracer: Tracer?
-    private let spanName: String
-    private let delivered: Counter
-    private let failed: Counter
-    private let deadLettered: Counter
+    private let counters: [String: Counters]
     private let handlerDuration: Histogram
 
     init(subscription: Subscription, deadLetters: any DeadLetterStore, clock: any Clock<Duration>, metrics: MetricsRegistry, tracer: Tracer?) {
         name = subscription.group
-        topic = subscription.topic
-        let labels = [("topic", subscription.topic), ("group", subscription.group)]
-        let depth = metrics.makeGauge(name: "emporium_bus_mailbox_depth", labels: labels, help: "Events waiting in a consumer group's mailboxes.")
+        eventTypes = subscription.eventTypes
+        let depth = metrics.makeGauge(
+            name: "emporium_bus_mailbox_depth",
+            labels: [("group", subscription.group)],
+            help: "Events waiting in a consumer group's mailboxes."
+        )
         lanes = (0..<subscription.concurrency).map { _ in Lane(capacity: subscription.mailboxCapacity, depth: depth) }
         retry = subscription.retry
         self.deadLetters = deadLetters
         self.clock = clock
         self.tracer = tracer
-        spanName = "handle \(subscription.topic)"
-        delivered = metrics.makeCounter(name: "emporium_bus_delivered_total", labels: labels, help: "Events a consumer group handled.")
-        failed = metrics.makeCounter(name: "emporium_bus_failed_total", labels: labels, help: "Failed handling attempts (each retry counts).")
-        deadLettered = metrics.makeCounter(
-            name: "emporium_bus_dead_lettered_total",
-            labels: labels,
-            help: "Events a consumer group gave up on after its last retry."
-        )
+        var counters: [String: Counters] = [:]
+        for type in subscription.eventTypes {
+            let labels = [("topic", type), ("group", subscription.group)]
+            counters[type] = Counters(
+                spanName: "handle \(type)",
+                delivered: metrics.makeCounter(name: "emporium_bus_delivered_total", labels: labels, help: "Events a consumer group handled."),
+                failed: metrics.makeCounter(name: "emporium_bus_failed_total", labels: labels, help: "Failed handling attempts (each retry counts)."),
+                deadLettered: metrics.makeCounter(
+                    name: "emporium_bus_dead_lettered_total",
+                    labels: labels,
+                    help: "Events a consumer group gave up on after its last retry."
+                )
+            )
+        }
+        self.counters = counters
         handlerDuration = metrics.makeHistogram(
             name: "emporium_bus_handler_duration_seconds",
-            labels: labels,
+            labels: [("group", subscription.group)],
             buckets: [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
             help: "Time spent in one handling attempt."
         )
@@ -131,12 +147,14 @@ final class ConsumerGroup: Sendable {
             try await handle(envelopes[0], with: { _ in try await handler(envelopes) }, attempt: 1, batchSize: envelopes.count)
         } catch {
             handlerDuration.record(ContinuousClock.now - started)
-            failed.increment()
+            counters[envelopes[0].type]?.failed.increment()
             return false
         }
         handlerDuration.record(ContinuousClock.now - started)
-        delivered.increment(by: batch.count)
-        for item in batch { item.acknowledgement?.done() }
+        for item in batch {
+            counters[item.envelope.type]?.delivered.increment()
+            item.acknowledgement?.done()
+        }
         return true
     }
 
@@ -146,7 +164,7 @@ final class ConsumerGroup: Sendable {
     private func handle(_ envelope: Envelope, with handler: EventHandler, attempt: Int, batchSize: Int = 1) async throws {
         let parent = envelope.traceParent.flatMap(TraceParent.init).map(TraceContext.init)
         if let tracer {
-            try await tracer.withSpan(spanName, kind: .consumer, parent: parent) { span in
+            try await tracer.withSpan(counters[envelope.type]?.spanName ?? envelope.type, kind: .consumer, parent: parent) { span in
                 span.setAttribute(.string(name), forKey: "messaging.consumer.group")
                 span.setAttribute(.string(envelope.id), forKey: "messaging.message.id")
                 if batchSize > 1 { span.setAttribute(.int(Int64(batchSize)), forKey: "messaging.batch.message_count") }
@@ -170,12 +188,12 @@ final class ConsumerGroup: Sendable {
             do {
                 try await handle(item.envelope, with: handler, attempt: attempt)
                 handlerDuration.record(ContinuousClock.now - started)
-                delivered.increment()
+                counters[item.envelope.type]?.delivered.increment()
                 item.acknowledgement?.done()
                 return
             } catch {
                 handlerDuration.record(ContinuousClock.now - started)
-                failed.increment()
+                counters[item.envelope.type]?.failed.increment()
                 // Shutting down: leave the event unacknowledged; a durable publisher sends it again later.
                 if Task.isCancelled { return }
                 if attempt >= retry.maxAttempts {
@@ -195,7 +213,7 @@ final class ConsumerGroup: Sendable {
                             do { try await clock.sleep(for: retry.maxBackoff) } catch { return }
                         }
                     }
-                    deadLettered.increment()
+                    counters[item.envelope.type]?.deadLettered.increment()
                     item.acknowledgement?.done()
                     return
                 }

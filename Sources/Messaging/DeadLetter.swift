@@ -42,7 +42,7 @@ extension DeadLetterStore {
         guard let letter = try await take(eventID: eventID, group: group) else {
             throw MessagingError.deadLetterNotFound(eventID)
         }
-        try await bus.redeliver(letter.envelope, toGroup: letter.group)
+        try await bus.deliver([letter.envelope], toGroup: letter.group)
     }
 }
 

@@ -11,7 +11,8 @@ public import Telemetry
 /// `run()` (or calling ``shutdown()``) stops intake, lets workers finish the events already queued, and returns.
 public final class InProcessMessageBus: MessageBus, Service {
     private struct State {
-        var groupsByTopic: [String: [ConsumerGroup]] = [:]
+        var groups: [String: ConsumerGroup] = [:]
+        var groupsByType: [String: [ConsumerGroup]] = [:]
         var isRunning = false
         var isClosed = false
         var startWaiters: [CheckedContinuation<Void, Never>] = []
@@ -65,8 +66,12 @@ public final class InProcessMessageBus: MessageBus, Service {
     private func join(_ subscription: Subscription, _ handler: ConsumerGroup.Handler) -> SubscriptionToken {
         let (token, created) = state.withLock { state -> (SubscriptionToken, ConsumerGroup?) in
             state.nextToken += 1
-            let token = SubscriptionToken(topic: subscription.topic, group: subscription.group, id: state.nextToken)
-            if let group = state.groupsByTopic[subscription.topic]?.first(where: { $0.name == subscription.group }) {
+            let token = SubscriptionToken(group: subscription.group, id: state.nextToken)
+            if let group = state.groups[subscription.group] {
+                precondition(
+                    group.eventTypes == subscription.eventTypes,
+                    "every member of group \(group.name) takes \(group.eventTypes), not \(subscription.eventTypes)"
+                )
                 group.addMember(token: token, handler: handler)
                 return (token, nil)
             }
@@ -78,7 +83,8 @@ public final class InProcessMessageBus: MessageBus, Service {
                 tracer: tracer
             )
             group.addMember(token: token, handler: handler)
-            state.groupsByTopic[subscription.topic, default: []].append(group)
+            state.groups[subscription.group] = group
+            for type in subscription.eventTypes { state.groupsByType[type, default: []].append(group) }
             return (token, group)
         }
         if let created {
@@ -88,25 +94,34 @@ public final class InProcessMessageBus: MessageBus, Service {
     }
 
     public func unsubscribe(_ token: SubscriptionToken) {
-        let group = state.withLock { $0.groupsByTopic[token.topic]?.first { $0.name == token.group } }
+        let group = state.withLock { $0.groups[token.group] }
         group?.removeMember(token: token)
     }
 
-    /// The topics, their consumer groups, member counts and queued events, for operators.
+    public var consumerGroups: [ConsumerGroupDescription] {
+        state.withLock { state in
+            state.groups.values.map { ConsumerGroupDescription(name: $0.name, eventTypes: $0.eventTypes) }.sorted { $0.name < $1.name }
+        }
+    }
+
+    /// Publishers waiting for ``run()`` to start, for tests that must know one is parked.
+    package var publishersWaitingForStart: Int { state.withLock { $0.startWaiters.count } }
+
+    /// The consumer groups, their event types, member counts and queued events, for operators.
     public var bindings: [Binding] {
         state.withLock { state in
-            state.groupsByTopic.sorted { $0.key < $1.key }.flatMap { topic, groups in
-                groups.map { Binding(topic: topic, group: $0.name, members: $0.memberCount, lanes: $0.lanes.count, queued: $0.queued) }
+            state.groups.values.sorted { $0.name < $1.name }.map {
+                Binding(group: $0.name, eventTypes: $0.eventTypes, members: $0.memberCount, lanes: $0.lanes.count, queued: $0.queued)
             }
         }
     }
 
-    /// One consumer group's subscription to one topic.
+    /// One consumer group as the bus holds it.
     public struct Binding: Sendable, Hashable {
-        /// The event type.
-        public let topic: String
         /// The consumer group.
         public let group: String
+        /// The event types it takes.
+        public let eventTypes: [String]
         /// How many subscribers share the group's events.
         public let members: Int
         /// How many events the group handles at once.
@@ -115,9 +130,9 @@ public final class InProcessMessageBus: MessageBus, Service {
         public let queued: Int
 
         /// Creates a binding description.
-        public init(topic: String, group: String, members: Int, lanes: Int, queued: Int) {
-            self.topic = topic
+        public init(group: String, eventTypes: [String], members: Int, lanes: Int, queued: Int) {
             self.group = group
+            self.eventTypes = eventTypes
             self.members = members
             self.lanes = lanes
             self.queued = queued
@@ -137,7 +152,7 @@ public final class InProcessMessageBus: MessageBus, Service {
             if state.isClosed { return .closed }
             guard state.isRunning else { return .notRunning }
             publishedCounter(for: envelope.type, in: &state).increment()
-            return .groups(state.groupsByTopic[envelope.type] ?? [])
+            return .groups(state.groupsByType[envelope.type] ?? [])
         }
         switch lookup {
         case .groups(let groups):
@@ -155,8 +170,8 @@ public final class InProcessMessageBus: MessageBus, Service {
         try await enqueue(envelopes, onlyGroup: nil, acknowledge: true)
     }
 
-    public func redeliver(_ envelope: Envelope, toGroup group: String) async throws {
-        try await enqueue([envelope], onlyGroup: group, acknowledge: true)
+    public func deliver(_ envelopes: [Envelope], toGroup group: String) async throws {
+        try await enqueue(envelopes, onlyGroup: group, acknowledge: true)
     }
 
     private func enqueue(_ envelopes: [Envelope], onlyGroup: String?, acknowledge: Bool) async throws {
@@ -167,7 +182,7 @@ public final class InProcessMessageBus: MessageBus, Service {
                 if onlyGroup == nil {
                     publishedCounter(for: envelope.type, in: &state).increment()
                 }
-                for group in state.groupsByTopic[envelope.type] ?? [] where onlyGroup == nil || group.name == onlyGroup {
+                for group in state.groupsByType[envelope.type] ?? [] where onlyGroup == nil || group.name == onlyGroup {
                     targets.append((envelope, group))
                 }
             }
@@ -247,7 +262,7 @@ public final class InProcessMessageBus: MessageBus, Service {
         let (groups, waiters) = state.withLock { state -> ([ConsumerGroup], [CheckedContinuation<Void, Never>]) in
             state.isClosed = true
             defer { state.startWaiters.removeAll() }
-            return (state.groupsByTopic.values.flatMap { $0 }, state.startWaiters)
+            return (Array(state.groups.values), state.startWaiters)
         }
         for waiter in waiters { waiter.resume() }
         for group in groups { group.close() }

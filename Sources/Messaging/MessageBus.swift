@@ -9,9 +9,10 @@ public typealias BatchEventHandler = @Sendable ([Envelope]) async throws -> Void
 /// Publish/subscribe between modules.
 ///
 /// Topics are event types (`catalog.product-updated.v1`). Each subscription names a consumer group, normally
-/// the subscribing service: every group gets every event of its topic (fan-out), and the members of one group,
-/// such as the instances of one service, compete for them, so each event is handled once per group.
-/// Events with the same ``Envelope/subject`` reach a group in publish order.
+/// the subscribing service, and the event types it takes: every group gets every event of its types (fan-out),
+/// and the members of one group, such as the instances of one service, compete for them, so each event is
+/// handled once per group. Events with the same ``Envelope/subject`` reach a group in publish order, across
+/// all of its event types.
 public protocol MessageBus: Sendable {
     /// Publishes an event to every group subscribed to its type, returning once it is queued everywhere.
     /// Waits while a subscriber's mailbox is full (backpressure); nothing is dropped.
@@ -19,17 +20,19 @@ public protocol MessageBus: Sendable {
     func publish(_ envelope: Envelope) async throws
 
     /// Publishes events and returns only when every subscribed group has finished with each of them: handled,
-    /// or moved to its dead letters after the last retry. The outbox relay uses this before marking events sent,
-    /// so a crash never loses an event that was marked sent.
+    /// or moved to its dead letters after the last retry.
     /// - Throws: ``MessagingError/busClosed`` after shutdown; `CancellationError` if cancelled while waiting.
     func deliver(_ envelopes: [Envelope]) async throws
 
-    /// Queues an event again for one group only (replaying a dead letter) and waits until that group is done.
-    /// - Throws: ``MessagingError/busClosed`` after shutdown.
-    func redeliver(_ envelope: Envelope, toGroup group: String) async throws
+    /// Queues events for one group only and waits until that group has finished with each of them. Outbox
+    /// relays deliver this way, one group at a time, so a slow group delays nobody else; replaying a dead letter
+    /// does too. Events of types the group does not take are skipped.
+    /// - Throws: ``MessagingError/busClosed`` after shutdown; `CancellationError` if cancelled while waiting.
+    func deliver(_ envelopes: [Envelope], toGroup group: String) async throws
 
-    /// Adds a member to the consumer group `subscription.group` of topic `subscription.topic`.
+    /// Adds a member to the consumer group `subscription.group`, which takes `subscription.eventTypes`.
     /// - Returns: a token that ends this membership when passed to ``unsubscribe(_:)``.
+    /// - Precondition: the group's other members take the same event types.
     @discardableResult
     func subscribe(_ subscription: Subscription, handler: @escaping EventHandler) -> SubscriptionToken
 
@@ -41,12 +44,27 @@ public protocol MessageBus: Sendable {
 
     /// Ends one membership. Events keep queueing for the group while it has no members.
     func unsubscribe(_ token: SubscriptionToken)
+
+    /// The consumer groups and the event types each takes, for relays and operators.
+    var consumerGroups: [ConsumerGroupDescription] { get }
+}
+
+/// A consumer group as the bus knows it.
+public struct ConsumerGroupDescription: Sendable, Hashable {
+    /// The group's name.
+    public var name: String
+    /// The event types it takes, sorted.
+    public var eventTypes: [String]
+
+    /// Creates a description.
+    public init(name: String, eventTypes: [String]) {
+        self.name = name
+        self.eventTypes = eventTypes
+    }
 }
 
 /// Identifies one subscriber's membership in a consumer group.
 public struct SubscriptionToken: Hashable, Sendable {
-    /// The topic subscribed to.
-    public let topic: String
     /// The consumer group joined.
     public let group: String
     let id: Int

@@ -1,13 +1,19 @@
 public import Storage
 
-/// The tables a module needs for durable messaging, in its own database: `outbox`, `inbox`, `dead_letters`.
+/// The tables a module needs for durable messaging, in its own database: `outbox`, `outbox_cursor`, `inbox`,
+/// `dead_letters`.
 ///
 /// The outbox has no index besides its sequence: the relay reads forward from the last sequence it delivered,
 /// and every secondary index is one more page written per commit on the module's hot path (a unique index on
 /// event ids and a partial index on unsent rows together cut a producer's rate from 37k to 21k commits/s).
-/// `AUTOINCREMENT` keeps sequence numbers from ever being reused, even after sent rows are pruned.
+/// `AUTOINCREMENT` keeps sequence numbers from ever being reused, even after handled rows are pruned.
 ///
-/// A module adds them to its migrator before (or after) its own migrations; the ids are stable:
+/// `outbox_cursor` holds, per consumer group, the sequence number through which that group has handled the
+/// outbox's events: each group moves on alone, so one failing subscriber holds back only itself. (Until
+/// `messaging-2`, one `sent_at_us` column per event marked it sent to every group at once.)
+///
+/// They form their own track (``Storage/Migrator/Migration/track``), so migrations added here later never come
+/// before a module's applied ones. A module adds them to its migrator before (or after) its own; ids are stable:
 ///
 /// ```swift
 /// var migrator = Migrator()
@@ -19,6 +25,7 @@ public enum MessagingSchema {
     public static func register(in migrator: inout Migrator) {
         migrator.add(
             "messaging-1-outbox",
+            track: "messaging",
             sql: """
                 CREATE TABLE outbox (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,6 +45,7 @@ public enum MessagingSchema {
         )
         migrator.add(
             "messaging-1-inbox",
+            track: "messaging",
             sql: """
                 CREATE TABLE inbox (
                     consumer TEXT NOT NULL,
@@ -50,6 +58,7 @@ public enum MessagingSchema {
         )
         migrator.add(
             "messaging-1-dead-letters",
+            track: "messaging",
             sql: """
                 CREATE TABLE dead_letters (
                     consumer TEXT NOT NULL,
@@ -60,6 +69,19 @@ public enum MessagingSchema {
                     failed_at_us INTEGER NOT NULL,
                     PRIMARY KEY (consumer, event_id)
                 );
+                """
+        )
+        migrator.add(
+            "messaging-2-outbox-cursors",
+            track: "messaging",
+            sql: """
+                CREATE TABLE outbox_cursor (
+                    consumer TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER NOT NULL,
+                    updated_at_us INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                DELETE FROM outbox WHERE sent_at_us IS NOT NULL;
+                ALTER TABLE outbox DROP COLUMN sent_at_us;
                 """
         )
     }

@@ -41,22 +41,44 @@ public final class Outbox: Sendable {
         connection.afterCommit { signal.wake() }
     }
 
-    /// How many events wait to be published.
+    /// The last sequence number written, 0 for an empty outbox.
     /// - Throws: ``StorageError``.
-    public func backlog() async throws -> Int {
-        try await database.read { try $0.scalar(Int.self, "SELECT count(*) FROM outbox WHERE sent_at_us IS NULL") ?? 0 }
+    public func head() async throws -> Int64 {
+        try await database.read { try $0.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM outbox") ?? 0 }
     }
 
-    /// The oldest unsent events after `sequence`, in commit order, with their sequence numbers.
-    func unsent(after sequence: Int64, limit: Int) async throws -> [(sequence: Int64, envelope: Envelope)] {
-        try await database.read { connection in
+    /// How many events of `eventTypes` come after sequence number `sequence`: what a group that has handled
+    /// everything up to `sequence` has yet to handle.
+    /// - Throws: ``StorageError``.
+    public func pending(after sequence: Int64, eventTypes: [String]) async throws -> Int {
+        let types = Self.jsonArray(eventTypes)
+        return try await database.read { connection in
+            try connection.scalar(
+                Int.self,
+                "SELECT count(*) FROM outbox WHERE seq > ? AND type IN (SELECT value FROM json_each(?))",
+                [sequence, types]
+            ) ?? 0
+        }
+    }
+
+    /// The next events of `eventTypes` after `sequence`, in commit order, and how far the read looked: up to the
+    /// last of them when the batch is full, else up to the last event in the outbox, so a group whose types
+    /// are rare still moves its cursor past everything else.
+    func events(
+        after sequence: Int64,
+        eventTypes: [String],
+        limit: Int
+    ) async throws -> (events: [(sequence: Int64, envelope: Envelope)], through: Int64) {
+        let types = Self.jsonArray(eventTypes)
+        return try await database.read { connection in
+            let head = try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM outbox") ?? 0
             var result: [(Int64, Envelope)] = []
             try connection.forEach(
                 """
                 SELECT seq, id, type, source, subject, time_us, content_type, data, traceparent, correlation_id, causation_id
-                FROM outbox WHERE sent_at_us IS NULL AND seq > ? ORDER BY seq LIMIT ?
+                FROM outbox WHERE seq > ? AND seq <= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?
                 """,
-                [sequence, limit]
+                [sequence, head, types, limit]
             ) { row in
                 let envelope = Envelope(
                     id: try row["id"],
@@ -72,20 +94,50 @@ public final class Outbox: Sendable {
                 )
                 result.append((try row["seq"], envelope))
             }
-            return result
+            let through = result.count == limit ? result[result.count - 1].0 : max(head, sequence)
+            return (result, through)
         }
     }
 
-    /// Marks every unsent event up to `sequence` sent, and forgets sent events beyond the most recent `retain`.
-    func markSent(through sequence: Int64, retain: Int) async throws {
+    /// Where consumer group `group` stands: every event up to this sequence number has been handled (or
+    /// dead-lettered) by it. `nil` for a group this outbox has never delivered to.
+    /// - Throws: ``StorageError``.
+    public func cursor(of group: String) async throws -> Int64? {
+        try await database.read { try $0.scalar(Int64.self, "SELECT seq FROM outbox_cursor WHERE consumer = ?", [group]) }
+    }
+
+    /// Records that `group` has handled everything up to `sequence`.
+    func saveCursor(of group: String, at sequence: Int64) async throws {
         let now = Self.microseconds(Date())
         try await database.write { connection in
-            try connection.execute("UPDATE outbox SET sent_at_us = ? WHERE seq <= ? AND sent_at_us IS NULL", [now, sequence])
             try connection.execute(
-                "DELETE FROM outbox WHERE sent_at_us IS NOT NULL AND seq <= ?",
-                [sequence - Int64(retain)]
+                """
+                INSERT INTO outbox_cursor (consumer, seq, updated_at_us) VALUES (?, ?, ?)
+                ON CONFLICT (consumer) DO UPDATE SET seq = max(seq, excluded.seq), updated_at_us = excluded.updated_at_us
+                """,
+                [group, sequence, now]
             )
         }
+    }
+
+    /// Forgets events every group in `groups` has handled, keeping the most recent `retain` of them for
+    /// inspection (and for a group that joins later).
+    func prune(handledBy groups: [String], retain: Int) async throws {
+        let names = Self.jsonArray(groups)
+        try await database.write { connection in
+            let head = try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM outbox") ?? 0
+            let slowest =
+                try connection.scalar(
+                    Int64.self,
+                    "SELECT min(seq) FROM outbox_cursor WHERE consumer IN (SELECT value FROM json_each(?))",
+                    [names]
+                ) ?? head
+            try connection.execute("DELETE FROM outbox WHERE seq <= ?", [min(slowest, head) - Int64(retain)])
+        }
+    }
+
+    private static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     static func microseconds(_ date: Date) -> Int64 {
@@ -97,50 +149,52 @@ public final class Outbox: Sendable {
     }
 }
 
-/// Wakes one waiter; a wake with nobody waiting is remembered for the next wait.
+/// Wakes every waiter: a generation count that each commit with events moves on.
+///
+/// A waiter reads ``generation`` before looking at the outbox and waits only while it is unchanged, so a commit
+/// between looking and waiting is never missed.
 final class WakeSignal: Sendable {
     private struct State {
-        var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var generation: UInt64 = 0
+        var nextWaiter = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var released: Set<Int> = []
     }
 
     private let state = Mutex(State())
 
+    var generation: UInt64 { state.withLock { $0.generation } }
+
     func wake() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter else {
-                state.pending = true
-                return nil
-            }
-            state.waiter = nil
-            return waiter
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.generation &+= 1
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Returns at the next wake (or at once if one is pending), after `timeout`, or when the task is cancelled.
-    func wait(timeout: Duration, clock: any Clock<Duration>) async {
-        let consumed = state.withLock { state -> Bool in
-            defer { state.pending = false }
-            return state.pending
+    /// Returns once the generation differs from `seen`, after `timeout`, or when the task is cancelled.
+    func wait(after seen: UInt64, timeout: Duration, clock: any Clock<Duration>) async {
+        let id = state.withLock { state -> Int? in
+            guard state.generation == seen else { return nil }
+            state.nextWaiter += 1
+            return state.nextWaiter
         }
-        if consumed { return }
+        guard let id else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in
                         let resumeNow = self.state.withLock { state -> Bool in
-                            if state.pending {
-                                state.pending = false
-                                return true
-                            }
-                            state.waiter = continuation
+                            if state.generation != seen || state.released.contains(id) { return true }
+                            state.waiters[id] = continuation
                             return false
                         }
                         if resumeNow { continuation.resume() }
                     }
                 } onCancel: {
-                    self.wake()
+                    self.release(id)
                 }
             }
             group.addTask {
@@ -149,7 +203,15 @@ final class WakeSignal: Sendable {
             await group.next()
             group.cancelAll()
         }
-        // A wake that raced the timeout is consumed with this wait: the caller looks at the outbox next anyway.
-        state.withLock { $0.pending = false }
+        state.withLock { _ = $0.released.remove(id) }
+    }
+
+    private func release(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            state.released.insert(id)
+            return nil
+        }
+        waiter?.resume()
     }
 }

@@ -1,9 +1,13 @@
-/// What a subscriber asks of the bus: a topic, its consumer group, and how events reach it.
+/// What a subscriber asks of the bus: its consumer group, the event types it takes, and how events reach it.
+///
+/// One group per subscribing service spans every event type the service takes, so that events with the same
+/// ``Envelope/subject`` reach the service in publish order whatever their types (an order's `placed` before its
+/// `paid`). Every member of a group (the instances of one service) subscribes to the same event types.
 public struct Subscription: Sendable {
-    /// The event type to receive.
-    public var topic: String
     /// The consumer group, normally the subscribing service's name.
     public var group: String
+    /// The event types to receive, each also the topic it is published on.
+    public var eventTypes: [String]
     /// How many events of this group are handled at once. Each event goes to one of this many lanes, chosen by
     /// its subject, so events with the same subject stay in order. The group's first subscription decides.
     public var concurrency: Int
@@ -15,6 +19,27 @@ public struct Subscription: Sendable {
     public var deadLetters: (any DeadLetterStore)?
 
     /// Creates a subscription; the defaults suit a service handling its events one at a time, in order.
+    /// - Precondition: at least one event type, one lane and one mailbox slot.
+    public init(
+        group: String,
+        eventTypes: [String],
+        concurrency: Int = 1,
+        mailboxCapacity: Int = 1024,
+        retry: DeliveryRetry = DeliveryRetry(),
+        deadLetters: (any DeadLetterStore)? = nil
+    ) {
+        precondition(!eventTypes.isEmpty, "a subscription takes at least one event type")
+        precondition(concurrency >= 1, "a subscription needs at least one lane")
+        precondition(mailboxCapacity >= 1, "a mailbox needs room for at least one event")
+        self.group = group
+        self.eventTypes = Array(Set(eventTypes)).sorted()
+        self.concurrency = concurrency
+        self.mailboxCapacity = mailboxCapacity
+        self.retry = retry
+        self.deadLetters = deadLetters
+    }
+
+    /// Creates a subscription to one event type.
     public init(
         topic: String,
         group: String,
@@ -23,14 +48,14 @@ public struct Subscription: Sendable {
         retry: DeliveryRetry = DeliveryRetry(),
         deadLetters: (any DeadLetterStore)? = nil
     ) {
-        precondition(concurrency >= 1, "a subscription needs at least one lane")
-        precondition(mailboxCapacity >= 1, "a mailbox needs room for at least one event")
-        self.topic = topic
-        self.group = group
-        self.concurrency = concurrency
-        self.mailboxCapacity = mailboxCapacity
-        self.retry = retry
-        self.deadLetters = deadLetters
+        self.init(
+            group: group,
+            eventTypes: [topic],
+            concurrency: concurrency,
+            mailboxCapacity: mailboxCapacity,
+            retry: retry,
+            deadLetters: deadLetters
+        )
     }
 }
 

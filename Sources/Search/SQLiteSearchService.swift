@@ -16,52 +16,32 @@ public import Storage
 public struct SQLiteSearchService: SearchService {
     /// The index's database.
     public let database: Database
-    /// Events the index failed to apply after every retry, kept in its own database for operators to replay.
-    public let deadLetters: SQLiteDeadLetterStore
-    private let inbox: Inbox
     private let catalog: any CatalogService
     private let words: WordIndexCache
     /// Splits query words as typed, without stemming, for typo tolerance.
     private let plainTokenizer: FullTextTokenizer
 
-    /// The catalog events the index follows.
-    public static let topics = [ProductCreated.eventType, ProductUpdated.eventType, ProductDeactivated.eventType]
-
-    /// Opens the index over `database`, migrating it first; `catalog` is read only by ``reindex()``.
-    /// - Throws: ``StorageError`` when the database cannot be migrated.
+    /// The index over `database`, migrated with ``Module/search``'s migrations; `catalog` is read only by
+    /// ``reindex()``.
+    /// - Throws: ``StorageError`` when SQLite's FTS5 tokenizers are unavailable.
     public init(database: Database, catalog: any CatalogService) throws {
-        try SearchSchema.migrator.migrate(database)
         self.database = database
-        self.inbox = Inbox(database: database, consumer: "search")
-        self.deadLetters = SQLiteDeadLetterStore(database: database)
         self.catalog = catalog
         self.words = WordIndexCache(tokenizer: try FullTextTokenizer(SearchSchema.tokenizer))
         self.plainTokenizer = try FullTextTokenizer(SearchSchema.plainTokenizer)
     }
 
-    /// Subscribes the index to the catalog's events, in batches, as consumer group `search`; events that keep
-    /// failing go to ``deadLetters``.
-    public func subscribe(to bus: any MessageBus) {
-        let inbox = inbox
-        for topic in Self.topics {
-            bus.subscribeInBatches(Subscription(topic: topic, group: "search", deadLetters: deadLetters)) { envelopes in
-                try await inbox.process(batch: envelopes) { connection, envelope in
-                    try Self.apply(envelope, in: connection)
-                }
-            }
-        }
+    /// How the index follows the catalog: each product event brings its document up to date inside the inbox's
+    /// transaction, a batch at a time.
+    public static var eventHandlers: TransactionalEventHandlers {
+        var handlers = TransactionalEventHandlers()
+        handlers.on(ProductCreated.self) { event, _, connection in try index(event.product, in: connection) }
+        handlers.on(ProductUpdated.self) { event, _, connection in try index(event.product, in: connection) }
+        handlers.on(ProductDeactivated.self) { event, _, connection in try index(event.product, in: connection) }
+        return handlers
     }
 
     // MARK: - Indexing
-
-    static func apply(_ envelope: Envelope, in connection: Connection) throws {
-        switch envelope.type {
-        case ProductCreated.eventType: try index(try envelope.decode(ProductCreated.self).product, in: connection)
-        case ProductUpdated.eventType: try index(try envelope.decode(ProductUpdated.self).product, in: connection)
-        case ProductDeactivated.eventType: try index(try envelope.decode(ProductDeactivated.self).product, in: connection)
-        default: break
-        }
-    }
 
     /// Brings one product's document up to date; an older version than the indexed one changes nothing, unless
     /// `replacing` (a reindex). The row keeps its rowid and gets the next change sequence; a deactivated product

@@ -1,4 +1,3 @@
-import Messaging
 import Storage
 
 /// The search index's tables, in its own database file: the documents and their FTS5 word index.
@@ -14,7 +13,6 @@ enum SearchSchema {
 
     static var migrator: Migrator {
         var migrator = Migrator()
-        MessagingSchema.register(in: &migrator)
         migrator.add(
             "search-1-documents",
             sql: """

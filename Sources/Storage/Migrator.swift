@@ -11,6 +11,10 @@
 /// try migrator.migrate(db)
 /// ```
 ///
+/// Migrations belong to a track (``Migration/track``): a module's own schema is one, the messaging tables it
+/// shares with every module another, so the platform can append to its track without inserting a migration
+/// before ones a module already applied. Order is checked within each track.
+///
 /// Opening a database this build cannot safely run on fails with a clear ``StorageError`` and changes nothing:
 /// it holds migrations this build does not know (``StorageError/Kind/unknownMigrations``: written by a newer
 /// build), or its history disagrees with this build's list (``StorageError/Kind/migrationHistoryConflict``: a
@@ -25,6 +29,8 @@ public struct Migrator: Sendable {
 
         /// The stable identifier recorded in `schema_migrations`.
         public let id: String
+        /// The series it belongs to; append-only order holds within a track.
+        public let track: String
         let body: Body
 
         /// A fingerprint of the SQL text, to notice a shipped migration being edited; `nil` for code migrations.
@@ -47,15 +53,25 @@ public struct Migrator: Sendable {
     public init() {}
 
     /// Appends a migration written as SQL (several statements allowed).
+    /// - Parameters:
+    ///   - id: The stable identifier.
+    ///   - track: The series it belongs to; a module's own migrations use the default.
+    ///   - sql: The statements.
     /// - Precondition: `id` is not already registered.
-    public mutating func add(_ id: String, sql: String) {
-        append(Migration(id: id, body: .sql(sql)))
+    public mutating func add(_ id: String, track: String = "main", sql: String) {
+        append(Migration(id: id, track: track, body: .sql(sql)))
     }
 
     /// Appends a migration written in Swift, for data rewrites that SQL alone cannot express.
     /// - Precondition: `id` is not already registered.
-    public mutating func add(_ id: String, _ migrate: @escaping @Sendable (Connection) throws -> Void) {
-        append(Migration(id: id, body: .code(migrate)))
+    public mutating func add(_ id: String, track: String = "main", _ migrate: @escaping @Sendable (Connection) throws -> Void) {
+        append(Migration(id: id, track: track, body: .code(migrate)))
+    }
+
+    /// Appends every migration of `other`, in its order.
+    /// - Precondition: no id of `other` is already registered.
+    public mutating func append(contentsOf other: Migrator) {
+        for migration in other.migrations { append(migration) }
     }
 
     private mutating func append(_ migration: Migration) {
@@ -149,14 +165,17 @@ public struct Migrator: Sendable {
             }
         }
         let appliedIDs = Set(applied.map(\.id))
-        if let lastApplied = migrations.lastIndex(where: { appliedIDs.contains($0.id) }),
-            let gap = migrations[..<lastApplied].first(where: { !appliedIDs.contains($0.id) })
-        {
-            throw StorageError(
-                kind: .migrationHistoryConflict,
-                message: "migration '\(gap.id)' comes before '\(migrations[lastApplied].id)', which \(path) "
-                    + "already has; migrations are append-only: add new ones at the end"
-            )
+        for track in Set(migrations.map(\.track)).sorted() {
+            let series = migrations.filter { $0.track == track }
+            if let lastApplied = series.lastIndex(where: { appliedIDs.contains($0.id) }),
+                let gap = series[..<lastApplied].first(where: { !appliedIDs.contains($0.id) })
+            {
+                throw StorageError(
+                    kind: .migrationHistoryConflict,
+                    message: "migration '\(gap.id)' comes before '\(series[lastApplied].id)', which \(path) "
+                        + "already has; migrations are append-only: add new ones at the end"
+                )
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ struct BoundaryRules {
     static let capabilities = [
         "Identity", "Customers", "Catalog", "Search", "Recommendations", "Cart", "Inventory", "Warehouse", "Payments", "Orders",
     ]
-    static let platform: Set<String> = ["Storage", "Telemetry", "Messaging", "ServiceKit", "Security", "HTTP", "Gateway"]
+    static let platform: Set<String> = ["Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "Security", "HTTP", "Gateway"]
     static let compositionRoot = "Emporium"
     /// Targets that exercise one module alone, as tests do, and so may import an implementation directly.
     static let measuringTools: Set<String> = ["Benchmarks", "TestHelper"]

@@ -2,12 +2,14 @@ import Catalog
 import CatalogAPI
 import Foundation
 import Messaging
+import ModuleKit
 import ServiceKit
 import Storage
 import TestSupport
 import Testing
 
-/// The catalog alone: its own database, its outbox, and every call through the serialized transport.
+/// The catalog's service alone: its own database (migrated as the module's), its outbox, and every call through
+/// the serialized transport.
 struct CatalogFixture {
     let directory: TemporaryDirectory
     let service: SQLiteCatalogService
@@ -15,7 +17,9 @@ struct CatalogFixture {
 
     init() async throws {
         directory = try TemporaryDirectory()
-        service = try SQLiteCatalogService(database: try Database(path: directory.path("catalog.sqlite")))
+        let database = try Database(path: directory.path("catalog.sqlite"))
+        try Module.catalog.migrate(database)
+        service = SQLiteCatalogService(database: database, outbox: Outbox(database: database, name: "catalog"))
         var handlers = EndpointHandlers()
         handlers.registerCatalog(service)
         let registry = ServiceRegistry()

@@ -4,6 +4,7 @@ import Foundation
 import HTTP
 import IdentityAPI
 import Messaging
+import ModuleKit
 import SearchAPI
 import ServiceKit
 import Telemetry
@@ -314,14 +315,14 @@ import Testing
         var configuration = EmporiumConfiguration(dataDirectory: directory.path("data"))
         configuration.port = 0
         let seed: URL = try #require(EmporiumConfiguration.fixtureCatalog)
-        configuration.seedCatalog = seed
+        configuration.settings["catalog.seed"] = seed.path
         configuration.logLevel = .critical
         configuration.serveHTTP = false
 
         let first = try await Emporium.start(configuration)
-        let seeded = try await first.catalog.products(ProductQuery(limit: 100))
+        let seeded = try await CatalogClient(client: first.client).products(ProductQuery(limit: 100))
         #expect(seeded.products.count == 100)
-        _ = try await first.identity.register(.init(email: "kept@example.com", password: "a long enough password"))
+        _ = try await IdentityClient(client: first.client).register(Registration(email: "kept@example.com", password: "a long enough password"))
         await first.stop()
 
         let second = try await Emporium.start(configuration)
@@ -329,7 +330,7 @@ import Testing
         #expect(again.productsAdded == 0)
         #expect(again.productsSkipped == 540)
         await #expect(throws: (any Error).self) {
-            _ = try await second.identity.register(.init(email: "kept@example.com", password: "a long enough password"))
+            _ = try await IdentityClient(client: second.client).register(Registration(email: "kept@example.com", password: "a long enough password"))
         }
         #expect(FileManager.default.fileExists(atPath: directory.path("data/initial-admin-password")))
         await second.stop()

@@ -8,9 +8,10 @@ import Testing
 
 @Suite struct CacheTests {
     private static func invalidateItems(_ gateway: inout Gateway, _ parts: GatewayHarnessParts) {
-        gateway.invalidate(on: "items.item-updated.v1", bus: parts.bus) { event in
+        gateway.invalidate(on: ["items.item-updated.v1"]) { event in
             [.path("/api/v1/items/\(event.subject ?? "")"), .path("/api/v1/items")]
         }
+        gateway.subscribeInvalidations(to: parts.bus)
     }
 
     @Test func aMissIsFollowedByHitsThatNeverCallTheService() async throws {

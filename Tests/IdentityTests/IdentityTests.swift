@@ -1,6 +1,8 @@
 import Foundation
 import Identity
 import IdentityAPI
+import Messaging
+import ModuleKit
 import Security
 import ServiceKit
 import Storage
@@ -15,7 +17,8 @@ final class TestTime: Sendable {
     func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// Identity alone: its own database, every call through the serialized transport.
+/// Identity's service alone, on a clock the test moves and a low throttling limit: its own database (migrated
+/// as the module's), every call through the serialized transport.
 struct IdentityFixture {
     static let secret = Array("identity-tests-secret-with-32-bytes!!".utf8)
     let directory: TemporaryDirectory
@@ -23,12 +26,15 @@ struct IdentityFixture {
     let identity: IdentityClient
     let time = TestTime()
 
-    init(initialAdmin: Registration? = nil) async throws {
+    init() async throws {
         directory = try TemporaryDirectory()
         let time = time
-        service = try await SQLiteIdentityService(
-            database: try Database(path: directory.path("identity.sqlite")),
-            configuration: .init(signingSecret: Self.secret, passwordCost: 1, maxFailedLogins: 3, initialAdmin: initialAdmin),
+        let database = try Database(path: directory.path("identity.sqlite"))
+        try Module.identity.migrate(database)
+        service = SQLiteIdentityService(
+            database: database,
+            outbox: Outbox(database: database, name: "identity"),
+            configuration: .init(signingSecret: Self.secret, passwordCost: 1, maxFailedLogins: 3),
             now: { time.now }
         )
         var handlers = EndpointHandlers()
@@ -131,12 +137,48 @@ struct IdentityFixture {
         await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: later.refreshToken)) }
     }
 
-    @Test func theFirstAdministratorComesFromConfigurationOnce() async throws {
-        let fixture = try await IdentityFixture(initialAdmin: Registration(email: "root@example.com", password: "administrator password"))
-        let session = try await fixture.identity.login(Credentials(email: "root@example.com", password: "administrator password"))
-        #expect(session.user.role == .admin)
-        #expect(try await fixture.identity.user(session.user.id) == session.user)
-        await #expect(throws: IdentityError.userNotFound("u-none")) { try await fixture.identity.user("u-none") }
+    @Test func theFirstAdministratorComesFromTheSettingsOnce() async throws {
+        let settings = ModuleSettings([
+            "identity.admin-email": "root@example.com", "identity.admin-password": "administrator password", "identity.password-cost": "1",
+        ])
+        try await ModuleHarness.run(.identity, settings: settings) { harness in
+            #expect(harness.notes == ["administrator root@example.com, with the password given in identity.admin-password"])
+            let identity = IdentityClient(client: harness.client)
+            let session = try await identity.login(Credentials(email: "root@example.com", password: "administrator password"))
+            #expect(session.user.role == .admin)
+            #expect(try await identity.user(session.user.id) == session.user)
+            await #expect(throws: IdentityError.userNotFound("u-none")) { try await identity.user("u-none") }
+            // The first-start step runs at every start and changes nothing the second time.
+            _ = try await harness.host.seed()
+            #expect(try await harness.database.read { try $0.scalar(Int.self, "SELECT count(*) FROM user") } == 1)
+            // Its registration event reaches nobody here, but it was committed with the user.
+            #expect(try await harness.database.read { try $0.scalar(String.self, "SELECT type FROM outbox") } == UserRegistered.eventType)
+        }
+    }
+
+    @Test func withoutAPasswordTheFirstAdministratorsIsGeneratedAndKeptPrivately() async throws {
+        try await ModuleHarness.run(.identity, settings: ModuleSettings(["identity.password-cost": "1"])) { harness in
+            let file = harness.directory.path("initial-admin-password")
+            let password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(password.count >= 20)
+            #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+            #expect(harness.notes == ["administrator admin@emporium.local / \(password) (kept in \(file))"])
+            let session = try await IdentityClient(client: harness.client).login(Credentials(email: "admin@emporium.local", password: password))
+            #expect(session.user.role == .admin)
+        }
+    }
+
+    @Test func aBadSettingStopsTheStartWithASentence() async throws {
+        await #expect {
+            try await ModuleHarness.run(.identity, settings: ModuleSettings(["identity.password-cost": "lots"])) { _ in }
+        } throws: { error in
+            "\(error)" == "identity.password-cost must be a whole number from 1 to 11, not 'lots'"
+        }
+        await #expect {
+            try await ModuleHarness.run(.identity, settings: ModuleSettings(["identity.admin-mail": "x@example.com"])) { _ in }
+        } throws: { error in
+            "\(error)".hasPrefix("unknown setting identity.admin-mail; settings: identity.admin-email, identity.admin-password")
+        }
     }
 
     @Test func theSigningSecretIsCreatedOncePrivately() throws {

@@ -62,25 +62,19 @@ import Testing
                 try paymentsOutbox.enqueue(reply, in: conn)
             }
         }
-        // Stock: compensates a decline, commits an authorization.
-        bus.subscribe(Subscription(topic: PaymentDeclined.eventType, group: "stock")) { envelope in
-            try await stockInbox.process(envelope) { conn in
-                let orderID = try envelope.decode(PaymentDeclined.self).orderID
-                try conn.execute(
-                    "UPDATE stock SET available = available + (SELECT quantity FROM reservation WHERE order_id = ?) WHERE sku = 'lamp'",
-                    [orderID]
-                )
-                try conn.execute("UPDATE reservation SET status = 'released' WHERE order_id = ?", [orderID])
-            }
+        // Stock: compensates a decline, commits an authorization; one consumer group for both, typed.
+        var stockHandlers = TransactionalEventHandlers()
+        stockHandlers.on(PaymentDeclined.self) { declined, _, conn in
+            try conn.execute(
+                "UPDATE stock SET available = available + (SELECT quantity FROM reservation WHERE order_id = ?) WHERE sku = 'lamp'",
+                [declined.orderID]
+            )
+            try conn.execute("UPDATE reservation SET status = 'released' WHERE order_id = ?", [declined.orderID])
         }
-        bus.subscribe(Subscription(topic: PaymentAuthorized.eventType, group: "stock")) { envelope in
-            try await stockInbox.process(envelope) { conn in
-                try conn.execute(
-                    "UPDATE reservation SET status = 'committed' WHERE order_id = ?",
-                    [try envelope.decode(PaymentAuthorized.self).orderID]
-                )
-            }
+        stockHandlers.on(PaymentAuthorized.self) { authorized, _, conn in
+            try conn.execute("UPDATE reservation SET status = 'committed' WHERE order_id = ?", [authorized.orderID])
         }
+        EventSubscription(through: stockInbox, stockHandlers).subscribe(as: "stock", on: bus)
 
         func reserve(order: String, quantity: Int, amount: Int) async throws {
             try await stockDB.write { conn in
@@ -92,8 +86,10 @@ import Testing
 
         try await withRunningBus(bus) {
             try await withThrowingTaskGroup(of: Void.self) { relays in
-                relays.addTask { try await OutboxRelay(outbox: stockOutbox, bus: bus).run() }
-                relays.addTask { try await OutboxRelay(outbox: paymentsOutbox, bus: bus).run() }
+                let stockRelay = OutboxRelay(outbox: stockOutbox, bus: bus)
+                let paymentsRelay = OutboxRelay(outbox: paymentsOutbox, bus: bus)
+                relays.addTask { try await stockRelay.run() }
+                relays.addTask { try await paymentsRelay.run() }
                 try await reserve(order: "o-declined", quantity: 3, amount: 500)
                 try await reserve(order: "o-ok", quantity: 2, amount: 40)
                 try await waitUntil("both sagas finish") {
@@ -103,8 +99,8 @@ import Testing
                     return statuses == ["released", "committed"]
                 }
                 try await waitUntil("both outboxes are drained") {
-                    let stockBacklog = try await stockOutbox.backlog()
-                    let paymentsBacklog = try await paymentsOutbox.backlog()
+                    let stockBacklog = try await stockRelay.progress().reduce(0) { $0 + $1.pending }
+                    let paymentsBacklog = try await paymentsRelay.progress().reduce(0) { $0 + $1.pending }
                     return stockBacklog == 0 && paymentsBacklog == 0
                 }
                 relays.cancelAll()

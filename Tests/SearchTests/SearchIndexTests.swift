@@ -1,6 +1,7 @@
 import CatalogAPI
 import Foundation
 import Messaging
+import ModuleKit
 import Search
 import SearchAPI
 import ServiceKit
@@ -35,8 +36,7 @@ import Testing
     }
 
     @Test func rankingIsFTS5sBm25OverEveryMatch() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish(try Self.corpus().map(created))
             let queries = [
                 "oak", "lamp", "lamps", "la", "l", "ru", "running", "run", "light", "oak lamp", "copper kettle", "warm lig",
@@ -45,7 +45,7 @@ import Testing
             for text in queries {
                 let words = text.split(separator: " ")
                 let match = words.enumerated().map { "\"\($0.element)\"" + ($0.offset == words.count - 1 ? "*" : "") }.joined(separator: " ")
-                let expected = try await fixture.service.database.read { connection in
+                let expected = try await fixture.harness.database.read { connection in
                     try connection.query(
                         """
                         SELECT d.product_id FROM document_text JOIN document d ON d.rowid = document_text.rowid
@@ -64,11 +64,10 @@ import Testing
     }
 
     @Test func instancesOverOneFileFollowEachOthersWrites() async throws {
-        let fixture = try SearchFixture(catalog: [SearchTests.board])
-        // A second instance over the same file, never subscribed: it only reads what the first one writes.
-        let reader = try SQLiteSearchService(database: try Database(path: fixture.directory.path("search.sqlite")), catalog: FakeCatalog(listed: []))
-        func ids(_ text: String) async throws -> [String] { try await reader.search(SearchQuery(text: text)).hits.map(\.productID) }
-        try await withRunningBus(fixture.bus) {
+        let directory = try await SearchFixture.with(catalog: [SearchTests.board]) { fixture in
+            // A second instance over the same file, never subscribed: it only reads what the first one writes.
+            let reader = try SQLiteSearchService(database: try Database(path: fixture.directory.path("search.sqlite")), catalog: MockCatalog())
+            func ids(_ text: String) async throws -> [String] { try await reader.search(SearchQuery(text: text)).hits.map(\.productID) }
             try await fixture.publish([try created(SearchTests.lamp), try created(SearchTests.skillet)])
             #expect(try await ids("oak") == ["p-1", "p-2"])
 
@@ -95,26 +94,26 @@ import Testing
             #expect(try await fixture.search.reindex() == ReindexReport(indexed: 1))
             #expect(try await ids("oak") == ["p-3"])
             #expect(try await !ids("reading").contains("p-1"))
+            return fixture.directory
         }
         // A third instance, opened afterwards, loads the same state from FTS5's index.
         let reopened = try SQLiteSearchService(
-            database: try Database(path: fixture.directory.path("search.sqlite")),
-            catalog: FakeCatalog(listed: [])
+            database: try Database(path: directory.path("search.sqlite")),
+            catalog: MockCatalog()
         )
         #expect(try await reopened.search(SearchQuery(text: "oak")).hits.map(\.productID) == ["p-3"])
     }
 
     @Test func queriesRunningWhileTheIndexChangesSeeConsistentSnapshots() async throws {
-        let fixture = try SearchFixture()
         let batches = (0..<10).map { batch in
             (1...20).map { number in product(String(format: "p-%02d-%02d", batch, number), "Brass Hinge \(number)", "A brass hinge.") }
         }
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Four readers query while ten batches are indexed: every answer agrees with itself, and none goes
                 // back in time.
                 let done = ManagedFlag()
-                let service = fixture.service
+                let service = try SQLiteSearchService(database: fixture.harness.database, catalog: MockCatalog())
                 for _ in 0..<4 {
                     group.addTask {
                         var seen = 0
@@ -171,12 +170,14 @@ import Testing
                 try connection.execute("INSERT INTO document_trigram (rowid, name) VALUES (7, 'Walnut Desk Lamp')")
             }
         }
-        let fixture = try SQLiteSearchService(database: try Database(path: path), catalog: FakeCatalog(listed: []))
+        let database = try Database(path: path)
+        try Module.search.migrate(database)
+        let fixture = try SQLiteSearchService(database: database, catalog: MockCatalog())
         let found = try await fixture.search(SearchQuery(text: "desk"))
         #expect(found.hits.map(\.productID) == ["p-7"])
         #expect(found.hits.first?.highlightedName == "Walnut <mark>Desk</mark> Lamp")
         let bus = InProcessMessageBus()
-        fixture.subscribe(to: bus)
+        EventSubscription(through: Inbox(database: database, consumer: "search"), SQLiteSearchService.eventHandlers).subscribe(as: "search", on: bus)
         try await withRunningBus(bus) {
             // An update keeps the old row (and its rowid); an older version is still refused.
             var update = product("p-7", "Walnut Floor Lamp", "A lamp for the floor.", version: 4)
@@ -190,8 +191,7 @@ import Testing
     }
 
     @Test func typosMatchNearbyTermsAndSaySo() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             let kettle = product("p-5", "Copper Kettle", "Whistles when the water boils; a long description that goes on.")
             try await fixture.publish(try [SearchTests.lamp, SearchTests.skillet, SearchTests.board, kettle].map(created))
             // One edit in a short word, two in a long one; the last word still completes as a prefix.
@@ -211,8 +211,7 @@ import Testing
     }
 
     @Test func snippetsCutLongDescriptionsAroundTheMatches() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             let filler = (1...30).map { "word\($0)" }.joined(separator: " ")
             let long = product("p-6", "Garden Bench", "\(filler) teak bench, oiled & sanded. \(filler)")
             try await fixture.publish([try created(long)])

@@ -1,30 +1,13 @@
 import CatalogAPI
 import Foundation
 import Messaging
+import ModuleKit
 import Search
 import SearchAPI
 import ServiceKit
 import Storage
 import TestSupport
 import Testing
-
-/// A catalog that only lists products, for reindexing; anything else it is asked is a test failure.
-struct FakeCatalog: CatalogService {
-    let listed: [Product]
-    struct Unexpected: Error {}
-
-    func products(_ query: ProductQuery) async throws -> ProductPage {
-        let start = query.cursor.flatMap(Int.init) ?? 0
-        let page = Array(listed.dropFirst(start).prefix(query.limit))
-        let next = start + page.count < listed.count ? String(start + page.count) : nil
-        return ProductPage(products: page, nextCursor: next)
-    }
-    func product(_ id: ProductID) async throws -> Product { throw Unexpected() }
-    func categories() async throws -> [CatalogAPI.Category] { throw Unexpected() }
-    func createProduct(_ draft: ProductDraft) async throws -> Product { throw Unexpected() }
-    func updateProduct(_ update: ProductUpdate) async throws -> Product { throw Unexpected() }
-    func deactivateProduct(_ deactivation: ProductDeactivation) async throws -> Product { throw Unexpected() }
-}
 
 func product(
     _ id: String,
@@ -51,29 +34,24 @@ func product(
     )
 }
 
-/// The search module alone: its own database, a real bus carrying catalog events, calls through the serialized
-/// transport.
+/// The search module alone, through the wiring it runs with: its own database, a real bus carrying catalog
+/// events, calls through the serialized transport, a mock catalog listing `catalog` for reindexing.
 struct SearchFixture {
-    let directory: TemporaryDirectory
-    let service: SQLiteSearchService
+    let harness: ModuleHarness
     let search: SearchClient
-    let bus: InProcessMessageBus
 
-    init(catalog: [Product] = []) throws {
-        directory = try TemporaryDirectory()
-        service = try SQLiteSearchService(database: try Database(path: directory.path("search.sqlite")), catalog: FakeCatalog(listed: catalog))
-        bus = InProcessMessageBus()
-        service.subscribe(to: bus)
-        var handlers = EndpointHandlers()
-        handlers.registerSearch(service)
-        let registry = ServiceRegistry()
-        registry.register(ServiceInstance(service: "search", id: "search-1", version: "test", address: .inProcess(handlers)))
-        search = SearchClient(client: ServiceClient(registry: registry, transport: InProcessTransport(mode: .serialized)))
+    @discardableResult
+    static func with<Result: Sendable>(catalog: [Product] = [], _ body: (SearchFixture) async throws -> Result) async throws -> Result {
+        try await ModuleHarness.run(.search, mocks: [MockCatalog.listing(catalog).service]) { harness in
+            try await body(SearchFixture(harness: harness, search: SearchClient(client: harness.client)))
+        }
     }
+
+    var directory: TemporaryDirectory { harness.directory }
 
     /// Publishes catalog events and returns once the index has handled them.
     func publish(_ events: [Envelope]) async throws {
-        try await bus.deliver(events)
+        try await harness.publish(events)
     }
 
     func ids(_ text: String, sort: SearchQuery.Sort = .relevance) async throws -> [String] {
@@ -98,8 +76,7 @@ func created(_ product: Product) throws -> Envelope {
     static let bulb = product("p-4", "Wireless Smart Bulb", "Dimmable LED lamp bulb <E27>.", price: 1499)
 
     @Test func theIndexFollowsCatalogEventsAndIgnoresRedeliveryAndStaleVersions() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish([try created(Self.lamp), try created(Self.skillet)])
             #expect(try await fixture.ids("lamp") == ["p-1"])
 
@@ -127,8 +104,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func rankingPrefixesFiltersFacetsSortingAndHighlights() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish([Self.lamp, Self.skillet, Self.board, Self.bulb].map(created))
             // A name match outranks a description match.
             let oak = try await fixture.ids("oak")
@@ -155,8 +131,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func typosStillFindNamesApproximately() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish([Self.lamp, Self.skillet, Self.board].map(created))
             let results = try await fixture.search.search(SearchQuery(text: "skilet"))
             #expect(results.approximate)
@@ -167,8 +142,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func queryTextNeverBreaksTheQuery() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish([try created(Self.lamp)])
             for text in [#"oak" OR lamp"#, "NEAR(oak lamp)", "lamp*", "oak -lamp", "oak AND", "oak\"lamp"] {
                 _ = try await fixture.search.search(SearchQuery(text: text))
@@ -195,8 +169,7 @@ func created(_ product: Product) throws -> Envelope {
         } + (1...3).map { product("b-\($0)", "Brass Bell \($0)", "A brass bell.", category: "bells") }
 
     @Test func totalsAndFacetsCountEveryMatchExactly() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish(try Self.hardware.map(created))
             let all = try await fixture.search.search(SearchQuery(text: "hook"))
             #expect(!all.approximate)
@@ -231,8 +204,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func equallyRelevantProductsKeepTheOrderTheyWereIndexedIn() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             let later = product("p-b", "Copper Kettle", "A kettle.")
             let earlier = product("p-a", "Copper Kettle", "A kettle.")
             try await fixture.publish([try created(later), try created(earlier)])
@@ -242,8 +214,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func relevancePagesNeitherRepeatNorSkipHits() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             try await fixture.publish(try Self.hardware.map(created))
             for sort in [SearchQuery.Sort.relevance, .priceAscending, .priceDescending, .name] {
                 var seen: [String] = []
@@ -264,8 +235,7 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func longAndSeveralMistypedWordsStillFindTheirProducts() async throws {
-        let fixture = try SearchFixture()
-        try await withRunningBus(fixture.bus) {
+        try await SearchFixture.with { fixture in
             let headphones = product("p-9", "Lumen Wireless Headphones", "Over-ear.", category: "audio")
             try await fixture.publish(try ([headphones] + Self.hardware).map(created))
             let long = try await fixture.search.search(SearchQuery(text: "haedphones"))
@@ -279,27 +249,28 @@ func created(_ product: Product) throws -> Envelope {
     }
 
     @Test func anEventThatCannotBeIndexedIsKeptInSearchsOwnDeadLetterTable() async throws {
-        let fixture = try SearchFixture()
         let broken = Envelope(source: "/emporium/catalog", type: ProductCreated.eventType, subject: "p-9", data: Data("{}".utf8))
-        try await withRunningBus(fixture.bus) {
+        let directory = try await SearchFixture.with { fixture in
             try await fixture.publish([broken, try created(Self.lamp)])
-            try await waitUntil("the broken event is dead-lettered") { try await !fixture.service.deadLetters.list(limit: 10).isEmpty }
+            try await waitUntil("the broken event is dead-lettered") { try await !fixture.harness.module.context.deadLetters.list(limit: 10).isEmpty }
             #expect(try await fixture.ids("lamp") == ["p-1"])
+            #expect(try await fixture.harness.bus.defaultDeadLetters.list(limit: 10).isEmpty)
+            return fixture.directory
         }
         // It is in search.sqlite, not in memory: a new store over the file still has it, with the error.
-        let reopened = SQLiteDeadLetterStore(database: try Database(path: fixture.directory.path("search.sqlite")))
+        let reopened = SQLiteDeadLetterStore(database: try Database(path: directory.path("search.sqlite")))
         let letters = try await reopened.list(limit: 10)
         #expect(letters.map(\.envelope.id) == [broken.id])
         #expect(letters.first?.group == "search")
-        #expect(try await fixture.bus.defaultDeadLetters.list(limit: 10).isEmpty)
     }
 
     @Test func reindexRebuildsFromTheCatalog() async throws {
         let catalog = (1...250).map { product(String(format: "p-%04d", $0), "Steel Hook \($0)", "A steel hook.") }
-        let fixture = try SearchFixture(catalog: catalog)
-        #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 0)
-        #expect(try await fixture.search.reindex() == ReindexReport(indexed: 250))
-        #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 250)
+        try await SearchFixture.with(catalog: catalog) { fixture throws in
+            #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 0)
+            #expect(try await fixture.search.reindex() == ReindexReport(indexed: 250))
+            #expect(try await fixture.search.search(SearchQuery(text: "hook")).total == 250)
+        }
     }
 }
 

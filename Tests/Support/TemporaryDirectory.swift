@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A fresh directory under the system temporary directory, removed when the value is released.
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: Sendable {
     /// The directory.
     public let url: URL
 

@@ -8,7 +8,7 @@ enum Backup: Command {
     static let summary = "Copy every module's database into a directory (SQLite online backup)."
     static let usage = "backup DEST [--data DIR]"
     static let discussion = """
-        Writes DEST/catalog.sqlite, DEST/search.sqlite and DEST/identity.sqlite, each a consistent snapshot, while
+        Writes DEST/<module>.sqlite for every module ('emporium services' lists them), each a consistent snapshot, while
         'serve' may keep running on the same data. To restore: stop 'serve', copy the files back into the data
         directory (removing any -wal and -shm files beside them), start again. The signing secret and
         initial-admin-password are not databases: copy them yourself if you need them.
@@ -21,7 +21,7 @@ enum Backup: Command {
         let destination = URL(fileURLWithPath: arguments.positionals[0]).standardizedFileURL.path
         let dataDirectory = URL(fileURLWithPath: Options.dataDirectory(arguments)).standardizedFileURL.path
         // Opening an empty directory would create fresh databases and back those up: an empty backup is no backup.
-        guard FileManager.default.fileExists(atPath: "\(dataDirectory)/catalog.sqlite") else {
+        guard Emporium.moduleNames.contains(where: { FileManager.default.fileExists(atPath: "\(dataDirectory)/\($0).sqlite") }) else {
             throw CLIError(.inputUnreadable, "\(dataDirectory) holds no emporium databases", hint: "pass the data directory of a system with --data")
         }
         guard destination != dataDirectory else { throw CLIError(.usage, "DEST is the data directory itself; choose another directory") }

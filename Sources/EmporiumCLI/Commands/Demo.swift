@@ -1,6 +1,7 @@
 import CatalogAPI
 import Emporium
 import Foundation
+import ModuleKit
 import SearchAPI
 import Telemetry
 
@@ -44,7 +45,7 @@ enum Demo: Command {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-demo-\(UUID().uuidString)")
         var configuration = EmporiumConfiguration(dataDirectory: directory.path)
         configuration.port = 0
-        configuration.seedCatalog = try Options.seedCatalog(arguments)
+        configuration.settings["catalog.seed"] = try Options.seedCatalog(arguments).path
         configuration.logLevel = try Options.logLevel(arguments, default: .warning)
         defer { try? FileManager.default.removeItem(at: directory) }
         Console.out("starting an in-process emporium in \(directory.path) ...")
@@ -78,10 +79,10 @@ enum Demo: Command {
     private static func waitForSearch(_ system: Emporium, timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         try await system.waitUntilSettled(timeout: timeout)
-        guard let product = try await system.catalog.products(ProductQuery(limit: 1)).products.first,
+        guard let product = try await CatalogClient(client: system.client).products(ProductQuery(limit: 1)).products.first,
             let word = ShopperJourney.searchWord(in: product.name)
         else { return }
-        while try await system.search.search(SearchQuery(text: word, limit: 1)).hits.isEmpty {
+        while try await SearchClient(client: system.client).search(SearchQuery(text: word, limit: 1)).hits.isEmpty {
             guard ContinuousClock.now < deadline else { throw CLIError(.failure, "search found nothing for '\(word)' after \(timeout)") }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -1,3 +1,4 @@
+import CatalogAPI
 import Emporium
 import Foundation
 import Telemetry

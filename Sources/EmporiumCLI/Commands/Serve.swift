@@ -1,5 +1,6 @@
 import Emporium
 import Foundation
+import ModuleKit
 import ServiceKit
 import Telemetry
 
@@ -68,6 +69,13 @@ enum Serve: Command {
         "The first administrator's password (default: generated on first start)."
     )
 
+    static let setting = Option(
+        "set",
+        .repeatable(placeholder: "MODULE.SETTING=VALUE", separator: ";"),
+        environment: "EMPORIUM_SETTINGS",
+        "A module's setting, e.g. identity.password-cost=6; repeatable, env ';'-separated ('emporium services' lists them)."
+    )
+
     static let rateLimit = Option(
         "rate-limit",
         .value(placeholder: "N"),
@@ -80,7 +88,7 @@ enum Serve: Command {
 
     static let options = [
         host, port, Options.data, replicas, transport, balancing, fault, rateLimit, Options.logLevel, durable, Options.seed, noSeed,
-        adminEmail, adminPassword,
+        adminEmail, adminPassword, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -115,8 +123,14 @@ enum Serve: Command {
         }
         configuration.logLevel = try Options.logLevel(arguments, default: .info)
         configuration.durableCommits = arguments.isSet(durable)
-        if let email = arguments.value(adminEmail)?.text { configuration.adminEmail = email }
-        configuration.adminPassword = arguments.value(adminPassword)?.text
+        for (text, source) in arguments.values(setting) {
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw CLIError(source.exitCode, "\(source): '\(text)' is not MODULE.SETTING=VALUE (e.g. identity.password-cost=6)")
+            }
+            configuration.settings[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        if let email = arguments.value(adminEmail)?.text { configuration.settings["identity.admin-email"] = email }
+        if let password = arguments.value(adminPassword)?.text { configuration.settings["identity.admin-password"] = password }
         if let (text, _) = arguments.value(secret) {
             guard let secret = Options.secret(text) else {
                 throw CLIError(.invalidConfiguration, "EMPORIUM_SECRET is not hexadecimal of at least 32 bytes (64 digits)")
@@ -126,7 +140,7 @@ enum Serve: Command {
         if arguments.isSet(noSeed) {
             guard arguments.value(Options.seed)?.source.isFlag != true else { throw CLIError(.usage, "--seed and --no-seed exclude each other") }
         } else if arguments.value(Options.seed) != nil || EmporiumConfiguration.fixtureCatalog != nil {
-            configuration.seedCatalog = try Options.seedCatalog(arguments)
+            configuration.settings["catalog.seed"] = try Options.seedCatalog(arguments).path
         }
         return configuration
     }
@@ -135,7 +149,7 @@ enum Serve: Command {
         try arguments.requirePositionals([], command: name)
         let configuration = try configuration(arguments)
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory ?? ".emporium").standardizedFileURL.path
-        let firstStart = !FileManager.default.fileExists(atPath: "\(dataDirectory)/catalog.sqlite")
+        let firstStart = !Emporium.moduleNames.contains { FileManager.default.fileExists(atPath: "\(dataDirectory)/\($0).sqlite") }
         let system = try await Emporium(configuration: configuration, signals: nil)
         printBanner(system, dataDirectory: dataDirectory, firstStart: firstStart)
         try await system.run()
@@ -154,25 +168,18 @@ enum Serve: Command {
             case let host: host
             }
         let base = "http://\(host):\(system.port)"
-        let admin =
-            if let password = system.initialAdminPassword {
-                "\(configuration.adminEmail) / \(password)  (kept in \(dataDirectory)/initial-admin-password)"
-            } else {
-                "\(configuration.adminEmail) / the password given by --admin-password or EMPORIUM_ADMIN_PASSWORD"
-            }
         var rows = [
             ["store", "\(base)/"],
             ["dashboard", "\(base)/dashboard.html"],
             ["api", "\(base)/api/v1/"],
             ["health", "\(base)/health  (readiness: \(base)/ready)"],
             ["metrics", "\(base)/metrics"],
-            ["admin", admin],
             ["data", dataDirectory],
         ]
-        if firstStart, let seed = configuration.seedCatalog {
-            rows.append(["seeded", "the catalog from \(seed.path)"])
-        } else if firstStart {
-            rows.append(["seeded", "nothing: the catalog starts empty (seed it with 'emporium seed')"])
+        // What the modules' first-start steps report: the first administrator, what was seeded.
+        rows += system.notes.enumerated().map { [$0 == 0 ? "modules" : "", $1] }
+        if firstStart, !system.notes.contains(where: { $0.hasPrefix("seeded the catalog") }) {
+            rows.append(["", "the catalog starts empty (seed it with 'emporium seed')"])
         }
         let services = system.moduleDescriptions.map { "\($0.name) x\($0.instances.count)" }.joined(separator: ", ")
         rows.append(["services", "\(services); \(configuration.transport.rawValue) transport"])

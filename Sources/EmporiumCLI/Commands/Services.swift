@@ -1,12 +1,13 @@
 import Emporium
 import Foundation
 import Gateway
+import ModuleKit
 import Telemetry
 
 /// `emporium services`: the module graph as wired, read from a system built for the purpose.
 enum Services: Command {
     static let name = "services"
-    static let summary = "List the modules, their instances, endpoints, published and consumed topics, and the routes."
+    static let summary = "List the modules, their instances, endpoints, published and consumed topics, settings, and the routes."
     static let usage = "services [--data DIR] [--replicas SERVICE=N,...] [--json]"
     static let discussion = """
         Builds the system as 'serve' would (without HTTP, without seeding; in memory unless --data) and prints what
@@ -33,7 +34,7 @@ enum Services: Command {
         var configuration = EmporiumConfiguration(dataDirectory: arguments.value(data)?.text)
         configuration.serveHTTP = false
         configuration.logLevel = .warning
-        configuration.passwordCost = 1
+        configuration.settings["identity.password-cost"] = "1"
         if let replicas = try arguments.value(Serve.replicas, expected: "SERVICE=N[,SERVICE=N...]", Options.replicas) {
             configuration.replicas = replicas
         }
@@ -67,6 +68,7 @@ enum Services: Command {
             let rows =
                 [["database", module.database]]
                 + list("endpoints", module.endpoints) + list("publishes", module.publishes) + list("consumes", module.consumes)
+                + list("settings", module.settings)
             for line in Console.table(rows, indent: "  ") { Console.out(line) }
         }
         Console.out()

@@ -1,6 +1,7 @@
 import Emporium
 import Foundation
 import HTTP
+import ModuleKit
 import ServiceKit
 import Telemetry
 import TestSupport
@@ -26,9 +27,9 @@ struct ShopHarness {
         configuration.port = 0
         configuration.transport = .serialized
         let seed: URL = try #require(EmporiumConfiguration.fixtureCatalog)
-        configuration.seedCatalog = seed
-        configuration.adminEmail = adminEmail
-        configuration.adminPassword = adminPassword
+        configuration.settings["catalog.seed"] = seed.path
+        configuration.settings["identity.admin-email"] = adminEmail
+        configuration.settings["identity.admin-password"] = adminPassword
         configuration.logLevel = .critical
         configuration.eventLoops = 1
         configure(&configuration)

@@ -1,0 +1,38 @@
+import Gateway
+import HTTP
+import IdentityAPI
+import ServiceKit
+
+/// Identity at the edge: registration, login, sessions, the signed-in user.
+enum IdentityRoutes {
+    @Sendable
+    static func add(to gateway: inout Gateway) {
+        gateway.route(.post, "/api/v1/auth/register", to: IdentityEndpoints.register, rateLimitClass: "auth", status: .created) {
+            try $0.decodeBody(Registration.self)
+        }
+        gateway.route(.post, "/api/v1/auth/login", to: IdentityEndpoints.login, rateLimitClass: "auth") { request in
+            let body = try request.decodeBody(Credentials.self)
+            // Throttling counts the address the connection comes from, never one the client claims.
+            return Credentials(email: body.email, password: body.password, clientAddress: request.http.remoteAddress?.host)
+        }
+        gateway.route(.post, "/api/v1/auth/refresh", to: IdentityEndpoints.refresh, rateLimitClass: "auth") {
+            try $0.decodeBody(RefreshToken.self)
+        }
+        gateway.route(.post, "/api/v1/auth/logout", to: IdentityEndpoints.logout, rateLimitClass: "auth", status: .noContent) {
+            try $0.decodeBody(RefreshToken.self)
+        }
+        gateway.route(.get, "/api/v1/me", to: IdentityEndpoints.user, access: .authenticated(nil)) { request in
+            guard let subject = request.principal?.subject else { throw GatewayError(status: .unauthorized, detail: "no user") }
+            return UserID(rawValue: subject)
+        }
+        gateway.mapFailures(IdentityError.self) { error in
+            switch error {
+            case .invalidEmail, .weakPassword: .unprocessableContent
+            case .emailTaken: .conflict
+            case .invalidCredentials, .invalidRefreshToken, .refreshTokenReused: .unauthorized
+            case .tooManyAttempts: .tooManyRequests
+            case .userNotFound: .notFound
+            }
+        }
+    }
+}
