@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
+        .testTarget(name: "ModuleKitTests", dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),

@@ -269,6 +269,25 @@ public struct ModuleDescription: Sendable, Hashable, Codable {
     public var consumes: [String]
     /// Its settings' keys.
     public var settings: [String]
+
+    /// Creates a description.
+    public init(
+        name: String,
+        database: String,
+        instances: [String],
+        endpoints: [String],
+        publishes: [String],
+        consumes: [String],
+        settings: [String]
+    ) {
+        self.name = name
+        self.database = database
+        self.instances = instances
+        self.endpoints = endpoints
+        self.publishes = publishes
+        self.consumes = consumes
+        self.settings = settings
+    }
 }
 
 /// Why modules could not be wired.
