@@ -19,6 +19,9 @@ struct BusSuite: BenchmarkSuite {
         try await reportMedian("bus.outbox-to-inbox.durable.live", unit: "events/s", options: options) {
             try await durable(events: durableEvents, producing: true)
         }
+        try await reportMedian("bus.outbox-to-inbox.durable.drain.beside-a-failing-group", unit: "events/s", options: options) {
+            try await durable(events: durableEvents, producing: false, failingNeighbour: true)
+        }
     }
 
     /// One publisher task, one consumer group with a handler that only counts.
@@ -51,7 +54,10 @@ struct BusSuite: BenchmarkSuite {
     /// `producing: false` ("drain"): the outbox already holds the events, as after an outage; timed from the
     /// relay's start until B has recorded the last one. `producing: true` ("live"): A commits one event per write
     /// transaction while the relay runs; timed from the first commit until B has recorded the last event.
-    private func durable(events: Int, producing: Bool) async throws -> Double {
+    ///
+    /// `failingNeighbour`: a second group takes the same events and fails every attempt, retrying with backoff for
+    /// the whole run; B's rate beside it shows whether one group's trouble slows another's delivery.
+    private func durable(events: Int, producing: Bool, failingNeighbour: Bool = false) async throws -> Double {
         let scratch = try ScratchDirectory()
         let a = try Database(path: scratch.path("a.sqlite"))
         let b = try Database(path: scratch.path("b.sqlite"))
@@ -68,6 +74,11 @@ struct BusSuite: BenchmarkSuite {
         bus.subscribeInBatches(Subscription(topic: "bench.item-added.v1", group: "b")) { envelopes in
             try await inbox.process(batch: envelopes) { conn, _ in try conn.execute("INSERT INTO effect (n) VALUES (1)") }
             handled.increment(by: envelopes.count)
+        }
+        if failingNeighbour {
+            struct Down: Error {}
+            let retry = DeliveryRetry(maxAttempts: .max, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(100))
+            bus.subscribeInBatches(Subscription(topic: "bench.item-added.v1", group: "failing", retry: retry)) { _ in throw Down() }
         }
         let relay = OutboxRelay(outbox: outbox, bus: bus)
         let payload = Data(#"{"id":1}"#.utf8)

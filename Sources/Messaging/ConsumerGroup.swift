@@ -41,7 +41,9 @@ final class ConsumerGroup: Sendable {
     private let members = Mutex(Members())
     private let unkeyed = Atomic<Int>(0)
     private let tracer: Tracer?
-    private let counters: [String: Counters]
+    private let countersByType: [String: Counters]
+    /// The counters of a group taking one event type: no lookup per event on the hot path.
+    private let onlyCounters: Counters?
     private let handlerDuration: Histogram
 
     init(subscription: Subscription, deadLetters: any DeadLetterStore, clock: any Clock<Duration>, metrics: MetricsRegistry, tracer: Tracer?) {
@@ -71,13 +73,18 @@ final class ConsumerGroup: Sendable {
                 )
             )
         }
-        self.counters = counters
+        self.countersByType = counters
+        onlyCounters = counters.count == 1 ? counters.first?.value : nil
         handlerDuration = metrics.makeHistogram(
             name: "emporium_bus_handler_duration_seconds",
             labels: [("group", subscription.group)],
             buckets: [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
             help: "Time spent in one handling attempt."
         )
+    }
+
+    private func counters(_ type: String) -> Counters? {
+        onlyCounters ?? countersByType[type]
     }
 
     var memberCount: Int { members.withLock { $0.handlers.count } }
@@ -147,12 +154,12 @@ final class ConsumerGroup: Sendable {
             try await handle(envelopes[0], with: { _ in try await handler(envelopes) }, attempt: 1, batchSize: envelopes.count)
         } catch {
             handlerDuration.record(ContinuousClock.now - started)
-            counters[envelopes[0].type]?.failed.increment()
+            counters(envelopes[0].type)?.failed.increment()
             return false
         }
         handlerDuration.record(ContinuousClock.now - started)
         for item in batch {
-            counters[item.envelope.type]?.delivered.increment()
+            counters(item.envelope.type)?.delivered.increment()
             item.acknowledgement?.done()
         }
         return true
@@ -164,7 +171,7 @@ final class ConsumerGroup: Sendable {
     private func handle(_ envelope: Envelope, with handler: EventHandler, attempt: Int, batchSize: Int = 1) async throws {
         let parent = envelope.traceParent.flatMap(TraceParent.init).map(TraceContext.init)
         if let tracer {
-            try await tracer.withSpan(counters[envelope.type]?.spanName ?? envelope.type, kind: .consumer, parent: parent) { span in
+            try await tracer.withSpan(counters(envelope.type)?.spanName ?? envelope.type, kind: .consumer, parent: parent) { span in
                 span.setAttribute(.string(name), forKey: "messaging.consumer.group")
                 span.setAttribute(.string(envelope.id), forKey: "messaging.message.id")
                 if batchSize > 1 { span.setAttribute(.int(Int64(batchSize)), forKey: "messaging.batch.message_count") }
@@ -188,12 +195,12 @@ final class ConsumerGroup: Sendable {
             do {
                 try await handle(item.envelope, with: handler, attempt: attempt)
                 handlerDuration.record(ContinuousClock.now - started)
-                counters[item.envelope.type]?.delivered.increment()
+                counters(item.envelope.type)?.delivered.increment()
                 item.acknowledgement?.done()
                 return
             } catch {
                 handlerDuration.record(ContinuousClock.now - started)
-                counters[item.envelope.type]?.failed.increment()
+                counters(item.envelope.type)?.failed.increment()
                 // Shutting down: leave the event unacknowledged; a durable publisher sends it again later.
                 if Task.isCancelled { return }
                 if attempt >= retry.maxAttempts {
@@ -213,7 +220,7 @@ final class ConsumerGroup: Sendable {
                             do { try await clock.sleep(for: retry.maxBackoff) } catch { return }
                         }
                     }
-                    counters[item.envelope.type]?.deadLettered.increment()
+                    counters(item.envelope.type)?.deadLettered.increment()
                     item.acknowledgement?.done()
                     return
                 }
