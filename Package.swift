@@ -40,13 +40,18 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
         .target(name: "Gateway", dependencies: ["HTTP", "ServiceKit", "Messaging", "Security", "Telemetry"]),
 
+        // MARK: - Kernel
+        // The shop's shared values: Money, ProductID, CustomerID, Quantity. Every capability API may import it; it
+        // imports no capability.
+        .target(name: "Commerce", dependencies: ["ServiceKit"]),
+
         // MARK: - Capabilities
-        .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
-        .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+        .target(name: "CatalogAPI", dependencies: ["Commerce", "Messaging", "ServiceKit"]),
+        .target(name: "Catalog", dependencies: ["CatalogAPI", "Commerce", "Messaging", "ServiceKit", "Storage"]),
         .target(name: "IdentityAPI", dependencies: ["Messaging", "ServiceKit"]),
         .target(name: "Identity", dependencies: ["IdentityAPI", "Messaging", "Security", "ServiceKit", "Storage"]),
-        .target(name: "SearchAPI", dependencies: ["ServiceKit"]),
-        .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage"]),
+        .target(name: "SearchAPI", dependencies: ["Commerce", "ServiceKit"]),
+        .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Commerce", "Messaging", "ServiceKit", "Storage"]),
 
         // MARK: - App
         // The web store and the operations dashboard: plain HTML, CSS and JavaScript as resources.
@@ -56,14 +61,14 @@ let package = Package(
             name: "Emporium",
             dependencies: [
                 "Storage", "Telemetry", "Messaging", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront",
-                "CatalogAPI", "Catalog", "SearchAPI", "Search", "IdentityAPI", "Identity",
+                "Commerce", "CatalogAPI", "Catalog", "SearchAPI", "Search", "IdentityAPI", "Identity",
             ]
         ),
         .executableTarget(
             name: "EmporiumCLI",
             dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "ServiceKit", "HTTP", "Telemetry"]
         ),
-        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
+        .executableTarget(name: "Benchmarks", dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ServiceKit", "HTTP", "Commerce", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI", "Identity"]),
         // The example of Docs/embedding.md; EmporiumTests builds and runs it.
         .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "CatalogAPI", "IdentityAPI", "SearchAPI", "ServiceKit", "Telemetry"]),
         // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
@@ -78,16 +83,17 @@ let package = Package(
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "CommerceTests", dependencies: ["Commerce", "ServiceKit"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Commerce", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Security", "ServiceKit", "Storage", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Commerce", "Messaging", "ServiceKit", "Storage", "TestSupport"]),
         // The blueprint's dependency rules, checked against the imports of every target's sources.
         .testTarget(name: "ArchitectureTests"),
         // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
         .testTarget(
             name: "EmporiumTests",
             dependencies: [
-                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Storage", "Telemetry",
+                "Emporium", "Commerce", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ServiceKit", "Storage", "Telemetry",
                 "TestSupport", "EmporiumCLI", "EmbeddingExample",
             ]
         ),

@@ -1,3 +1,5 @@
+public import Commerce
+
 /// A page request over the active products, in a stable order.
 public struct ProductQuery: Codable, Sendable, Hashable {
     /// Only this category and its descendants.
