@@ -34,7 +34,7 @@ let package = Package(
         // MARK: - Platform
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .target(name: "Telemetry"),
-        .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit"]),
+        .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit", "Security"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit", "Storage", "TestHelper", "TestSupport"]),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
@@ -97,7 +97,7 @@ let package = Package(
                 "TestSupport", "EmporiumCLI", "EmbeddingExample",
             ]
         ),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Storage", "Telemetry", "TestSupport"]),
     ]
 )
 
