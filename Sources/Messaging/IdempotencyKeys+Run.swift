@@ -9,6 +9,7 @@ extension IdempotencyKeys {
     ///
     /// The request's identity is the SHA-256 of the endpoint's name and the body's canonical JSON (sorted keys),
     /// so the same key sent to another endpoint, or with other values, is ``ServiceKit/IdempotencyFailure/keyReused``.
+    /// A body must therefore encode the same way every time: arrays rather than `Set`s, whose order varies.
     /// The reply is stored as canonical JSON after `operation` returns, in a transaction of its own; both the first
     /// caller and every replay get the reply decoded from those stored bytes, so they are equal.
     ///
