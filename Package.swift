@@ -1,6 +1,36 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The capabilities, each a `XAPI` + `X` pair with its own SQLite file, and a `XTests` target running it alone.
+/// Adding one is one line here (and one line of `Emporium.capabilities`): see Docs/architecture.md, "Adding a
+/// capability".
+///
+/// `uses` names the other capabilities whose APIs the implementation calls; `needs` adds platform targets.
+let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] = [
+    ("Catalog", [], []),
+    ("Search", ["Catalog"], []),
+    ("Identity", [], ["Security"]),
+]
+
+/// A capability's three targets.
+/// - `XAPI`: the face: protocol, DTOs, typed error, events, endpoint table, client. Kernel and contracts only.
+/// - `X`: the implementation: its module value, schema and handlers, over ModuleKit and Storage.
+/// - `XTests`: the module alone, through the module test kit (`Tests/Support`).
+func capability(_ name: String, uses: [String], needs: [Target.Dependency]) -> [Target] {
+    let api = Target.Dependency.target(name: "\(name)API")
+    let others = uses.map { Target.Dependency.target(name: "\($0)API") }
+    let platform: [Target.Dependency] = ["Commerce", "Messaging", "ModuleKit", "ServiceKit", "Storage"]
+    return [
+        .target(name: "\(name)API", dependencies: ["Commerce", "Messaging", "ServiceKit"]),
+        .target(name: name, dependencies: [api] + others + platform + needs),
+        .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), api] + others + platform + needs + ["TestSupport"]),
+    ]
+}
+
+let capabilityTargets = capabilities.flatMap { capability($0.name, uses: $0.uses, needs: $0.needs) }
+let capabilityAPIs = capabilities.map { Target.Dependency.target(name: "\($0.name)API") }
+let capabilityImplementations = capabilities.map { Target.Dependency.target(name: $0.name) }
+
 let package = Package(
     name: "Emporium",
     products: [
@@ -34,7 +64,7 @@ let package = Package(
         // MARK: - Platform
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .target(name: "Telemetry"),
-        .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit"]),
+        .target(name: "Messaging", dependencies: ["Storage", "Telemetry", "ServiceKit", "Security"]),
         .target(name: "ServiceKit", dependencies: ["Telemetry"]),
         .target(name: "Security", dependencies: ["CCrypt"]),
         .target(name: "HTTP", dependencies: ["Telemetry", .target(name: "CLinux", condition: .when(platforms: [.linux]))]),
@@ -42,71 +72,68 @@ let package = Package(
         // The module contract and its one wiring loop, shared by the composition root and module tests.
         .target(name: "ModuleKit", dependencies: ["Storage", "Messaging", "ServiceKit", "Telemetry"]),
 
-        // MARK: - Capabilities
-        .target(name: "CatalogAPI", dependencies: ["Messaging", "ServiceKit"]),
-        .target(name: "Catalog", dependencies: ["CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage"]),
-        .target(name: "IdentityAPI", dependencies: ["Messaging", "ServiceKit"]),
-        .target(name: "Identity", dependencies: ["IdentityAPI", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage"]),
-        .target(name: "SearchAPI", dependencies: ["ServiceKit"]),
-        .target(name: "Search", dependencies: ["SearchAPI", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage"]),
-
-        // MARK: - App
-        // The web store and the operations dashboard: plain HTML, CSS and JavaScript as resources.
-        .target(name: "StoreFront", resources: [.copy("Web")]),
-        // The composition root: the only target that imports capability implementations.
-        .target(
-            name: "Emporium",
-            dependencies: [
-                "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront",
-                "CatalogAPI", "Catalog", "SearchAPI", "Search", "IdentityAPI", "Identity",
-            ]
-        ),
-        .executableTarget(
-            name: "EmporiumCLI",
-            dependencies: ["Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "ModuleKit", "ServiceKit", "HTTP", "Telemetry"]
-        ),
-        .executableTarget(
-            name: "Benchmarks",
-            dependencies: [
-                "CSQLite", "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "HTTP", "CatalogAPI", "SearchAPI", "Search", "IdentityAPI",
-                "Identity",
-            ]
-        ),
-        // The example of Docs/embedding.md; EmporiumTests builds and runs it.
-        .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "CatalogAPI", "IdentityAPI", "ModuleKit", "SearchAPI", "ServiceKit", "Telemetry"]),
-        // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
-        .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
-
-        // MARK: - Tests
-        // Shared test utilities: temporary directories, child processes, waiting on conditions with deadlines.
-        // The module test kit: a harness running one module alone through the real wiring, and mocks of every API.
-        .target(
-            name: "TestSupport",
-            dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "CatalogAPI", "IdentityAPI", "SearchAPI"],
-            path: "Tests/Support"
-        ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Storage", "TestHelper", "TestSupport"]),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-        .testTarget(name: "SecurityTests", dependencies: ["Security"]),
-        .testTarget(name: "ModuleKitTests", dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "TestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "IdentityAPI", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage", "TestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "SearchAPI", "CatalogAPI", "Messaging", "ModuleKit", "ServiceKit", "Storage", "TestSupport"]),
-        // The blueprint's dependency rules, checked against the imports of every target's sources.
-        .testTarget(name: "ArchitectureTests"),
-        // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
-        .testTarget(
-            name: "EmporiumTests",
-            dependencies: [
-                "Emporium", "CatalogAPI", "SearchAPI", "IdentityAPI", "Gateway", "HTTP", "Messaging", "ModuleKit", "ServiceKit", "Storage", "Telemetry",
-                "TestSupport", "EmporiumCLI", "EmbeddingExample",
-            ]
-        ),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Telemetry", "TestSupport"]),
+        // MARK: - Kernel
+        // The shop's shared values: Money, ProductID, CustomerID, Quantity. Every capability API may import it; it
+        // imports no capability.
+        .target(name: "Commerce", dependencies: ["ServiceKit"]),
     ]
+        // MARK: - Capabilities
+        + capabilityTargets + [
+            // MARK: - App
+            // The web store and the operations dashboard: plain HTML, CSS and JavaScript as resources.
+            .target(name: "StoreFront", resources: [.copy("Web")]),
+            // The composition root: the only target that imports capability implementations.
+            .target(
+                name: "Emporium",
+                dependencies: [
+                    "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "Security", "HTTP", "Gateway", "StoreFront", "Commerce",
+                ] + capabilityAPIs + capabilityImplementations
+            ),
+            .executableTarget(
+                name: "EmporiumCLI",
+                dependencies: ["Emporium", "Gateway", "ModuleKit", "ServiceKit", "HTTP", "Telemetry"] + capabilityAPIs
+            ),
+            .executableTarget(
+                name: "Benchmarks",
+                dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "HTTP", "Commerce"] + capabilityAPIs
+                    + capabilityImplementations
+            ),
+            // The example of Docs/embedding.md; EmporiumTests builds and runs it.
+            .executableTarget(name: "EmbeddingExample", dependencies: ["Emporium", "ModuleKit", "ServiceKit", "Telemetry"] + capabilityAPIs),
+            // Child processes for crash tests: killed with SIGKILL mid-stream by the test suites.
+            .executableTarget(name: "TestHelper", dependencies: ["Storage", "Messaging"]),
+
+            // MARK: - Tests
+            // Shared test utilities (temporary directories, child processes, waiting on conditions with deadlines) and
+            // the module test kit: a harness running one module alone through the real wiring, and mocks of every API.
+            .target(
+                name: "TestSupport",
+                dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "Commerce"] + capabilityAPIs,
+                path: "Tests/Support"
+            ),
+            .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
+            .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+            .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit", "Storage", "TestHelper", "TestSupport"]),
+            .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
+            .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+            .testTarget(name: "SecurityTests", dependencies: ["Security"]),
+            .testTarget(name: "ModuleKitTests", dependencies: ["ModuleKit", "Messaging", "ServiceKit", "Storage", "Telemetry", "TestSupport"]),
+            .testTarget(name: "CommerceTests", dependencies: ["Commerce", "ServiceKit"]),
+            // The blueprint's dependency rules, checked against the imports of every target's sources.
+            .testTarget(name: "ArchitectureTests"),
+            // End to end: the real Emporium on an ephemeral port, spoken to over HTTP; the binary in a real browser.
+            .testTarget(
+                name: "EmporiumTests",
+                dependencies: [
+                    "Emporium", "Commerce", "Gateway", "HTTP", "Messaging", "ModuleKit", "ServiceKit", "Storage", "Telemetry", "TestSupport",
+                    "EmporiumCLI", "EmbeddingExample",
+                ] + capabilityAPIs
+            ),
+            .testTarget(
+                name: "GatewayTests",
+                dependencies: ["Gateway", "HTTP", "ServiceKit", "Messaging", "Security", "Storage", "Telemetry", "TestSupport"]
+            ),
+        ]
 )
 
 // Shared settings for every Swift target (system-library targets take none).

@@ -1,4 +1,5 @@
 import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit

@@ -1,4 +1,5 @@
 public import CatalogAPI
+import Commerce
 public import Foundation
 import Messaging
 import ServiceKit

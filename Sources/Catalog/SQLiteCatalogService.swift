@@ -1,4 +1,5 @@
 public import CatalogAPI
+public import Commerce
 import Foundation
 public import Messaging
 public import ServiceKit

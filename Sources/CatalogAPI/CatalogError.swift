@@ -1,3 +1,4 @@
+public import Commerce
 public import ServiceKit
 
 /// What the catalog answers when it cannot do what was asked.

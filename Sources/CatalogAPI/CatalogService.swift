@@ -1,3 +1,4 @@
+public import Commerce
 public import ServiceKit
 
 /// The catalog: categories and products, read by everyone, changed by administrators.

@@ -1,3 +1,5 @@
+public import Commerce
+
 /// A product of the catalog.
 public struct Product: Codable, Sendable, Hashable {
     /// Its identifier.

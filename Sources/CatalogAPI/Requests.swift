@@ -1,3 +1,4 @@
+public import Commerce
 public import Foundation
 
 /// A page request over the active products, in a stable order.

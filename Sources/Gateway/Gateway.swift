@@ -189,6 +189,35 @@ public struct Gateway: HTTPResponder {
         traced: Bool = true,
         handle: @escaping @Sendable (GatewayRequest) async throws -> Response
     ) {
+        let responseCache = self.cache
+        addRoute(
+            method,
+            pattern,
+            access: access,
+            cache: cache,
+            rateLimitClass: rateLimitClass,
+            failureStatus: failureStatus,
+            traced: traced
+        ) { gatewayRequest in
+            let output = try await handle(gatewayRequest)
+            if let invalidates { _ = responseCache.invalidate(invalidates(gatewayRequest)) }
+            let body = status == .noContent ? [] : Array(try JSONCoding.encoder().encode(output))
+            return RoutePipeline.Output(status: status, body: body, etag: etag?(output))
+        }
+    }
+
+    /// Adds a route through the pipeline whose `respond` produces the status, body and header fields itself.
+    /// - Precondition: A cacheable route is public.
+    mutating func addRoute(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        access: Access,
+        cache: CachePolicy,
+        rateLimitClass: String?,
+        failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)?,
+        traced: Bool,
+        respond: @escaping @Sendable (GatewayRequest) async throws -> RoutePipeline.Output
+    ) {
         precondition(cache == .none || access == .public, "route \(pattern): only public routes may be cached")
         let pipeline = RoutePipeline(
             access: access,
@@ -204,14 +233,8 @@ public struct Gateway: HTTPResponder {
         )
         routes.append(RouteDescription(method: method, pattern: pattern, access: access))
         if !traced { untraced.insert(pattern) }
-        let responseCache = self.cache
         router.on(method, pattern) { request, context in
-            await pipeline.run(request, context) { gatewayRequest in
-                let output = try await handle(gatewayRequest)
-                if let invalidates { _ = responseCache.invalidate(invalidates(gatewayRequest)) }
-                let body = status == .noContent ? [] : Array(try JSONCoding.encoder().encode(output))
-                return RoutePipeline.Output(status: status, body: body, etag: etag?(output))
-            }
+            await pipeline.run(request, context, call: respond)
         }
     }
 

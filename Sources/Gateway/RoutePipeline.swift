@@ -15,11 +15,13 @@ struct RoutePipeline: Sendable {
     let failureStatuses: FailureStatuses
     let cacheOutcomes: CacheOutcomes
 
-    /// What a route's call produced: the status, the JSON body and, when the route names one, the entity tag.
+    /// What a route's call produced: the status, the JSON body, when the route names one, the entity tag, and
+    /// any other header fields (such as `Idempotent-Replayed`).
     struct Output {
         var status: HTTPStatus
         var body: [UInt8]
         var etag: String?
+        var headers: HTTPHeaders = [:]
     }
 
     /// Runs the pipeline; `call` maps the request, calls the endpoint and returns the status and JSON body.
@@ -101,6 +103,7 @@ struct RoutePipeline: Sendable {
                 let output = try await call(gatewayRequest)
                 var headers: HTTPHeaders = output.body.isEmpty ? [:] : ["Content-Type": "application/json"]
                 if let etag = output.etag { headers.add(name: "ETag", value: etag) }
+                for (name, value) in output.headers { headers.add(name: name, value: value) }
                 return HTTPResponse(status: output.status, headers: headers, body: output.body)
             } catch {
                 return problem(for: error, instance: instance, requestID: requestID)

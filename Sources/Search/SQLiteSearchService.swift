@@ -1,4 +1,5 @@
 public import CatalogAPI
+import Commerce
 import Foundation
 public import Messaging
 public import SearchAPI
@@ -181,7 +182,7 @@ public struct SQLiteSearchService: SearchService {
             ) { row in
                 let name: String = try row["name"]
                 byRowID[try row["rowid"]] = SearchHit(
-                    productID: try row["product_id"],
+                    productID: ProductID(rawValue: try row["product_id"]),
                     name: name,
                     highlightedName: markup.highlighted(name),
                     snippet: markup.snippet(try row["description"]),

@@ -1,3 +1,4 @@
+public import Commerce
 public import ServiceKit
 
 /// A search over the catalog's products.
@@ -52,7 +53,7 @@ public struct SearchQuery: Codable, Sendable, Hashable {
 /// One product found.
 public struct SearchHit: Codable, Sendable, Hashable {
     /// The product's id.
-    public var productID: String
+    public var productID: ProductID
     /// Its name.
     public var name: String
     /// Its name with the matched words between `<mark>` and `</mark>` (other text HTML-escaped).
@@ -68,7 +69,7 @@ public struct SearchHit: Codable, Sendable, Hashable {
 
     /// Creates a hit.
     public init(
-        productID: String,
+        productID: ProductID,
         name: String,
         highlightedName: String,
         snippet: String,

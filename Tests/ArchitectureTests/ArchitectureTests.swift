@@ -37,6 +37,30 @@ import Testing
         #expect(broken.count == 4, "\(broken)")
     }
 
+    @Test func theKernelImportsNoCapabilityNorInfrastructure() throws {
+        let imports = try SourceImports.load()
+        let kernel = try #require(imports[BoundaryRules.kernel], "Sources/\(BoundaryRules.kernel) was found")
+        #expect(kernel.contains("ServiceKit"), "the scan read the kernel's imports")
+        #expect(kernel.isSubset(of: BoundaryRules.kernelMayImport), "\(BoundaryRules.kernel) imports \(kernel.sorted())")
+        // Every capability API imports the kernel or nothing of it; none is kept from it.
+        let apis = BoundaryRules.capabilities.map { $0 + "API" }.filter { imports[$0] != nil }
+        #expect(!apis.isEmpty)
+        #expect(BoundaryRules(imports: imports.filter { apis.contains($0.key) || $0.key == BoundaryRules.kernel }).violations().isEmpty)
+
+        let broken = BoundaryRules(imports: [
+            "Commerce": ["ServiceKit", "CatalogAPI", "Catalog", "Storage", "HTTP", "Gateway"],
+            "CatalogAPI": ["Commerce", "Messaging", "ServiceKit", "Foundation"],
+            "Messaging": ["Commerce", "Storage"],
+        ]).violations()
+        for module in ["CatalogAPI", "Catalog", "Storage", "HTTP", "Gateway"] {
+            #expect(broken.contains { $0.hasPrefix("Commerce imports \(module);") }, "\(broken)")
+        }
+        #expect(broken.contains("platform target Messaging imports the shop's kernel Commerce; the platform knows nothing of the shop"))
+        #expect(!broken.contains { $0.hasPrefix("CatalogAPI") }, "an API may import the kernel")
+        // Six, plus the general rule that only the composition root imports an implementation (Catalog).
+        #expect(broken.count == 7, "\(broken)")
+    }
+
     @Test(arguments: [
         ("import Foundation", "Foundation"),
         ("public import Storage", "Storage"),

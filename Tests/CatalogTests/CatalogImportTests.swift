@@ -1,5 +1,6 @@
 import Catalog
 import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit

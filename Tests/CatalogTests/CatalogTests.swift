@@ -1,5 +1,6 @@
 import Catalog
 import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit
@@ -81,7 +82,7 @@ struct CatalogFixture {
             try await fixture.catalog.createProduct(fixture.draft(4, price: -1))
         }
         var badCurrency = fixture.draft(5)
-        badCurrency.price.currency = "euro"
+        badCurrency.price = Money(minorUnits: badCurrency.price.minorUnits, currency: "euro")
         await #expect(throws: CatalogError.invalid("currency must be an ISO 4217 code such as EUR")) {
             try await fixture.catalog.createProduct(badCurrency)
         }

@@ -1,4 +1,5 @@
 import CatalogAPI
+import Commerce
 import Emporium
 import Foundation
 import HTTP

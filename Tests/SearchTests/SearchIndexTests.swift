@@ -1,4 +1,5 @@
 import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit
@@ -56,7 +57,7 @@ import Testing
                 }
                 let results = try await fixture.search.search(SearchQuery(text: text, limit: 100))
                 #expect(!expected.isEmpty, "'\(text)' matches something")
-                #expect(results.hits.map(\.productID) == Array(expected.prefix(100)), "'\(text)' in FTS5's order")
+                #expect(results.hits.map(\.productID.rawValue) == Array(expected.prefix(100)), "'\(text)' in FTS5's order")
                 #expect(results.total == expected.count, "'\(text)'")
                 #expect(!results.approximate)
             }
@@ -67,7 +68,7 @@ import Testing
         let directory = try await SearchFixture.with(catalog: [SearchTests.board]) { fixture in
             // A second instance over the same file, never subscribed: it only reads what the first one writes.
             let reader = try SQLiteSearchService(database: try Database(path: fixture.directory.path("search.sqlite")), catalog: MockCatalog())
-            func ids(_ text: String) async throws -> [String] { try await reader.search(SearchQuery(text: text)).hits.map(\.productID) }
+            func ids(_ text: String) async throws -> [String] { try await reader.search(SearchQuery(text: text)).hits.map(\.productID.rawValue) }
             try await fixture.publish([try created(SearchTests.lamp), try created(SearchTests.skillet)])
             #expect(try await ids("oak") == ["p-1", "p-2"])
 

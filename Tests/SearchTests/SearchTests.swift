@@ -1,4 +1,5 @@
 import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit
@@ -55,7 +56,7 @@ struct SearchFixture {
     }
 
     func ids(_ text: String, sort: SearchQuery.Sort = .relevance) async throws -> [String] {
-        try await search.search(SearchQuery(text: text, sort: sort)).hits.map(\.productID)
+        try await search.search(SearchQuery(text: text, sort: sort)).hits.map(\.productID.rawValue)
     }
 }
 
@@ -183,7 +184,7 @@ func created(_ product: Product) throws -> Envelope {
 
             // Prices 100…1000: hooks 3, 6, 9 in "hooks", 1, 4, 7, 10 in "garden", 2, 5, 8 in "kitchen".
             let cheap = try await fixture.search.search(SearchQuery(text: "hook", maxPrice: 1000))
-            #expect(Set(cheap.hits.map(\.productID)) == Set((1...10).map { String(format: "p-%04d", $0) }))
+            #expect(Set(cheap.hits.map(\.productID.rawValue)) == Set((1...10).map { String(format: "p-%04d", $0) }))
             #expect(cheap.total == 10)
             #expect(
                 cheap.facets == [
@@ -221,7 +222,7 @@ func created(_ product: Product) throws -> Envelope {
                 for offset in stride(from: 0, to: 60, by: 7) {
                     let page = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, limit: 7, offset: offset))
                     #expect(page.hits.allSatisfy { $0.highlightedName.hasPrefix("<mark>Steel</mark> <mark>Hook</mark>") })
-                    seen += page.hits.map(\.productID)
+                    seen += page.hits.map(\.productID.rawValue)
                 }
                 #expect(seen.count == 60)
                 #expect(Set(seen).count == 60)
@@ -229,7 +230,7 @@ func created(_ product: Product) throws -> Envelope {
                 #expect(past.hits.isEmpty)
                 #expect(past.total == 60)
                 let whole = try await fixture.search.search(SearchQuery(text: "steel hook", sort: sort, limit: 60))
-                #expect(whole.hits.map(\.productID) == seen, "pages are slices of one order")
+                #expect(whole.hits.map(\.productID.rawValue) == seen, "pages are slices of one order")
             }
         }
     }
@@ -244,7 +245,7 @@ func created(_ product: Product) throws -> Envelope {
             let two = try await fixture.search.search(SearchQuery(text: "wireles headphonse"))
             #expect(two.hits.map(\.productID) == ["p-9"])
             let cheapHooks = try await fixture.search.search(SearchQuery(text: "stel hooks", maxPrice: 500))
-            #expect(Set(cheapHooks.hits.map(\.productID)) == Set((1...5).map { String(format: "p-%04d", $0) }))
+            #expect(Set(cheapHooks.hits.map(\.productID.rawValue)) == Set((1...5).map { String(format: "p-%04d", $0) }))
         }
     }
 

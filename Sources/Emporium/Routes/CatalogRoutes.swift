@@ -1,4 +1,5 @@
 import CatalogAPI
+import Commerce
 import Gateway
 import HTTP
 import Messaging

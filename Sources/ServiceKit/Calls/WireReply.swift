@@ -17,14 +17,20 @@ enum WireCodec {
 
 /// A serialized reply: the response, the endpoint's typed failure, or an undeclared error.
 ///
-/// On the wire: `{"ok": <response>}`, `{"failure": <typed error>}` or `{"error": <RemoteCallError>}`.
+/// On the wire: `{"ok": <response>}`, `{"failure": <typed error>}`, `{"idempotency": <IdempotencyFailure>}` or
+/// `{"error": <RemoteCallError>}`. Idempotency failures have their own member because any idempotent endpoint
+/// throws them besides its own failure type, and the reader must know which type to decode.
 enum WireReply {
     case success(Data)
     case declared(Data)
+    case idempotency(Data)
     case failure(RemoteCallError)
 
     /// The reply for an error a handler threw: its declared failure if it is one, else an internal error.
     static func error(_ error: any Error, endpoint: String) -> WireReply {
+        if let failure = error as? IdempotencyFailure, let data = try? WireCodec.encoder.encode(failure) {
+            return .idempotency(data)
+        }
         if let failure = error as? any ServiceFailure, let data = try? WireCodec.encoder.encode(failure) {
             return .declared(data)
         }
@@ -43,6 +49,9 @@ enum WireReply {
         case .declared(let body):
             data.append(contentsOf: #"{"failure":"#.utf8)
             data.append(body)
+        case .idempotency(let body):
+            data.append(contentsOf: #"{"idempotency":"#.utf8)
+            data.append(body)
         case .failure(let error):
             data.append(contentsOf: #"{"error":"#.utf8)
             data.append((try? WireCodec.encoder.encode(error)) ?? Data("null".utf8))
@@ -60,15 +69,15 @@ enum WireReply {
     ) throws
         -> Response
     {
+        let reply: Reply<Response>
         do {
-            let reply = try WireCodec.decoder.decode(Reply<Response>.self, from: data)
-            if let ok = reply.ok { return ok }
-            if let error = reply.error { throw error }
-        } catch let error as RemoteCallError {
-            throw error
+            reply = try WireCodec.decoder.decode(Reply<Response>.self, from: data)
         } catch {
             throw RemoteCallError(kind: .badReply, endpoint: endpoint, message: String(describing: error))
         }
+        if let ok = reply.ok { return ok }
+        if let error = reply.error { throw error }
+        if let idempotency = reply.idempotency { throw idempotency }
         // A declared failure: decode it as the endpoint's failure type.
         let declared: any ServiceFailure
         do {
@@ -86,6 +95,7 @@ enum WireReply {
     private struct Reply<Response: Decodable>: Decodable {
         let ok: Response?
         let error: RemoteCallError?
+        let idempotency: IdempotencyFailure?
     }
 
     private struct FailureReply<F: ServiceFailure>: Decodable {

@@ -1,4 +1,5 @@
 public import CatalogAPI
+public import Commerce
 public import ServiceKit
 
 /// The catalog's API answered by closures; each method the test does not set records a test issue when
