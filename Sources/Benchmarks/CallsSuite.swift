@@ -16,6 +16,9 @@ struct CallsSuite: BenchmarkSuite {
 
     enum BenchError: ServiceFailure {
         case never
+
+        var problemType: String { "never" }
+        var detail: String { "The benchmark's handler never fails." }
     }
 
     static let endpoint = Endpoint<Request, Reply>("bench.price", idempotent: true, failure: BenchError.self)

@@ -40,7 +40,7 @@ struct RoutePipeline: Sendable {
                     return Problem(
                         status: .forbidden,
                         type: Problem.type("forbidden"),
-                        detail: "this operation needs the \(role) role",
+                        detail: "This operation needs the \(role) role.",
                         instance: instance,
                         requestId: requestID
                     ).response()
@@ -68,7 +68,7 @@ struct RoutePipeline: Sendable {
                     return Problem(
                         status: .tooManyRequests,
                         type: Problem.type("rate-limited"),
-                        detail: "too many requests for rate-limit class \(policy.name)",
+                        detail: "Too many requests for rate-limit class \(policy.name); try again after Retry-After seconds.",
                         instance: instance,
                         requestId: requestID
                     ).response(headers: headers)
@@ -163,14 +163,14 @@ struct RoutePipeline: Sendable {
     private func authenticate(_ request: HTTPRequest) async -> Authentication {
         let field = request.headers.first(name: "Authorization")
         guard let token = BearerToken.parse(field) else {
-            if field == nil { return .failure(challenge: "Bearer", detail: "this operation needs a bearer token") }
-            return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "the Authorization field is not a bearer token")
+            if field == nil { return .failure(challenge: "Bearer", detail: "This operation needs a bearer token.") }
+            return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "The Authorization field is not a bearer token.")
         }
-        guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "tokens cannot be verified") }
+        guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "Tokens cannot be verified here.") }
         do {
             return .success(try await tokenVerifier.verify(bearerToken: token))
         } catch {
-            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "the bearer token is invalid or expired")
+            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "The bearer token is invalid or expired.")
         }
     }
 }
