@@ -34,7 +34,9 @@ public struct SQLiteCatalogService: CatalogService {
             throw CatalogError.invalid("is above maxPrice", field: "minPrice")
         }
         let after: String
-        if let cursor = query.cursor {
+        // An empty cursor is no cursor: `?cursor=` is how a form or a client with nothing to continue asks for
+        // the first page.
+        if let cursor = query.cursor, !cursor.isEmpty {
             guard let decoded = Self.decodeCursor(cursor) else { throw CatalogError.invalidCursor }
             after = decoded
         } else {

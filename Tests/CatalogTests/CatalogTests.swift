@@ -150,6 +150,16 @@ struct CatalogFixture {
         await #expect(throws: CatalogError.categoryNotFound("nowhere")) { try await fixture.catalog.products(ProductQuery(category: "nowhere")) }
     }
 
+    @Test func anEmptyCursorMeansTheFirstPage() async throws {
+        let fixture = try await CatalogFixture()
+        for number in 1...3 { _ = try await fixture.catalog.createProduct(fixture.draft(number)) }
+        let first = try await fixture.catalog.products(ProductQuery(limit: 2))
+        let empty = try await fixture.catalog.products(ProductQuery(cursor: "", limit: 2))
+        #expect(empty == first)
+        #expect(empty.products.map(\.id) == ["p-00001", "p-00002"])
+        #expect(empty.nextCursor != nil)
+    }
+
     @Test func categoriesComeParentsFirst() async throws {
         let fixture = try await CatalogFixture()
         let categories = try await fixture.catalog.categories()
