@@ -88,6 +88,6 @@ struct CallsSuite: BenchmarkSuite {
             for _ in 0..<256 { try await body() }
             calls += 256
         } while clock.now - start < duration
-        return (clock.now - start).seconds * 1e9 / Double(calls)
+        return (clock.now - start) / .nanoseconds(1) / Double(calls)
     }
 }

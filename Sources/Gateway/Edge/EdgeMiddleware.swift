@@ -65,7 +65,7 @@ struct EdgeMiddleware: HTTPMiddleware {
                 "path": "\(request.path)",
                 "route": "\(route)",
                 "status": "\(status)",
-                "duration_ms": "\(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)",
+                "duration_ms": "\(elapsed / .milliseconds(1))",
                 "request_id": "\(requestID)",
                 "trace_id": "\(trace.map { "\($0.traceID)" } ?? "")",
             ]
