@@ -200,7 +200,8 @@ public struct Gateway: HTTPResponder {
             impliedRoles: impliedRoles,
             failureStatus: failureStatus,
             failureStatuses: failureStatuses,
-            cacheOutcomes: cacheOutcomes
+            cacheOutcomes: cacheOutcomes,
+            logger: logger
         )
         routes.append(RouteDescription(method: method, pattern: pattern, access: access))
         if !traced { untraced.insert(pattern) }

@@ -14,6 +14,7 @@ struct RoutePipeline: Sendable {
     let failureStatus: FailureStatuses.Mapping?
     let failureStatuses: FailureStatuses
     let cacheOutcomes: CacheOutcomes
+    let logger: Logger
 
     /// What a route's call produced: the status, the JSON body and, when the route names one, the entity tag.
     struct Output {
@@ -139,7 +140,19 @@ struct RoutePipeline: Sendable {
     }
 
     private func problem(for error: any Error, instance: String, requestID: String) -> HTTPResponse {
-        ErrorMapping.response(for: error, routeStatus: failureStatus, statuses: failureStatuses, instance: instance, requestID: requestID)
+        let response = ErrorMapping.response(
+            for: error,
+            routeStatus: failureStatus,
+            statuses: failureStatuses,
+            instance: instance,
+            requestID: requestID
+        )
+        // The client gets no description of an internal error (it may name types or echo internals); the
+        // operator gets it here, under the request id the client can quote.
+        if response.status == .internalServerError {
+            logger.error("route failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)", "path": "\(instance)"])
+        }
+        return response
     }
 
     private static func cachedResponse(_ entry: ResponseCache.Entry, request: HTTPRequest, maxAge: Duration, outcome: String) -> HTTPResponse {

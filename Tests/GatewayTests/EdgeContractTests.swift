@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import HTTP
 import ServiceKit
+import Telemetry
 import TestSupport
 import Testing
 
@@ -124,6 +125,19 @@ import Testing
             #expect(problem.type == "urn:emporium:problem:invalid-item")
             #expect(problem.detail == "The field name must not be empty.")
             #expect(problem.errors == [FieldError(field: "name", message: "must not be empty")])
+        }
+    }
+
+    @Test func anUndeclaredErrorIsLoggedForTheOperatorAndNotShownToTheClient() async throws {
+        let records = RecordingLogHandler.Records()
+        try await GatewayHarness.with(logRecords: records) { harness in
+            let response = try await harness.get("/api/v1/boom", headers: ["X-Request-Id": "boom-1"])
+            #expect(response.status == .internalServerError)
+            #expect(response.problem?.type == "urn:emporium:problem:internal-error")
+            #expect(!response.text.contains("Boom"))
+            let logged = try #require(records.all.first { $0.message.description == "route failed" })
+            #expect(logged.metadata?["request_id"] == "boom-1")
+            #expect(logged.metadata?["error"].map { "\($0)".contains("Boom") } == true)
         }
     }
 

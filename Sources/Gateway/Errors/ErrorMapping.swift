@@ -22,7 +22,7 @@ final class FailureStatuses: Sendable {
 ///
 /// Every problem gets a specific `type`, and a `detail` written for a person: a declared failure says its own
 /// (``ServiceKit/ServiceFailure/detail``); anything undeclared is `internal-error` without its description, which
-/// goes to the log instead, since it may name types or echo internals.
+/// may name types or echo internals (the route logs it instead).
 enum ErrorMapping {
     /// The problem for `error`.
     /// - Parameters:
