@@ -66,13 +66,7 @@ func throughput(for duration: Duration, batch: Int = 64, _ body: () throws -> Vo
         for _ in 0..<batch { try body() }
         operations += batch
     } while clock.now - start < duration
-    return Double(operations) / (clock.now - start).seconds
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
+    return Double(operations) / ((clock.now - start) / .seconds(1))
 }
 
 /// A scratch directory removed when released.

@@ -42,7 +42,7 @@ struct BusSuite: BenchmarkSuite {
             while handled.value < events {
                 await Task.yield()
             }
-            let elapsed = (clock.now - start).seconds
+            let elapsed = (clock.now - start) / .seconds(1)
             group.cancelAll()
             return Double(events) / elapsed
         }
@@ -101,7 +101,7 @@ struct BusSuite: BenchmarkSuite {
             while handled.value < events {
                 try await Task.sleep(for: .milliseconds(1))
             }
-            let elapsed = (clock.now - start).seconds
+            let elapsed = (clock.now - start) / .seconds(1)
             group.cancelAll()
             let effects = try await b.read { try $0.scalar(Int.self, "SELECT count(*) FROM effect") }
             precondition(effects == events, "the inbox recorded \(effects ?? 0) of \(events) events")

@@ -16,6 +16,9 @@ struct CallsSuite: BenchmarkSuite {
 
     enum BenchError: ServiceFailure {
         case never
+
+        var problemType: String { "never" }
+        var detail: String { "The benchmark's handler never fails." }
     }
 
     static let endpoint = Endpoint<Request, Reply>("bench.price", idempotent: true, failure: BenchError.self)
@@ -85,6 +88,6 @@ struct CallsSuite: BenchmarkSuite {
             for _ in 0..<256 { try await body() }
             calls += 256
         } while clock.now - start < duration
-        return (clock.now - start).seconds * 1e9 / Double(calls)
+        return (clock.now - start) / .nanoseconds(1) / Double(calls)
     }
 }

@@ -32,7 +32,7 @@ struct HTTPSuite: BenchmarkSuite {
             try client.send(requests: 100_000)
             Progress.say("  http.rss: \(done + 100_000) requests, \(String(format: "%.1f", residentMegabytes())) MB resident")
         }
-        let rate = Double(total) / (clock.now - start).seconds
+        let rate = Double(total) / ((clock.now - start) / .seconds(1))
         let rssAfter = residentMegabytes()
         Progress.figure("http.rss.before-1m-requests", rssBefore, "MB")
         Progress.figure("http.rss.after-1m-requests", rssAfter, "MB")

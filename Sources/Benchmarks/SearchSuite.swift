@@ -44,7 +44,7 @@ struct SearchSuite: BenchmarkSuite {
             try await bus.deliver(envelopes)
             if batch % 20_000 == 0 { Progress.say("  search: indexed \(batch) products") }
         }
-        let indexingRate = Double(count) / (clock.now - start).seconds
+        let indexingRate = Double(count) / ((clock.now - start) / .seconds(1))
         Progress.figure("search.indexing", indexingRate, "products/s")
 
         // Queries: one or two words, the second often a prefix, some with a typo, some filtered by price.
@@ -60,7 +60,7 @@ struct SearchSuite: BenchmarkSuite {
         let residentBefore = residentMegabytes()
         let loadStart = clock.now
         _ = try await service.search(SearchQuery(text: "lamp"))
-        Progress.figure("search.first-query", (clock.now - loadStart).seconds * 1000, "ms")
+        Progress.figure("search.first-query", (clock.now - loadStart) / .milliseconds(1), "ms")
         Progress.figure("search.index-memory", residentMegabytes() - residentBefore, "MB")
         for run in 1...options.runs {
             var latencies: [Double] = []
@@ -68,7 +68,7 @@ struct SearchSuite: BenchmarkSuite {
             for query in queries {
                 let start = clock.now
                 let results = try await service.search(query)
-                let latency = (clock.now - start).seconds * 1000
+                let latency = (clock.now - start) / .milliseconds(1)
                 latencies.append(latency)
                 byKind[Self.kind(of: query, results), default: []].append(latency)
             }
@@ -100,7 +100,7 @@ struct SearchSuite: BenchmarkSuite {
         try await bus.deliver(try renamed.map { try Envelope(ProductUpdated(product: $0), source: "/bench", subject: $0.id.rawValue) })
         let catchUpStart = clock.now
         let deluxe = try await service.search(SearchQuery(text: "deluxe"))
-        Progress.figure("search.catch-up-1000-changes", (clock.now - catchUpStart).seconds * 1000, "ms")
+        Progress.figure("search.catch-up-1000-changes", (clock.now - catchUpStart) / .milliseconds(1), "ms")
         guard deluxe.total == 1000 else { throw BenchmarkFailure("after 1,000 renames 'deluxe' matched \(deluxe.total)") }
     }
 

@@ -55,7 +55,7 @@ struct StartupSuite: BenchmarkSuite {
                 if let connection = try? await client.connect(port: port, timeout: .seconds(1)) {
                     let response = try? await connection.send(.get, target)
                     await connection.close()
-                    if let response, accept(response) { return (ContinuousClock.now - started).seconds * 1000 }
+                    if let response, accept(response) { return (ContinuousClock.now - started) / .milliseconds(1) }
                 }
                 try await Task.sleep(for: .milliseconds(1))
             }

@@ -68,7 +68,7 @@ struct StorageSuite: BenchmarkSuite {
                 try await db.write { try $0.execute("INSERT INTO item (id, name, price) VALUES (?, ?, ?)", [id, "item", 1999]) }
             }
         } while clock.now - start < duration
-        return Double(n) / (clock.now - start).seconds
+        return Double(n) / ((clock.now - start) / .seconds(1))
     }
 
     /// The same transactions written directly against SQLite's C API: the floor the wrapper is measured against.
@@ -150,7 +150,7 @@ struct StorageSuite: BenchmarkSuite {
             }
             return try await group.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         }
-        let elapsed = (clock.now - start).seconds
+        let elapsed = (clock.now - start) / .seconds(1)
         return (Double(reads) / elapsed, Double(writes) / elapsed)
     }
 }

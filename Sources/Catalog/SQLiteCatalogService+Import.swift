@@ -63,7 +63,7 @@ public struct CatalogDocument: Decodable, Sendable {
     public var products: [Item]
 
     /// Decodes a document.
-    /// - Throws: ``CatalogError/invalid(_:)`` naming where the document is malformed.
+    /// - Throws: ``CatalogError/invalid(_:field:)`` naming where the document is malformed.
     public init(json data: Data) throws {
         do {
             self = try JSONDecoder().decode(CatalogDocument.self, from: data)
@@ -89,7 +89,7 @@ extension SQLiteCatalogService {
     /// Imports a catalog document in one transaction: categories are created or updated, products whose SKU is not in
     /// the catalog yet are added (inactive ones stay inactive), each with its `catalog.product-created.v1`
     /// event in the outbox. Importing the same document again adds nothing, so seeding is safe to repeat.
-    /// - Throws: ``CatalogError/invalid(_:)`` for an invalid product (naming its SKU),
+    /// - Throws: ``CatalogError/invalid(_:field:)`` for an invalid product (naming its SKU),
     ///   ``CatalogError/categoryNotFound(_:)``; nothing is imported then.
     public func importCatalog(_ upload: CatalogUpload) async throws -> CatalogImportReport {
         try await importDocument(try CatalogDocument(json: upload.json))
@@ -111,8 +111,10 @@ extension SQLiteCatalogService {
             )
             do {
                 try Self.validate(draft)
-            } catch CatalogError.invalid(let reason) {
-                throw CatalogError.invalid("product \(item.sku): \(reason)")
+            } catch CatalogError.invalid(let reason, let field) {
+                // The draft's field, named as the document writes it.
+                let member = field.map { ["price.minorUnits": "price_minor", "price.currency": "currency"][$0] ?? $0 }
+                throw CatalogError.invalid("product \(item.sku): \(member.map { "\($0) " } ?? "")\(reason)")
             }
             return (draft, item.active ?? true)
         }

@@ -28,12 +28,14 @@ public struct SQLiteCatalogService: CatalogService {
     }
 
     public func products(_ query: ProductQuery) async throws -> ProductPage {
-        guard (1...100).contains(query.limit) else { throw CatalogError.invalid("limit must be between 1 and 100") }
+        guard (1...100).contains(query.limit) else { throw CatalogError.invalid("must be between 1 and 100", field: "limit") }
         if let low = query.minPrice, let high = query.maxPrice, low > high {
-            throw CatalogError.invalid("minPrice is above maxPrice")
+            throw CatalogError.invalid("is above maxPrice", field: "minPrice")
         }
         let after: String
-        if let cursor = query.cursor {
+        // An empty cursor is no cursor: `?cursor=` is how a form or a client with nothing to continue asks for
+        // the first page.
+        if let cursor = query.cursor, !cursor.isEmpty {
             guard let decoded = Self.decodeCursor(cursor) else { throw CatalogError.invalidCursor }
             after = decoded
         } else {
@@ -96,7 +98,7 @@ public struct SQLiteCatalogService: CatalogService {
     // MARK: - Changing
 
     /// Adds a category (for seeding and administration).
-    /// - Throws: ``CatalogError/categoryNotFound(_:)`` for an unknown parent, ``CatalogError/invalid(_:)``.
+    /// - Throws: ``CatalogError/categoryNotFound(_:)`` for an unknown parent, ``CatalogError/invalid(_:field:)``.
     public func addCategory(_ category: Category) async throws {
         try await database.write { try Self.upsert(category, in: $0) }
     }
@@ -202,11 +204,11 @@ public struct SQLiteCatalogService: CatalogService {
     // MARK: - Helpers
 
     static func validate(_ draft: ProductDraft) throws {
-        if draft.name.trimmingCharacters(in: .whitespaces).isEmpty { throw CatalogError.invalid("a product needs a name") }
-        if draft.sku.isEmpty || draft.sku.count > 64 { throw CatalogError.invalid("a SKU has 1 to 64 characters") }
-        if draft.price.minorUnits < 0 { throw CatalogError.invalid("a price cannot be negative") }
-        if !draft.price.hasValidCurrency { throw CatalogError.invalid("currency must be an ISO 4217 code such as EUR") }
-        if let id = draft.id, id.rawValue.isEmpty { throw CatalogError.invalid("a product id cannot be empty") }
+        if draft.name.trimmingCharacters(in: .whitespaces).isEmpty { throw CatalogError.invalid("must not be empty", field: "name") }
+        if draft.sku.isEmpty || draft.sku.count > 64 { throw CatalogError.invalid("must have 1 to 64 characters", field: "sku") }
+        if draft.price.minorUnits < 0 { throw CatalogError.invalid("cannot be negative", field: "price.minorUnits") }
+        if !draft.price.hasValidCurrency { throw CatalogError.invalid("must be an ISO 4217 code such as EUR", field: "price.currency") }
+        if let id = draft.id, id.rawValue.isEmpty { throw CatalogError.invalid("cannot be empty", field: "id") }
     }
 
     private static func current(_ id: ProductID, expectedVersion: Int?, in connection: Connection) throws -> Product {

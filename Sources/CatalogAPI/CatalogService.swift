@@ -7,12 +7,12 @@ public protocol CatalogService: Sendable {
     /// - Throws: ``CatalogError/productNotFound(_:)``.
     func product(_ id: ProductID) async throws -> Product
     /// A page of active products.
-    /// - Throws: ``CatalogError/invalid(_:)``, ``CatalogError/invalidCursor``, ``CatalogError/categoryNotFound(_:)``.
+    /// - Throws: ``CatalogError/invalid(_:field:)``, ``CatalogError/invalidCursor``, ``CatalogError/categoryNotFound(_:)``.
     func products(_ query: ProductQuery) async throws -> ProductPage
     /// Every category, parents before children.
     func categories() async throws -> [Category]
     /// Adds a product.
-    /// - Throws: ``CatalogError/invalid(_:)``, ``CatalogError/duplicateSKU(_:)``, ``CatalogError/categoryNotFound(_:)``.
+    /// - Throws: ``CatalogError/invalid(_:field:)``, ``CatalogError/duplicateSKU(_:)``, ``CatalogError/categoryNotFound(_:)``.
     func createProduct(_ draft: ProductDraft) async throws -> Product
     /// Changes a product if it is still at the expected version.
     /// - Throws: ``CatalogError/versionConflict(expected:actual:)`` and the errors of ``createProduct(_:)``.

@@ -9,7 +9,7 @@ public struct ProductQuery: Codable, Sendable, Hashable {
     public var minPrice: Int64?
     /// Highest price in minor units, inclusive.
     public var maxPrice: Int64?
-    /// Where the previous page ended (``ProductPage/nextCursor``); `nil` for the first page.
+    /// Where the previous page ended (``ProductPage/nextCursor``); `nil` or empty for the first page.
     public var cursor: String?
     /// Products per page, 1...100.
     public var limit: Int

@@ -26,7 +26,7 @@ struct Operations: Sendable {
             try await deadLetters(limit: try limit(request, default: 50))
         }
         gateway.route(.post, "/admin/dead-letters/{eventId}/replay", access: admin, rateLimitClass: nil, traced: false) { request in
-            guard let group = request.queryParameter("group"), !group.isEmpty else { throw GatewayError.badRequest("group is required") }
+            guard let group = request.queryParameter("group"), !group.isEmpty else { throw GatewayError.invalidField("group", "is required") }
             let eventID = try request.pathParameter("eventId")
             for store in deadLetterStores {
                 do {
@@ -36,7 +36,7 @@ struct Operations: Sendable {
                     continue
                 }
             }
-            throw GatewayError(status: .notFound, detail: "no dead letter \(eventID) for group \(group)")
+            throw GatewayError(status: .notFound, detail: "No dead letter \(eventID) for group \(group).", problemType: "dead-letter-not-found")
         }
         gateway.route(.get, "/admin/traces", access: admin, rateLimitClass: nil, traced: false) { request in
             recentTraces(limit: try limit(request, default: 20))
@@ -49,7 +49,7 @@ struct Operations: Sendable {
 
     private func limit(_ request: GatewayRequest, default value: Int) throws -> Int {
         guard let text = request.queryParameter("limit") else { return value }
-        guard let limit = Int(text), (1...1000).contains(limit) else { throw GatewayError.badRequest("limit is between 1 and 1000") }
+        guard let limit = Int(text), (1...1000).contains(limit) else { throw GatewayError.invalidField("limit", "must be between 1 and 1000") }
         return limit
     }
 
@@ -95,7 +95,7 @@ struct Operations: Sendable {
                             id: entry.instance.id.rawValue,
                             version: entry.instance.version,
                             health: entry.health.rawValue,
-                            secondsSinceHeartbeat: milliseconds(entry.lastHeartbeat.duration(to: now)) / 1000,
+                            secondsSinceHeartbeat: entry.lastHeartbeat.duration(to: now) / .seconds(1),
                             endpoints: entry.instance.endpointNames
                         )
                     },
@@ -209,7 +209,7 @@ struct Operations: Sendable {
                         service: span.service,
                         kind: span.kind.rawValue,
                         startOffsetMs: span.startTime.timeIntervalSince(start) * 1000,
-                        durationMs: milliseconds(span.duration),
+                        durationMs: span.duration / .milliseconds(1),
                         error: span.status.isError
                     )
                 }
@@ -217,7 +217,7 @@ struct Operations: Sendable {
                     traceId: "\(trace.traceID)",
                     root: trace.rootSpan?.operationName ?? spans.first?.name ?? "",
                     startTime: start,
-                    durationMs: milliseconds(trace.duration),
+                    durationMs: trace.duration / .milliseconds(1),
                     error: spans.contains(where: \.error),
                     spans: spans
                 )
@@ -282,10 +282,6 @@ struct Operations: Sendable {
             routes: routes
         )
     }
-}
-
-private func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }
 
 extension SpanStatus {

@@ -111,7 +111,7 @@ final class ShopperJourney {
             return nil
         }
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed / .milliseconds(1)
         let trace = response.headers.first(name: "traceparent").flatMap { field -> String? in
             let parts = field.split(separator: "-")
             return parts.count == 4 ? String(parts[1]) : nil

@@ -27,9 +27,12 @@ public import Telemetry
 /// ```
 ///
 /// Error responses are RFC 9457 problems: `400` for a body or parameter the mapping closure rejects, `401` (with
-/// `WWW-Authenticate: Bearer`) and `403` for access, `404`/`405` from the router, `429` from the rate limiter,
-/// `503` when the service's breaker is open or it has no healthy instance (with `Retry-After` when known),
-/// `504` on timeout, the mapped status (422 by default) for a declared ``ServiceFailure``, `500` otherwise.
+/// `WWW-Authenticate: Bearer`) and `403` for access, `404`/`405` from the router (`405` with `Allow`, also under a
+/// mount at `/`), `429` from the rate limiter, `503` when the service's breaker is open or it has no healthy
+/// instance (with `Retry-After` when known), `504` on timeout, the mapped status (422 by default) for a declared
+/// ``ServiceFailure``, `500` otherwise. Every problem's `type` is a specific `urn:emporium:problem:<slug>` and its
+/// `detail` a sentence for a person: a declared failure's own ``ServiceFailure/problemType`` and
+/// ``ServiceFailure/detail``, with its ``ServiceFailure/fieldErrors`` as `errors`; nothing undeclared is described.
 ///
 /// Every response carries `X-Request-Id` (the client's when it is 1 to 128 printable ASCII characters, else a
 /// generated one) and, with a tracer or an incoming `traceparent`, the `traceparent` of the request's server
@@ -229,7 +232,8 @@ public struct Gateway: HTTPResponder {
             impliedRoles: impliedRoles,
             failureStatus: failureStatus,
             failureStatuses: failureStatuses,
-            cacheOutcomes: cacheOutcomes
+            cacheOutcomes: cacheOutcomes,
+            logger: logger
         )
         routes.append(RouteDescription(method: method, pattern: pattern, access: access))
         if !traced { untraced.insert(pattern) }
@@ -277,7 +281,8 @@ public struct Gateway: HTTPResponder {
     }
 
     /// Serves `files` under `prefix` for `GET` (and `HEAD`); `/` mounts the web store at the root, below the
-    /// more specific routes. File requests are not traced: a page load fetches several.
+    /// more specific routes: a path a route matches is never a file, so another method on it is `405`, not `404`.
+    /// File requests are not traced: a page load fetches several.
     /// - Parameters:
     ///   - files: The files.
     ///   - prefix: The mount point, such as `/` or `/assets`.
@@ -328,7 +333,8 @@ public struct Gateway: HTTPResponder {
     public func responseBeforeBody(for head: HTTPRequestHead) -> HTTPResponse? {
         guard let response = router.responseBeforeBody(for: head) else { return nil }
         let requestID = RequestID.accept(head.headers.first(name: "X-Request-Id")) ?? RequestID.generate()
-        var problem = EdgeMiddleware.problemForRouterResponse(response, path: String(HTTPRequest(head: head).path), requestID: requestID) ?? response
+        let path = String(HTTPRequest(head: head).path)
+        var problem = EdgeMiddleware.problemForRouterResponse(response, method: head.method, path: path, requestID: requestID) ?? response
         problem.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         return problem
     }

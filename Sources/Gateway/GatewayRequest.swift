@@ -1,5 +1,6 @@
 import Foundation
 public import HTTP
+import ServiceKit
 
 /// What a route's mapping closure gets to build the endpoint's request from: the HTTP request, the
 /// authenticated principal and the request id, with helpers that fail as `400 Bad Request`.
@@ -20,7 +21,7 @@ public struct GatewayRequest: Sendable {
     /// The path parameter `name` (percent-decoded).
     /// - Throws: ``GatewayError`` (400) when the route has no such parameter.
     public func pathParameter(_ name: String) throws -> String {
-        guard let value = http.pathParameters[name] else { throw GatewayError.badRequest("missing path parameter \(name)") }
+        guard let value = http.pathParameters[name] else { throw GatewayError.invalidField(name, "is missing from the path") }
         return value
     }
 
@@ -30,16 +31,36 @@ public struct GatewayRequest: Sendable {
     }
 
     /// The JSON body decoded as `type`, dates in ISO 8601.
-    /// - Throws: ``GatewayError`` (400) when the body is missing or does not decode.
-    public func decodeBody<Body: Decodable>(_ type: Body.Type = Body.self) throws -> Body {
-        guard !http.body.isEmpty else { throw GatewayError.badRequest("the request needs a JSON body") }
-        do {
-            return try JSONCoding.decoder().decode(type, from: Data(http.body))
-        } catch let error as DecodingError {
-            throw GatewayError.badRequest("the body is not valid: \(JSONCoding.describe(error))")
-        } catch {
-            throw GatewayError.badRequest("the body is not valid JSON")
+    ///
+    /// A body is strict: a member `type` does not know is refused, not ignored, so that a misspelt optional
+    /// member (`"image"` for `"images"`) is an error the client sees rather than data silently dropped. A member
+    /// whose value is `null` counts as absent. Members are known by what `type`'s `Encodable` conformance writes
+    /// back, so a request type must encode every member it decodes (synthesized conformances do).
+    /// - Throws: ``GatewayError`` (400): `missing-body` without a body, `malformed-json` when it is not JSON,
+    ///   `invalid-body` listing the wrong members in `errors` (one missing, of the wrong type, or unknown).
+    public func decodeBody<Body: Codable>(_ type: Body.Type = Body.self) throws -> Body {
+        guard !http.body.isEmpty else {
+            throw GatewayError(status: .badRequest, detail: "The request needs a JSON body.", problemType: "missing-body")
         }
+        let data = Data(http.body)
+        guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw GatewayError(status: .badRequest, detail: "The body is not valid JSON.", problemType: "malformed-json")
+        }
+        let body: Body
+        do {
+            body = try JSONCoding.decoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw JSONCoding.invalidBody(error)
+        } catch {
+            throw GatewayError(status: .badRequest, detail: "The body is not valid JSON.", problemType: "malformed-json")
+        }
+        let known = (try? JSONCoding.encoder().encode(body)).flatMap { try? JSONSerialization.jsonObject(with: $0, options: [.fragmentsAllowed]) }
+        let unknown = JSONCoding.unknownMembers(of: document, known: known, path: "")
+        guard unknown.isEmpty else {
+            let errors = unknown.map { FieldError(field: $0, message: "is not a field of this request") }
+            throw GatewayError(status: .badRequest, detail: Problem.sentence(describing: errors), problemType: "invalid-body", fieldErrors: errors)
+        }
+        return body
     }
 }
 
@@ -58,18 +79,67 @@ enum JSONCoding {
         return encoder
     }
 
-    /// A short description of a decoding error that does not echo the body back.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return path.isEmpty ? "the document" : path
+    /// The `invalid-body` problem for a body that is JSON but not the request: the member, in words, without
+    /// echoing the body or naming Swift types.
+    static func invalidBody(_ error: DecodingError) -> GatewayError {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
+        let field: String
+        let message: String
         switch error {
-        case .typeMismatch(_, let context): return "wrong type at \(path(context))"
-        case .valueNotFound(_, let context): return "missing value at \(path(context))"
-        case .keyNotFound(let key, let context): return "missing key \(key.stringValue) in \(path(context))"
-        case .dataCorrupted(let context): return "malformed at \(path(context))"
-        @unknown default: return "malformed"
+        case .typeMismatch(let expected, let context):
+            (field, message) = (path(context.codingPath), "must be \(kind(expected))")
+        case .valueNotFound(let expected, let context):
+            (field, message) = (path(context.codingPath), "must be \(kind(expected)), not null")
+        case .keyNotFound(let key, let context):
+            (field, message) = (path(context.codingPath + [key]), "is required")
+        case .dataCorrupted(let context):
+            (field, message) = (path(context.codingPath), "does not have a valid value")
+        @unknown default:
+            (field, message) = ("", "does not have a valid value")
+        }
+        guard !field.isEmpty else {
+            let detail = message == "is required" ? "The body is missing a required member." : "The body must be a JSON object of this request."
+            return GatewayError(status: .badRequest, detail: detail, problemType: "invalid-body")
+        }
+        let errors = [FieldError(field: field, message: message)]
+        return GatewayError(status: .badRequest, detail: Problem.sentence(describing: errors), problemType: "invalid-body", fieldErrors: errors)
+    }
+
+    /// What a JSON value of `type` is called: `a string`, `an integer`, `an object`.
+    static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Substring.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is any BinaryInteger.Type: "an integer"
+        case is any BinaryFloatingPoint.Type: "a number"
+        case is Date.Type: "an ISO 8601 date-time string"
+        case is [Any].Type: "an array"
+        default: "an object"
+        }
+    }
+
+    /// The members of `sent` (a parsed JSON body) that `known` (the decoded body encoded again) does not have,
+    /// as dotted paths; a member whose value is `null` is as good as absent.
+    static func unknownMembers(of sent: Any, known: Any?, path: String) -> [String] {
+        func child(_ name: String) -> String { path.isEmpty ? name : path + "." + name }
+        switch sent {
+        case let object as [String: Any]:
+            // A different shape means the type reads this value its own way: trust its decoding.
+            guard let knownObject = known as? [String: Any] else { return [] }
+            return object.keys.sorted().flatMap { key -> [String] in
+                guard let value = object[key] else { return [] }
+                guard let knownValue = knownObject[key] else { return value is NSNull ? [] : [child(key)] }
+                return unknownMembers(of: value, known: knownValue, path: child(key))
+            }
+        case let array as [Any]:
+            guard let knownArray = known as? [Any], knownArray.count == array.count else { return [] }
+            return zip(array, knownArray).enumerated().flatMap { index, pair in
+                unknownMembers(of: pair.0, known: pair.1, path: child(String(index)))
+            }
+        default:
+            return []
         }
     }
 }

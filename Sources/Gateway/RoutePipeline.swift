@@ -14,6 +14,7 @@ struct RoutePipeline: Sendable {
     let failureStatus: FailureStatuses.Mapping?
     let failureStatuses: FailureStatuses
     let cacheOutcomes: CacheOutcomes
+    let logger: Logger
 
     /// What a route's call produced: the status, the JSON body, when the route names one, the entity tag, and
     /// any other header fields (such as `Idempotent-Replayed`).
@@ -42,7 +43,7 @@ struct RoutePipeline: Sendable {
                     return Problem(
                         status: .forbidden,
                         type: Problem.type("forbidden"),
-                        detail: "this operation needs the \(role) role",
+                        detail: "This operation needs the \(role) role.",
                         instance: instance,
                         requestId: requestID
                     ).response()
@@ -70,7 +71,7 @@ struct RoutePipeline: Sendable {
                     return Problem(
                         status: .tooManyRequests,
                         type: Problem.type("rate-limited"),
-                        detail: "too many requests for rate-limit class \(policy.name)",
+                        detail: "Too many requests for rate-limit class \(policy.name); try again after Retry-After seconds.",
                         instance: instance,
                         requestId: requestID
                     ).response(headers: headers)
@@ -142,7 +143,19 @@ struct RoutePipeline: Sendable {
     }
 
     private func problem(for error: any Error, instance: String, requestID: String) -> HTTPResponse {
-        ErrorMapping.response(for: error, routeStatus: failureStatus, statuses: failureStatuses, instance: instance, requestID: requestID)
+        let response = ErrorMapping.response(
+            for: error,
+            routeStatus: failureStatus,
+            statuses: failureStatuses,
+            instance: instance,
+            requestID: requestID
+        )
+        // The client gets no description of an internal error (it may name types or echo internals); the
+        // operator gets it here, under the request id the client can quote.
+        if response.status == .internalServerError {
+            logger.error("route failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)", "path": "\(instance)"])
+        }
+        return response
     }
 
     private static func cachedResponse(_ entry: ResponseCache.Entry, request: HTTPRequest, maxAge: Duration, outcome: String) -> HTTPResponse {
@@ -166,14 +179,14 @@ struct RoutePipeline: Sendable {
     private func authenticate(_ request: HTTPRequest) async -> Authentication {
         let field = request.headers.first(name: "Authorization")
         guard let token = BearerToken.parse(field) else {
-            if field == nil { return .failure(challenge: "Bearer", detail: "this operation needs a bearer token") }
-            return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "the Authorization field is not a bearer token")
+            if field == nil { return .failure(challenge: "Bearer", detail: "This operation needs a bearer token.") }
+            return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "The Authorization field is not a bearer token.")
         }
-        guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "tokens cannot be verified") }
+        guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "Tokens cannot be verified here.") }
         do {
             return .success(try await tokenVerifier.verify(bearerToken: token))
         } catch {
-            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "the bearer token is invalid or expired")
+            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "The bearer token is invalid or expired.")
         }
     }
 }

@@ -164,8 +164,8 @@ public struct SQLiteIdentityService: IdentityService {
 
     private func issueSession(for user: User, family: String) async throws -> Session {
         let issued = now()
-        let accessExpiry = issued.addingTimeInterval(Self.seconds(configuration.accessTokenLifetime))
-        let refreshExpiry = issued.addingTimeInterval(Self.seconds(configuration.refreshTokenLifetime))
+        let accessExpiry = issued.addingTimeInterval(configuration.accessTokenLifetime / .seconds(1))
+        let refreshExpiry = issued.addingTimeInterval(configuration.refreshTokenLifetime / .seconds(1))
         let claims = JWTClaims(
             sub: user.id.rawValue,
             role: user.role.rawValue,
@@ -194,7 +194,7 @@ public struct SQLiteIdentityService: IdentityService {
     /// Seconds to wait when any key has used up its failures in the current window, else `nil`.
     private func throttled(_ keys: [String]) async throws -> Int? {
         let current = Self.microseconds(now())
-        let window = Int64(Self.seconds(configuration.throttleWindow) * 1_000_000)
+        let window = Int64(configuration.throttleWindow / .microseconds(1))
         let limit = configuration.maxFailedLogins
         return try await database.read { connection in
             var wait: Int64?
@@ -213,7 +213,7 @@ public struct SQLiteIdentityService: IdentityService {
 
     private func recordFailure(_ keys: [String]) async throws {
         let current = Self.microseconds(now())
-        let window = Int64(Self.seconds(configuration.throttleWindow) * 1_000_000)
+        let window = Int64(configuration.throttleWindow / .microseconds(1))
         try await database.write { connection in
             for key in keys {
                 // A failure after the window starts a new one.
@@ -256,10 +256,6 @@ public struct SQLiteIdentityService: IdentityService {
     }
 
     static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 private struct UserRow: RowDecodable {

@@ -1,4 +1,5 @@
 public import Foundation
+import ServiceKit
 public import Telemetry
 
 /// An event on the bus: a past-tense fact with the context attributes of CloudEvents 1.0, plus the trace and
@@ -99,16 +100,13 @@ public struct Envelope: Sendable, Hashable {
         return base == "application/json" || base == "text/json" || base.hasSuffix("+json")
     }
 
+    /// Payload dates are exact (``ServiceKit/WireDates``): a handler sees the date the publisher wrote, to the
+    /// fraction of a second, and older ISO 8601 payloads still decode.
     static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = WireDates.encoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static let decoder = WireDates.decoder()
 }

@@ -120,7 +120,7 @@ public struct JWTSigner: Sendable {
             throw JWTError(kind: .invalidClaims, message: "the claims need sub, role, iat and exp of the right types")
         }
         let current = now.timeIntervalSince1970
-        let skew = Double(leeway.components.seconds)
+        let skew = leeway / .seconds(1)
         if current > Double(claims.exp) + skew {
             throw JWTError(kind: .expired, message: "the token expired")
         }

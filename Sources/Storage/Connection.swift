@@ -31,7 +31,9 @@ public final class Connection {
         self.path = path
         self.statementCacheCapacity = configuration.statementCacheCapacity
         sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, Int32(clamping: configuration.busyTimeout.components.seconds * 1000))
+        // Whole milliseconds, rounded up so that a sub-millisecond timeout still waits; clamped to what SQLite takes.
+        let busyMilliseconds = min(Double(Int32.max), max(0, (configuration.busyTimeout / .milliseconds(1)).rounded(.up)))
+        sqlite3_busy_timeout(handle, Int32(busyMilliseconds))
     }
 
     deinit {

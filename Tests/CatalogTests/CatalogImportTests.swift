@@ -49,7 +49,7 @@ import Testing
         let fixture = try await CatalogFixture()
         #expect(throws: CatalogError.self) { try CatalogDocument(json: Data(#"{"currency": "EUR", "categories": []}"#.utf8)) }
         let negative = String(decoding: Self.document, as: UTF8.self).replacingOccurrences(of: "\"price_minor\": 500", with: "\"price_minor\": -5")
-        await #expect(throws: CatalogError.invalid("product T-2: a price cannot be negative")) {
+        await #expect(throws: CatalogError.invalid("product T-2: price_minor cannot be negative")) {
             try await fixture.catalog.importCatalog(CatalogUpload(json: Data(negative.utf8)))
         }
         let orphan = String(decoding: Self.document, as: UTF8.self)

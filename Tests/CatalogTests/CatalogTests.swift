@@ -78,12 +78,12 @@ struct CatalogFixture {
         await #expect(throws: CatalogError.categoryNotFound("nowhere")) {
             try await fixture.catalog.createProduct(fixture.draft(3, category: "nowhere"))
         }
-        await #expect(throws: CatalogError.invalid("a price cannot be negative")) {
+        await #expect(throws: CatalogError.invalid("cannot be negative", field: "price.minorUnits")) {
             try await fixture.catalog.createProduct(fixture.draft(4, price: -1))
         }
         var badCurrency = fixture.draft(5)
         badCurrency.price = Money(minorUnits: badCurrency.price.minorUnits, currency: "euro")
-        await #expect(throws: CatalogError.invalid("currency must be an ISO 4217 code such as EUR")) {
+        await #expect(throws: CatalogError.invalid("must be an ISO 4217 code such as EUR", field: "price.currency")) {
             try await fixture.catalog.createProduct(badCurrency)
         }
         await #expect(throws: CatalogError.productNotFound("p-99999")) { try await fixture.catalog.product("p-99999") }
@@ -149,8 +149,20 @@ struct CatalogFixture {
         #expect(cheap.products.map(\.price.minorUnits) == [100, 400, 700, 1000])
 
         await #expect(throws: CatalogError.invalidCursor) { try await fixture.catalog.products(ProductQuery(cursor: "not-a-cursor")) }
-        await #expect(throws: CatalogError.invalid("limit must be between 1 and 100")) { try await fixture.catalog.products(ProductQuery(limit: 0)) }
+        await #expect(throws: CatalogError.invalid("must be between 1 and 100", field: "limit")) {
+            try await fixture.catalog.products(ProductQuery(limit: 0))
+        }
         await #expect(throws: CatalogError.categoryNotFound("nowhere")) { try await fixture.catalog.products(ProductQuery(category: "nowhere")) }
+    }
+
+    @Test func anEmptyCursorMeansTheFirstPage() async throws {
+        let fixture = try await CatalogFixture()
+        for number in 1...3 { _ = try await fixture.catalog.createProduct(fixture.draft(number)) }
+        let first = try await fixture.catalog.products(ProductQuery(limit: 2))
+        let empty = try await fixture.catalog.products(ProductQuery(cursor: "", limit: 2))
+        #expect(empty == first)
+        #expect(empty.products.map(\.id) == ["p-00001", "p-00002"])
+        #expect(empty.nextCursor != nil)
     }
 
     @Test func categoriesComeParentsFirst() async throws {

@@ -1,6 +1,10 @@
+import CatalogAPI
 import Emporium
 import Foundation
 import Gateway
+import IdentityAPI
+import SearchAPI
+import ServiceKit
 import Telemetry
 import Testing
 
@@ -21,6 +25,89 @@ import Testing
         let operational: Set = ["GET /health", "GET /ready", "GET /metrics"]
         #expect(served.subtracting(described).sorted() == [], "routes missing from Docs/openapi.yaml")
         #expect(described.subtracting(served).subtracting(operational).sorted() == [], "operations the gateway does not serve")
+    }
+
+    static func document() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try String(contentsOf: root.appendingPathComponent("Docs/openapi.yaml"), encoding: .utf8)
+    }
+
+    /// The lines of the block that starts with the line `header` and ends before the next line indented as
+    /// little or less.
+    static func block(_ header: String, in document: String) -> [Substring] {
+        let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0 == header }) else { return [] }
+        let indent = header.prefix { $0 == " " }.count
+        let rest = lines[(start + 1)...].prefix { line in line.isEmpty || line.prefix { $0 == " " }.count > indent }
+        return [lines[start]] + rest
+    }
+
+    /// The server accepts any `X-Request-Id` and replaces one it cannot use: the document must not constrain the
+    /// request header (a client following a pattern there would expect a 4xx for other values).
+    @Test func theRequestIdParameterAcceptsAnyValueAsTheServerDoes() throws {
+        let parameter = Self.block("    XRequestIdParam:", in: try Self.document())
+        #expect(!parameter.isEmpty)
+        #expect(parameter.contains("        type: string"))
+        for constraint in ["pattern:", "minLength:", "maxLength:", "enum:", "format:"] {
+            #expect(!parameter.contains { $0.contains(constraint) }, "XRequestIdParam has \(constraint)")
+        }
+    }
+
+    /// The gateway refuses body members a request does not know: every schema a request body uses, and every
+    /// object schema those reference, says `additionalProperties: false`.
+    @Test func requestBodySchemasRefuseUnknownMembersAsTheServerDoes() throws {
+        let document = try Self.document()
+        let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
+        func reference(_ line: Substring) -> String? {
+            guard let range = line.range(of: "#/components/schemas/") else { return nil }
+            return String(line[range.upperBound...].prefix { $0 != "'" && $0 != "\"" })
+        }
+        var pending: [String] = []
+        for (index, line) in lines.enumerated() where line.hasSuffix("requestBody:") {
+            let body = lines[(index + 1)...].prefix { $0.prefix { $0 == " " }.count > line.prefix { $0 == " " }.count }
+            pending += body.compactMap(reference)
+        }
+        #expect(Set(pending) == ["Registration", "Credentials", "RefreshToken", "ProductDraft"])
+        var checked: Set<String> = []
+        while let name = pending.popLast() {
+            guard checked.insert(name).inserted else { continue }
+            let schema = Self.block("    \(name):", in: document)
+            guard schema.contains("      type: object") else { continue }
+            #expect(schema.contains("      additionalProperties: false"), "schema \(name) accepts unknown members")
+            pending += schema.compactMap(reference)
+        }
+        #expect(checked.contains("Money"))
+    }
+
+    /// Every problem type a capability's failure can have is listed in the document, and each failure says what
+    /// happened in a sentence, without Swift case names or dumps.
+    @Test func everyFailureHasADocumentedProblemTypeAndASentence() throws {
+        let document = try Self.document()
+        let catalog: [CatalogError] = [
+            .productNotFound("p-1"), .categoryNotFound("c"), .duplicateSKU("s"), .versionConflict(expected: 1, actual: 2),
+            .invalid("must be between 1 and 100", field: "limit"), .invalid("the document is malformed"), .invalidCursor,
+        ]
+        let identity: [IdentityError] = [
+            .invalidEmail, .weakPassword("use at least 10 characters"), .emailTaken, .invalidCredentials,
+            .tooManyAttempts(retryAfterSeconds: 1), .invalidRefreshToken, .refreshTokenReused, .userNotFound("u"),
+        ]
+        let search: [SearchError] = [.invalidQuery("at most 16 words")]
+        let failures: [any ServiceFailure] = catalog + identity + search
+        for failure in failures {
+            #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
+            #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")
+            #expect(failure.detail.first?.isUppercase == true && failure.detail.hasSuffix("."), "\(failure.detail)")
+            let texts = [failure.detail] + failure.fieldErrors.flatMap { [$0.field, $0.message] }
+            #expect(texts.allSatisfy { $0.firstMatch(of: #/[A-Za-z_]\(/#) == nil }, "\(texts)")
+        }
+        let gateway = [
+            "invalid-request", "missing-body", "malformed-json", "invalid-body", "malformed-request", "invalid-path", "unauthorized",
+            "forbidden", "not-found", "method-not-allowed", "rate-limited", "internal-error", "circuit-open", "service-unavailable",
+            "service-busy", "timeout", "precondition-failed", "precondition-required",
+        ]
+        for slug in gateway {
+            #expect(document.contains("`\(slug)`"), "problem type \(slug) is not in Docs/openapi.yaml")
+        }
     }
 
     /// `METHOD /path` for each operation under `paths:` (two-space indented paths, four-space indented methods).

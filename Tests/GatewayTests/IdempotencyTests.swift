@@ -22,6 +22,9 @@ private struct Charge: Codable, Sendable, Hashable {
 
 private enum ChargesError: ServiceFailure {
     case declined
+
+    var problemType: String { "card-declined" }
+    var detail: String { "The card was declined." }
 }
 
 private enum ChargesEndpoints {

@@ -26,10 +26,13 @@ import Testing
 
     @Test func routerErrorsAre404And405Problems() async throws {
         try await GatewayHarness.with { harness in
-            try expectProblem(try await harness.get("/api/v1/nothing"), .notFound, instance: "/api/v1/nothing")
+            let missing = try expectProblem(try await harness.get("/api/v1/nothing"), .notFound, instance: "/api/v1/nothing")
+            #expect(missing.type == "urn:emporium:problem:not-found")
             let wrongMethod = try await harness.send(.delete, "/api/v1/items/lamp")
-            try expectProblem(wrongMethod, .methodNotAllowed, instance: "/api/v1/items/lamp")
-            #expect(wrongMethod.headers.first(name: "Allow")?.contains("GET") == true)
+            let problem = try expectProblem(wrongMethod, .methodNotAllowed, instance: "/api/v1/items/lamp")
+            #expect(wrongMethod.headers.first(name: "Allow") == "GET, HEAD")
+            #expect(problem.type == "urn:emporium:problem:method-not-allowed")
+            #expect(problem.detail == "This path does not answer DELETE; it answers GET, HEAD.")
         }
     }
 
@@ -106,8 +109,16 @@ import Testing
     @Test func declaredFailuresMapThroughTheCallersMappingWith422ByDefault() async throws {
         try await GatewayHarness.with { harness in
             let missing = try expectProblem(try await harness.get("/api/v1/items/missing"), .notFound, instance: "/api/v1/items/missing")
-            #expect(missing.detail?.contains("notFound") == true)
-            try expectProblem(try await harness.get("/api/v1/items/sold-out"), .unprocessableContent, instance: "/api/v1/items/sold-out")
+            #expect(missing.type == "urn:emporium:problem:item-not-found")
+            #expect(missing.detail == "No item has the id missing.")
+            #expect(missing.errors == nil)
+            let soldOut = try expectProblem(
+                try await harness.get("/api/v1/items/sold-out"),
+                .unprocessableContent,
+                instance: "/api/v1/items/sold-out"
+            )
+            #expect(soldOut.type == "urn:emporium:problem:out-of-stock")
+            #expect(soldOut.detail == "The item is out of stock.")
         }
     }
 

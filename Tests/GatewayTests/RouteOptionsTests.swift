@@ -146,6 +146,8 @@ import Testing
 struct Throttled: ServiceFailure {
     var seconds: Int
     var retryAfter: Duration? { .seconds(seconds) }
+    var problemType: String { "throttled" }
+    var detail: String { "Too many calls; try again in \(seconds) seconds." }
 }
 
 /// What the handler route of these tests answers.

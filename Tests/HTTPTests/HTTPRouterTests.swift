@@ -68,6 +68,31 @@ struct HTTPRouterTests {
         #expect(Set(allow.split(separator: ",").map { $0.trimmingPrefix(" ") }.map(String.init)) == ["GET", "POST", "DELETE", "HEAD"])
     }
 
+    @Test("a catch-all does not take a path a more specific pattern matches for another method: that is 405")
+    func catchAllIsAFallback() async throws {
+        var router = HTTPRouter()
+        router.get("/{path...}", handler: Self.named("file"))
+        router.post("/api/login", handler: Self.named("login"))
+        router.get("/api/items/{id}", handler: Self.named("item"))
+        router.post("/files/upload", handler: Self.named("upload"))
+        router.get("/files/{path...}", handler: Self.named("files"))
+
+        for method in [HTTPMethod.get, .head, .options, .put] {
+            let response = try await Self.route(router, method, "/api/login")
+            #expect(response.status == .methodNotAllowed, "\(method)")
+            #expect(response.headers.first(name: "Allow") == "POST", "\(method)")
+        }
+        let delete = try await Self.route(router, .delete, "/api/items/7")
+        #expect(delete.status == .methodNotAllowed)
+        #expect(delete.headers.first(name: "Allow") == "GET, HEAD")
+        #expect(try await Self.route(router, .get, "/files/upload").headers.first(name: "Allow") == "POST")
+        // Paths no specific pattern matches still fall through to the catch-alls.
+        #expect(Self.text(try await Self.route(router, .get, "/api/logins")) == "file path=api/logins")
+        #expect(Self.text(try await Self.route(router, .get, "/api/items/7/reviews")) == "file path=api/items/7/reviews")
+        #expect(Self.text(try await Self.route(router, .get, "/files/readme.md")) == "files path=readme.md")
+        #expect(Self.text(try await Self.route(router, .post, "/api/login")) == "login")
+    }
+
     @Test("HEAD falls back to GET; an explicit HEAD route wins")
     func headFallsBackToGet() async throws {
         var router = HTTPRouter()

@@ -20,6 +20,9 @@ private struct Charge: Codable, Sendable, Hashable {
 
 private enum ChargeError: ServiceFailure {
     case declined
+
+    var problemType: String { "card-declined" }
+    var detail: String { "The card was declined." }
 }
 
 private enum ChargeEndpoints {

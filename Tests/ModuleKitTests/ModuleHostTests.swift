@@ -27,6 +27,9 @@ private struct NoteAdded: DomainEvent, Hashable {
 
 private enum NotesError: ServiceFailure {
     case empty
+
+    var problemType: String { "empty-note" }
+    var detail: String { "A note needs some text." }
 }
 
 private enum NotesEndpoints {

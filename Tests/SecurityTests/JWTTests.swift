@@ -51,6 +51,13 @@ import Testing
         #expect(refusal(signer.sign(claims(iat: 1_800_000_100, exp: 1_800_001_000))) == .notYetValid)
     }
 
+    @Test func aLeewayWithAFractionOfASecondCountsTheFraction() {
+        let signer = JWTSigner(secret: JWTTests.secret, leeway: .milliseconds(1500))
+        let token = signer.sign(claims())
+        #expect((try? signer.verify(token, now: now.addingTimeInterval(900 + 1.4))) != nil)
+        #expect((try? signer.verify(token, now: now.addingTimeInterval(900 + 1.6))) == nil)
+    }
+
     @Test func otherAlgorithmsAndNoneAreRefused() {
         let payload = #"{"exp":1800000900,"iat":1800000000,"role":"admin","sub":"user-42"}"#
         let none = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + Base64URL.encode(Array(payload.utf8)) + "."

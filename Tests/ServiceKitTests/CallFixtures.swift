@@ -5,6 +5,22 @@ enum PricingError: ServiceFailure {
     case unknownSKU(String)
     case priceNotSet(sku: String, since: Int)
     case rejected
+
+    var problemType: String {
+        switch self {
+        case .unknownSKU: "unknown-sku"
+        case .priceNotSet: "price-not-set"
+        case .rejected: "price-rejected"
+        }
+    }
+
+    var detail: String {
+        switch self {
+        case .unknownSKU(let sku): "No product has the SKU \(sku)."
+        case .priceNotSet(let sku, let since): "\(sku) has had no price since \(since)."
+        case .rejected: "The price was rejected."
+        }
+    }
 }
 
 struct Quote: Codable, Sendable, Hashable {

@@ -162,6 +162,13 @@ private struct Boom: Error {}
         #expect(try normal.write { try $0.scalar(Int.self, "PRAGMA busy_timeout") } == 5000)
     }
 
+    @Test func aBusyTimeoutBelowASecondIsKeptInMilliseconds() throws {
+        let directory = try TemporaryDirectory()
+        let db = try Database(path: directory.path("busy.sqlite"), configuration: .init(busyTimeout: .milliseconds(1500)))
+        #expect(try db.write { try $0.scalar(Int.self, "PRAGMA busy_timeout") } == 1500)
+        #expect(try db.read { try $0.scalar(Int.self, "PRAGMA busy_timeout") } == 1500)
+    }
+
     @Test func closedDatabaseRefusesWork() throws {
         let directory = try TemporaryDirectory()
         let db = try makeDatabase(directory)

@@ -60,7 +60,7 @@ enum CatalogRoutes {
         gateway.route(.put, "/api/v1/admin/products/{id}", to: CatalogEndpoints.updateProduct, access: admin, etag: etag, invalidates: stale) {
             request in
             guard let version = try RouteInputs.expectedVersion(request) else {
-                throw GatewayError(status: .preconditionRequired, detail: "send If-Match with the product's ETag to change it")
+                throw GatewayError(status: .preconditionRequired, detail: "Send If-Match with the product's ETag to change it.")
             }
             return ProductUpdate(id: ProductID(rawValue: try request.pathParameter("id")), expectedVersion: version, draft: try request.decodeBody())
         }

@@ -22,7 +22,7 @@ enum IdentityRoutes {
             try $0.decodeBody(RefreshToken.self)
         }
         gateway.route(.get, "/api/v1/me", to: IdentityEndpoints.user, access: .authenticated(nil)) { request in
-            guard let subject = request.principal?.subject else { throw GatewayError(status: .unauthorized, detail: "no user") }
+            guard let subject = request.principal?.subject else { throw GatewayError(status: .unauthorized, detail: "The token names no user.") }
             return UserID(rawValue: subject)
         }
         gateway.mapFailures(IdentityError.self) { error in

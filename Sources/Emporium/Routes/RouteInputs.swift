@@ -10,7 +10,7 @@ enum RouteInputs {
         var tag = HTTPHeaders.trimmingWhitespace(field[...])
         if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
         guard tag.count >= 3, tag.first == "\"", tag.last == "\"", let version = Int(tag.dropFirst().dropLast()), version > 0 else {
-            throw GatewayError(status: .preconditionFailed, detail: "If-Match must be one ETag of the product, such as \"3\"")
+            throw GatewayError(status: .preconditionFailed, detail: "If-Match must be one ETag of the product, such as \"3\".")
         }
         return version
     }
@@ -19,7 +19,7 @@ enum RouteInputs {
     /// - Throws: ``GatewayError`` (400) when present but not an integer.
     static func integer(_ request: GatewayRequest, _ name: String) throws -> Int64? {
         guard let text = request.queryParameter(name) else { return nil }
-        guard let value = Int64(text) else { throw GatewayError.badRequest("\(name) must be an integer") }
+        guard let value = Int64(text) else { throw GatewayError.invalidField(name, "must be an integer") }
         return value
     }
 }

@@ -9,12 +9,12 @@ enum SearchRoutes {
     static func add(to gateway: inout Gateway) {
         gateway.route(.get, "/api/v1/search", to: SearchEndpoints.search, cache: .publicCacheable(maxAge: .seconds(5))) { request in
             guard let text = request.queryParameter("q"), !text.isEmpty else {
-                throw GatewayError.badRequest("q, the text to search for, is required")
+                throw GatewayError.invalidField("q", "is required: the text to search for")
             }
             var sort = SearchQuery.Sort.relevance
             if let name = request.queryParameter("sort") {
                 guard let chosen = SearchQuery.Sort(rawValue: name) else {
-                    throw GatewayError.badRequest("sort is one of relevance, price-asc, price-desc, name")
+                    throw GatewayError.invalidField("sort", "must be one of relevance, price-asc, price-desc, name")
                 }
                 sort = chosen
             }

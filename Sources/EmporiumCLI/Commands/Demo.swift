@@ -55,7 +55,7 @@ enum Demo: Command {
             try await waitForSearch(system, timeout: .seconds(deadline))
             let elapsed = ContinuousClock.now - started
             Console.out(
-                "ready at \(system.baseURL) after \(elapsed.components.seconds).\(elapsed.components.attoseconds / 100_000_000_000_000_000) s"
+                "ready at \(system.baseURL) after \(String(format: "%.1f", elapsed / .seconds(1))) s"
             )
             let code = try await walk(host: "127.0.0.1", port: system.port)
             await system.stop()

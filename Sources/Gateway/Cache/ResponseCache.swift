@@ -111,8 +111,9 @@ public final class ResponseCache: Sendable {
         case uncached(status: Int, body: [UInt8])
     }
 
-    /// How many requests are waiting for a miss of the same key that another request is fetching.
-    public var coalescedWaiters: Int { misses.waiting }
+    /// How many requests are waiting for a miss of the same key that another request is fetching, for tests of
+    /// coalescing.
+    package var coalescedWaiters: Int { misses.waiting }
 
     /// Creates an empty cache.
     /// - Parameters:

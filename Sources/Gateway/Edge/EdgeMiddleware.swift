@@ -65,7 +65,7 @@ struct EdgeMiddleware: HTTPMiddleware {
                 "path": "\(request.path)",
                 "route": "\(route)",
                 "status": "\(status)",
-                "duration_ms": "\(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)",
+                "duration_ms": "\(elapsed / .milliseconds(1))",
                 "request_id": "\(requestID)",
                 "trace_id": "\(trace.map { "\($0.traceID)" } ?? "")",
             ]
@@ -84,9 +84,9 @@ struct EdgeMiddleware: HTTPMiddleware {
             response = try await next(request, context)
         } catch {
             logger.error("handler failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)"])
-            return Problem(status: .internalServerError, detail: "internal error", instance: String(request.path), requestId: requestID).response()
+            return ErrorMapping.internalError(instance: String(request.path), requestID: requestID)
         }
-        return Self.problemForRouterResponse(response, path: String(request.path), requestID: requestID) ?? response
+        return Self.problemForRouterResponse(response, method: request.method, path: String(request.path), requestID: requestID) ?? response
     }
 
     /// The method as a metric label; methods outside RFC 9110 and PATCH count as `OTHER`, so clients cannot
@@ -99,13 +99,28 @@ struct EdgeMiddleware: HTTPMiddleware {
     }
 
     /// The router answers 404 and 405 in plain text; the gateway answers every error in problem+json.
-    static func problemForRouterResponse(_ response: HTTPResponse, path: String?, requestID: String) -> HTTPResponse? {
+    static func problemForRouterResponse(_ response: HTTPResponse, method: HTTPMethod, path: String?, requestID: String) -> HTTPResponse? {
         guard response.status == .notFound || response.status == .methodNotAllowed,
             response.headers.first(name: "Content-Type") != Problem.contentType
         else { return nil }
-        var headers: HTTPHeaders = [:]
-        if let allow = response.headers.first(name: "Allow") { headers.add(name: "Allow", value: allow) }
-        let detail = response.status == .notFound ? "no route matches the path" : "the route does not answer this method"
-        return Problem(status: response.status, detail: detail, instance: path, requestId: requestID).response(headers: headers)
+        guard response.status == .methodNotAllowed else {
+            return Problem(
+                status: .notFound,
+                type: Problem.type("not-found"),
+                detail: "No route matches the path.",
+                instance: path,
+                requestId: requestID
+            )
+            .response()
+        }
+        let allow = response.headers.first(name: "Allow") ?? ""
+        let problem = Problem(
+            status: .methodNotAllowed,
+            type: Problem.type("method-not-allowed"),
+            detail: "This path does not answer \(method); it answers \(allow.isEmpty ? "no method" : allow).",
+            instance: path,
+            requestId: requestID
+        )
+        return problem.response(headers: ["Allow": allow])
     }
 }

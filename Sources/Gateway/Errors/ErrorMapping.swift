@@ -19,6 +19,10 @@ final class FailureStatuses: Sendable {
 }
 
 /// Turns what a route threw into a problem response.
+///
+/// Every problem gets a specific `type`, and a `detail` written for a person: a declared failure says its own
+/// (``ServiceKit/ServiceFailure/detail``); anything undeclared is `internal-error` without its description, which
+/// may name types or echo internals (the route logs it instead).
 enum ErrorMapping {
     /// The problem for `error`.
     /// - Parameters:
@@ -34,48 +38,76 @@ enum ErrorMapping {
         instance: String,
         requestID: String
     ) -> HTTPResponse {
-        func problem(_ status: HTTPStatus, _ slug: String?, _ detail: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
-            Problem(status: status, type: slug.map(Problem.type) ?? "about:blank", detail: detail, instance: instance, requestId: requestID)
+        func problem(
+            _ status: HTTPStatus,
+            _ slug: String,
+            _ detail: String,
+            errors: [FieldError] = [],
+            retryAfter: Duration? = nil
+        ) -> HTTPResponse {
+            var headers: HTTPHeaders = [:]
+            if let retryAfter { headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(retryAfter)))) }
+            return Problem(status: status, type: Problem.type(slug), detail: detail, instance: instance, requestId: requestID, errors: errors)
                 .response(headers: headers)
         }
         switch error {
         case let error as GatewayError:
-            return problem(error.status, error.status == .badRequest ? "invalid-request" : nil, error.detail)
+            return problem(error.status, error.problemType, error.detail, errors: error.fieldErrors)
         case let failure as any ServiceFailure:
             let status = routeStatus?(failure) ?? statuses.status(for: failure) ?? .unprocessableContent
-            var headers: HTTPHeaders = [:]
-            if let retryAfter = failure.retryAfter { headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(retryAfter)))) }
-            return problem(status, "service-failure", String(describing: failure), headers: headers)
+            return problem(status, failure.problemType, failure.detail, errors: failure.fieldErrors, retryAfter: failure.retryAfter)
         case let error as ResilienceError:
             switch error.code {
             case .circuitOpen:
-                var headers: HTTPHeaders = [:]
-                if let retryAfter = error.retryAfter { headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(retryAfter)))) }
-                return problem(.serviceUnavailable, "service-unavailable", "the service is failing; calls are paused", headers: headers)
+                return problem(
+                    .serviceUnavailable,
+                    "circuit-open",
+                    "The service is failing, so calls to it are paused; try again later.",
+                    retryAfter: error.retryAfter
+                )
             case .noHealthyInstance:
-                return problem(.serviceUnavailable, "service-unavailable", "no instance of the service is available")
+                return problem(.serviceUnavailable, "service-unavailable", "No instance of the service is available; try again later.")
             case .bulkheadFull:
-                return problem(.serviceUnavailable, "service-unavailable", "the service is at capacity")
+                return problem(.serviceUnavailable, "service-busy", "The service is at capacity; try again later.")
             case .timeout:
-                return problem(.gatewayTimeout, "timeout", "the service did not answer in time")
+                return problem(.gatewayTimeout, "timeout", "The service did not answer in time.")
             case .retriesExhausted:
                 if let underlying = error.underlyingError {
                     return response(for: underlying, routeStatus: routeStatus, statuses: statuses, instance: instance, requestID: requestID)
                 }
-                return problem(.internalServerError, nil, "internal error")
+                return internalError(instance: instance, requestID: requestID)
             default:
-                return problem(.internalServerError, nil, "internal error")
+                return internalError(instance: instance, requestID: requestID)
             }
         default:
-            return problem(.internalServerError, nil, "internal error")
+            return internalError(instance: instance, requestID: requestID)
         }
+    }
+
+    /// The problem for an error nobody declared: nothing of it reaches the client.
+    static func internalError(instance: String?, requestID: String) -> HTTPResponse {
+        Problem(
+            status: .internalServerError,
+            detail: "Something went wrong on our side; quote the request id to support.",
+            instance: instance,
+            requestId: requestID
+        )
+        .response()
     }
 
     /// The problem for a request the parser rejected: installed as ``HTTP/HTTPServer/Configuration/errorResponder``.
     @Sendable
     static func parserError(_ error: HTTPParserError) -> HTTPResponse {
         let requestID = RequestID.generate()
-        return Problem(status: error.status, type: Problem.type("malformed-request"), detail: error.description, requestId: requestID)
+        let slug = error.status == .badRequest ? "malformed-request" : Problem.slug(for: error.status)
+        return Problem(status: error.status, type: Problem.type(slug), detail: sentence(error.description), requestId: requestID)
             .response(headers: ["X-Request-Id": requestID])
+    }
+
+    /// `text` as a sentence: its first letter in upper case and a full stop at the end.
+    static func sentence(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        let capitalized = first.uppercased() + text.dropFirst()
+        return capitalized.hasSuffix(".") ? capitalized : capitalized + "."
     }
 }

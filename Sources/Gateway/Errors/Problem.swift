@@ -1,4 +1,5 @@
 public import HTTP
+public import ServiceKit
 
 import struct Foundation.Data
 import class Foundation.JSONEncoder
@@ -8,10 +9,18 @@ import class Foundation.JSONEncoder
 ///
 /// ```json
 /// {"type":"urn:emporium:problem:rate-limited","title":"Too Many Requests","status":429,
-///  "detail":"rate limit of class default exceeded","instance":"/api/v1/products/7","requestId":"4f2c…"}
+///  "detail":"Too many requests for rate-limit class default.","instance":"/api/v1/products/7","requestId":"4f2c…"}
+/// ```
+///
+/// A validation failure lists the fields it is about under `errors`:
+///
+/// ```json
+/// {"type":"urn:emporium:problem:invalid-request","title":"Bad Request","status":400,
+///  "detail":"The field price.minorUnits must be an integer.",
+///  "errors":[{"field":"price.minorUnits","message":"must be an integer"}], …}
 /// ```
 public struct Problem: Codable, Sendable, Hashable {
-    /// A URI naming the kind of problem; `about:blank` when the status says everything.
+    /// A URI naming the kind of problem: `urn:emporium:problem:<slug>`.
     public var type: String
     /// A short summary of the kind of problem, the status's reason phrase by default.
     public var title: String
@@ -23,29 +32,35 @@ public struct Problem: Codable, Sendable, Hashable {
     public var instance: String?
     /// The request's `X-Request-Id`, to quote to support and to find the access-log line.
     public var requestId: String?
+    /// For a validation failure, each field of the request that is wrong; absent otherwise.
+    public var errors: [FieldError]?
 
     /// Creates a problem.
     /// - Parameters:
     ///   - status: The HTTP status.
-    ///   - type: The kind of problem, a URI; `about:blank` by default.
+    ///   - type: The kind of problem, a URI; by default `urn:emporium:problem:<slug>` with a slug named for the
+    ///     status (see ``slug(for:)``).
     ///   - title: A summary; the status's reason phrase by default.
     ///   - detail: What happened this time.
     ///   - instance: The request path.
     ///   - requestId: The request id.
+    ///   - errors: The fields of the request that are wrong; an empty list is left out.
     public init(
         status: HTTPStatus,
-        type: String = "about:blank",
+        type: String? = nil,
         title: String? = nil,
         detail: String? = nil,
         instance: String? = nil,
-        requestId: String? = nil
+        requestId: String? = nil,
+        errors: [FieldError] = []
     ) {
-        self.type = type
+        self.type = type ?? Self.type(Self.slug(for: status))
         self.title = title ?? status.reasonPhrase
         self.status = status.code
         self.detail = detail
         self.instance = instance
         self.requestId = requestId
+        self.errors = errors.isEmpty ? nil : errors
     }
 
     /// The media type of problem bodies.
@@ -61,9 +76,33 @@ public struct Problem: Codable, Sendable, Hashable {
         let body = (try? encoder.encode(self)).map { Array($0) } ?? Array("{\"status\":\(status)}".utf8)
         return HTTPResponse(status: HTTPStatus(code: status), headers: fields, body: body)
     }
-}
 
-extension Problem {
-    /// The `type` URI of a problem kind of the gateway: `urn:emporium:problem:<slug>`.
-    static func type(_ slug: String) -> String { "urn:emporium:problem:\(slug)" }
+    /// The `type` URI of a problem kind: `urn:emporium:problem:<slug>`.
+    /// - Parameter slug: Lower-case words joined by hyphens, such as `product-not-found`.
+    public static func type(_ slug: String) -> String { "urn:emporium:problem:\(slug)" }
+
+    /// The slug of a problem that the status says everything about: `invalid-request` for 400,
+    /// `internal-error` for 500, otherwise the reason phrase in lower case with hyphens (`precondition-required`).
+    /// - Parameter status: The status.
+    public static func slug(for status: HTTPStatus) -> String {
+        switch status.code {
+        case 400: return "invalid-request"
+        case 429: return "rate-limited"
+        case 500: return "internal-error"
+        case 504: return "timeout"
+        default:
+            let words = status.reasonPhrase.lowercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            return words.isEmpty ? "http-\(status.code)" : words.joined(separator: "-")
+        }
+    }
+
+    /// One sentence for a problem's `detail` about `errors`: "The field price.currency is required." or
+    /// "The request has 2 wrong fields: name is required; colour is not a field of this request."
+    /// - Parameter errors: The wrong fields, at least one.
+    public static func sentence(describing errors: [FieldError]) -> String {
+        guard errors.count > 1 else {
+            return errors.first.map { "The field \($0.field) \($0.message)." } ?? "The request is not valid."
+        }
+        return "The request has \(errors.count) wrong fields: " + errors.map { "\($0.field) \($0.message)" }.joined(separator: "; ") + "."
+    }
 }

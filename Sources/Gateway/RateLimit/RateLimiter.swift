@@ -48,8 +48,8 @@ public final class RateLimiter: Sendable {
         return (limits, decision)
     }
 
-    /// The number of buckets held.
-    public var bucketCount: Int { buckets.withLock { $0.count } }
+    /// The number of buckets held, for tests of eviction.
+    package var bucketCount: Int { buckets.withLock { $0.count } }
 
     private static func evict(_ buckets: inout [Key: TokenBucket], now: ServiceInstant, keep: Int) {
         buckets = buckets.filter { !$0.value.isIdle(now: now) }

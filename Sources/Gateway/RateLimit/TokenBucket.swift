@@ -36,7 +36,7 @@ public struct TokenBucket: Sendable, Hashable {
         self.updated = now
     }
 
-    private var secondsPerToken: Double { Self.seconds(window) / Double(capacity) }
+    private var secondsPerToken: Double { (window / .seconds(1)) / Double(capacity) }
 
     /// Refills for the time since the last call, then takes a token if there is one.
     /// - Parameter now: The current instant; earlier instants than a previous call's are treated as equal.
@@ -62,14 +62,9 @@ public struct TokenBucket: Sendable, Hashable {
 
     private mutating func refill(now: ServiceInstant) {
         guard now > updated else { return }
-        let elapsed = Self.seconds(updated.duration(to: now))
+        let elapsed = updated.duration(to: now) / .seconds(1)
         tokens = min(Double(capacity), tokens + elapsed / secondsPerToken)
         updated = now
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     static func duration(_ seconds: Double) -> Duration {

@@ -80,13 +80,19 @@ public struct StaticFiles: Sendable {
         let instance = String(request.path)
         switch resolve(relativePath) {
         case .badRequest(let reason):
-            return Problem(status: .badRequest, type: Problem.type("invalid-path"), detail: reason, instance: instance, requestId: requestID)
-                .response()
+            return Problem(
+                status: .badRequest,
+                type: Problem.type("invalid-path"),
+                detail: ErrorMapping.sentence(reason),
+                instance: instance,
+                requestId: requestID
+            )
+            .response()
         case .notFound:
-            return Problem(status: .notFound, detail: "no such file", instance: instance, requestId: requestID).response()
+            return Self.notFound(instance: instance, requestID: requestID)
         case .file(let path):
             guard let data = FileManager.default.contents(atPath: path) else {
-                return Problem(status: .notFound, detail: "no such file", instance: instance, requestId: requestID).response()
+                return Self.notFound(instance: instance, requestID: requestID)
             }
             let body = Array(data)
             let etag = ETag.strong(for: body)
@@ -102,5 +108,16 @@ public struct StaticFiles: Sendable {
             headers.add(name: "Content-Type", value: MediaTypes.contentType(forFileName: path[...]))
             return HTTPResponse(status: .ok, headers: headers, body: body)
         }
+    }
+
+    private static func notFound(instance: String, requestID: String) -> HTTPResponse {
+        Problem(
+            status: .notFound,
+            type: Problem.type("not-found"),
+            detail: "Nothing is served at this path.",
+            instance: instance,
+            requestId: requestID
+        )
+        .response()
     }
 }

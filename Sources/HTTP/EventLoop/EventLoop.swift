@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import Telemetry
 
 #if canImport(Glibc)
 import CLinux
@@ -310,9 +311,6 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// A duration in whole nanoseconds, saturating.
     static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole &+ UInt64(attoseconds / 1_000_000_000)
+        UInt64(max(0, duration.clampedNanoseconds))
     }
 }

@@ -7,7 +7,10 @@
 ///
 /// - A path no pattern matches gets `404 Not Found`.
 /// - A path that matches but not for this method gets `405 Method Not Allowed` with `Allow` listing the methods.
+///   A catch-all is a fallback and never takes such a path: with `GET /{path...}` (a web store) and
+///   `POST /api/login`, a `GET /api/login` is 405 with `Allow: POST`.
 /// - `HEAD` uses the `GET` handler when no `HEAD` handler is registered; the server sends no body.
+/// - `OPTIONS` is a method like any other: without an `OPTIONS` route it is 405, whose `Allow` lists the methods.
 ///
 /// ```swift
 /// var router = HTTPRouter()

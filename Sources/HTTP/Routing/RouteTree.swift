@@ -1,5 +1,7 @@
 /// The routes of an ``HTTPRouter`` as a tree of path segments, matched with backtracking so that a literal segment
-/// wins over a parameter, and a parameter over a catch-all, at every depth.
+/// wins over a parameter, and a parameter over a catch-all, at every depth. A catch-all is a fallback: once a more
+/// specific pattern has matched the whole path (for another method), no catch-all is tried, so the request is a 405
+/// of that pattern rather than the catch-all's answer.
 struct RouteTree: Sendable {
     struct Endpoint: Sendable {
         var method: HTTPMethod
@@ -110,7 +112,9 @@ struct RouteTree: Sendable {
                 if firstPathMatch == nil { firstPathMatch = index }
             }
             // `{rest...}` also matches nothing.
-            if let catchAll = node.catchAll { finishCatchAll(catchAll, path[path.endIndex...], method, &captures, &firstPathMatch, &found) }
+            if let catchAll = node.catchAll, firstPathMatch == nil {
+                finishCatchAll(catchAll, path[path.endIndex...], method, &captures, &firstPathMatch, &found)
+            }
             return
         }
         let rest = segments.dropFirst()
@@ -127,7 +131,9 @@ struct RouteTree: Sendable {
             if found != nil { return }
             captures.removeLast()
         }
-        if let catchAll = node.catchAll {
+        // A path that a more specific pattern matched, for another method, is not the catch-all's: a `GET` of a
+        // POST-only API path must be 405, not the web store's "no such file" under `/{path...}`.
+        if let catchAll = node.catchAll, firstPathMatch == nil {
             finishCatchAll(catchAll, path[segment.startIndex...], method, &captures, &firstPathMatch, &found)
         }
     }

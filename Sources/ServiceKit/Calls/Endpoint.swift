@@ -1,15 +1,37 @@
 /// A typed failure a service's API declares: its error enum, which must survive a wire.
 ///
+/// Besides being `Codable`, a failure says what it is to the people and programs at the edge: the gateway answers
+/// it as an RFC 9457 problem whose `type` is `urn:emporium:problem:<problemType>`, whose `detail` is ``detail``
+/// and whose `errors` are ``fieldErrors``. None of them may show Swift type or case names.
+///
 /// ```swift
-/// public enum CatalogError: ServiceFailure { case productNotFound(ProductID), invalidPrice(String) }
+/// public enum CatalogError: ServiceFailure {
+///     case productNotFound(ProductID)
+///
+///     public var problemType: String { "product-not-found" }
+///     public var detail: String {
+///         switch self {
+///         case .productNotFound(let id): "No product has the id \(id.rawValue)."
+///         }
+///     }
+/// }
 /// ```
 public protocol ServiceFailure: Error, Codable, Sendable, Equatable {
+    /// The kind of failure as a slug of lower-case words joined by hyphens, such as `product-not-found`: stable, for
+    /// programs to tell failures apart. The gateway's problem `type` is `urn:emporium:problem:<problemType>`.
+    var problemType: String { get }
+    /// What went wrong this time, as a sentence a person reads (the problem's `detail`).
+    var detail: String { get }
+    /// For a validation failure, each field of the request that is wrong and why (the problem's `errors`); none
+    /// by default.
+    var fieldErrors: [FieldError] { get }
     /// How long the caller should wait before trying again, when the failure is temporary (too many attempts,
     /// say); the gateway sends it as `Retry-After`. `nil` by default.
     var retryAfter: Duration? { get }
 }
 
 extension ServiceFailure {
+    public var fieldErrors: [FieldError] { [] }
     public var retryAfter: Duration? { nil }
 }
 

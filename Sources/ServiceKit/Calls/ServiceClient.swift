@@ -241,11 +241,6 @@ public final class ServiceClient: Sendable {
     public var breakers: [String: CircuitBreaker.Snapshot] {
         services.withLock { $0.mapValues(\.breaker.snapshot) }
     }
-
-    /// Each called service's bulkhead: calls active, queued, and rejected so far.
-    public var bulkheads: [String: (active: Int, queued: Int, rejected: Int)] {
-        services.withLock { $0.mapValues { ($0.bulkhead.activeCalls, $0.bulkhead.queuedCalls, $0.bulkhead.rejectedCalls) } }
-    }
 }
 
 /// What calls to one endpoint use: its service's protection and its own metrics.

@@ -1,18 +1,11 @@
 import Foundation
 
-/// The JSON codec used on the wire.
+/// The JSON codec used on the wire: dates as ``WireDates`` writes them, so a serialized call returns the same
+/// values as a direct one.
 enum WireCodec {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    static let encoder = WireDates.encoder()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static let decoder = WireDates.decoder()
 }
 
 /// A serialized reply: the response, the endpoint's typed failure, or an undeclared error.

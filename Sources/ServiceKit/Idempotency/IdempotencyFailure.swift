@@ -18,6 +18,28 @@ public enum IdempotencyFailure: ServiceFailure, CustomStringConvertible {
         self == .inProgress ? .seconds(1) : nil
     }
 
+    /// `idempotency-key-missing`, `invalid-idempotency-key`, `idempotency-key-reused` or `idempotency-key-in-use`.
+    public var problemType: String {
+        switch self {
+        case .missingKey: "idempotency-key-missing"
+        case .invalidKey: "invalid-idempotency-key"
+        case .keyReused: "idempotency-key-reused"
+        case .inProgress: "idempotency-key-in-use"
+        }
+    }
+
+    /// The sentence of ``description``.
+    public var detail: String { description }
+
+    /// The header at fault, for a missing or malformed key.
+    public var fieldErrors: [FieldError] {
+        switch self {
+        case .missingKey: [FieldError(field: "Idempotency-Key", message: "is required")]
+        case .invalidKey: [FieldError(field: "Idempotency-Key", message: "must be 1 to \(IdempotencyKey.maximumLength) printable ASCII characters")]
+        case .keyReused, .inProgress: []
+        }
+    }
+
     /// A sentence saying what went wrong and what to do.
     public var description: String {
         switch self {

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// A retry budget shared by all calls to one service, in the style of Finagle's `RetryBudget`, so a
 /// failing dependency sees a bounded trickle of retries instead of a retry storm.
 ///
@@ -54,7 +56,7 @@ public struct RetryBudget: Sendable, Hashable {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         sliceNanoseconds = max(1, configuration.window.clampedNanoseconds / Int64(Self.sliceCount))
-        reserveUnits = Int64((configuration.minRetriesPerSecond * configuration.window.inSeconds * Double(Self.unitsPerRetry)).rounded())
+        reserveUnits = Int64((configuration.minRetriesPerSecond * (configuration.window / .seconds(1)) * Double(Self.unitsPerRetry)).rounded())
         depositUnits = Int64((configuration.retryRatio * Double(Self.unitsPerRetry)).rounded())
         slices = Array(repeating: Slice(number: .min, units: 0), count: Self.sliceCount)
     }

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// How often and how patiently to retry a failed idempotent call: attempts and exponential backoff with jitter.
 ///
 /// The delay before retry *n* (1-based) is capped by `min(maxDelay, baseDelay × multiplierⁿ⁻¹)`, the

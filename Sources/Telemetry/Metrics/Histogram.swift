@@ -70,7 +70,7 @@ public final class Histogram: Sendable {
     ///
     /// - Parameter duration: The observed duration.
     public func record(_ duration: Duration) {
-        self.record(duration.seconds)
+        self.record(duration / .seconds(1))
     }
 
     /// The number of observations so far.

@@ -67,14 +67,6 @@ public struct FinishedSpan: Sendable, Hashable {
 
     /// The wall-clock time the span ended: ``startTime`` plus ``duration``.
     public var endTime: Date {
-        self.startTime.addingTimeInterval(self.duration.seconds)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
+        self.startTime.addingTimeInterval(self.duration / .seconds(1))
     }
 }

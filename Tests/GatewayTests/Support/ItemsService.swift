@@ -7,6 +7,28 @@ import TestSupport
 enum ItemsError: ServiceFailure {
     case notFound(String)
     case outOfStock
+    case invalidName(String)
+
+    var problemType: String {
+        switch self {
+        case .notFound: "item-not-found"
+        case .outOfStock: "out-of-stock"
+        case .invalidName: "invalid-item"
+        }
+    }
+
+    var detail: String {
+        switch self {
+        case .notFound(let id): "No item has the id \(id)."
+        case .outOfStock: "The item is out of stock."
+        case .invalidName(let reason): "The field name \(reason)."
+        }
+    }
+
+    var fieldErrors: [FieldError] {
+        guard case .invalidName(let reason) = self else { return [] }
+        return [FieldError(field: "name", message: reason)]
+    }
 }
 
 struct Item: Codable, Sendable, Hashable {
@@ -60,6 +82,7 @@ func itemsInstance(calls: CallCounter, gate: Gate) -> ServiceInstance {
     }
     handlers.register(ItemsEndpoints.create) { new in
         calls.record("items.create")
+        if new.name.isEmpty { throw ItemsError.invalidName("must not be empty") }
         return Item(id: "new", name: new.name, updatedAt: fixedDate)
     }
     handlers.register(ItemsEndpoints.slow) { value in
