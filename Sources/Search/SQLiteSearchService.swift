@@ -106,11 +106,11 @@ public struct SQLiteSearchService: SearchService {
     // MARK: - Searching
 
     public func search(_ query: SearchQuery) async throws -> SearchResults {
-        guard (1...100).contains(query.limit) else { throw SearchError.invalidQuery("limit must be between 1 and 100") }
-        guard query.offset >= 0 else { throw SearchError.invalidQuery("offset cannot be negative") }
+        guard (1...100).contains(query.limit) else { throw SearchError.invalidQuery("limit must be between 1 and 100", field: "limit") }
+        guard query.offset >= 0 else { throw SearchError.invalidQuery("offset cannot be negative", field: "offset") }
         let words = queryWords(query.text)
-        guard !words.isEmpty else { throw SearchError.invalidQuery("there is nothing to search for") }
-        guard words.count <= 16 else { throw SearchError.invalidQuery("at most 16 words") }
+        guard !words.isEmpty else { throw SearchError.invalidQuery("there is nothing to search for", field: "q") }
+        guard words.count <= 16 else { throw SearchError.invalidQuery("at most 16 words", field: "q") }
         let cache = self.words
         return try await database.read { connection in
             let index = try cache.current(in: connection)

@@ -91,7 +91,7 @@ import Testing
             .invalidEmail, .weakPassword("use at least 10 characters"), .emailTaken, .invalidCredentials,
             .tooManyAttempts(retryAfterSeconds: 1), .invalidRefreshToken, .refreshTokenReused, .userNotFound("u"),
         ]
-        let search: [SearchError] = [.invalidQuery("at most 16 words")]
+        let search: [SearchError] = [.invalidQuery("at most 16 words", field: "q")]
         let failures: [any ServiceFailure] = catalog + identity + search
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")

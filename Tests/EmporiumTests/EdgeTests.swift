@@ -76,6 +76,12 @@ import Testing
             let limit = try Self.problem(try await shop.send(.get, "/api/v1/products?limit=0"))
             #expect(limit.type == "urn:emporium:problem:validation-failed")
             #expect(limit.errors == [.init(field: "limit", message: "must be between 1 and 100")])
+
+            let search = try Self.problem(try await shop.send(.get, "/api/v1/search?q=lamp&limit=500"))
+            #expect(search.status == 400)
+            #expect(search.type == "urn:emporium:problem:invalid-query")
+            #expect(search.detail == "The search query is not valid: limit must be between 1 and 100.")
+            #expect(search.errors == [.init(field: "limit", message: "must be between 1 and 100")])
         }
     }
 

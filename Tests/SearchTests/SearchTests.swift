@@ -148,10 +148,10 @@ func created(_ product: Product) throws -> Envelope {
             for text in [#"oak" OR lamp"#, "NEAR(oak lamp)", "lamp*", "oak -lamp", "oak AND", "oak\"lamp"] {
                 _ = try await fixture.search.search(SearchQuery(text: text))
             }
-            await #expect(throws: SearchError.invalidQuery("there is nothing to search for")) {
+            await #expect(throws: SearchError.invalidQuery("there is nothing to search for", field: "q")) {
                 try await fixture.search.search(SearchQuery(text: "  !? "))
             }
-            await #expect(throws: SearchError.invalidQuery("limit must be between 1 and 100")) {
+            await #expect(throws: SearchError.invalidQuery("limit must be between 1 and 100", field: "limit")) {
                 try await fixture.search.search(SearchQuery(text: "oak", limit: 500))
             }
         }

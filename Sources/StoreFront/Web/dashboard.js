@@ -287,17 +287,21 @@ function drawServices(services) {
     return table([['Service'], ['Instances'], ['Circuit breaker'], ['Publishes'], ['Consumes']], rows, 'No services registered.');
 }
 
+// One row per outbox and consumer group: each group reads the outbox on its own cursor.
 function drawOutbox(outboxes) {
-    const rows = outboxes.map((outbox) =>
-        el(
-            'tr',
-            {},
-            el('td', {}, outbox.module),
-            el('td', { class: 'num' }, badge(number(outbox.backlog), outbox.backlog > 0 ? 'warn' : 'ok')),
-            el('td', { class: 'num' }, number(outbox.relayed)),
+    const rows = outboxes.flatMap((outbox) =>
+        (outbox.groups || []).map((group) =>
+            el(
+                'tr',
+                {},
+                el('td', {}, outbox.module),
+                el('td', {}, group.group),
+                el('td', { class: 'num' }, badge(number(group.backlog), group.backlog > 0 ? 'warn' : 'ok')),
+                el('td', { class: 'num' }, number(group.relayed)),
+            ),
         ),
     );
-    return table([['Module'], ['Backlog', true], ['Relayed', true]], rows, 'No outboxes.');
+    return table([['Module'], ['Group'], ['Backlog', true], ['Relayed', true]], rows, 'No outboxes.');
 }
 
 function drawDeadLetters(letters) {
