@@ -92,6 +92,8 @@ import Glibc
         let search = try #require(report.modules.first { $0.name == "search" })
         #expect(search.consumes.contains("catalog.product-created.v1"))
         #expect(search.endpoints.contains("search.query"))
+        let identity = try #require(report.modules.first { $0.name == "identity" })
+        #expect(identity.settings == ["identity.admin-email", "identity.admin-password", "identity.password-cost"])
         #expect(report.routes.contains { $0.method == "GET" && $0.pattern == "/api/v1/products/{id}" && $0.access == "public" })
         #expect(report.routes.contains { $0.pattern == "/admin/services" && $0.access == "role admin" })
 
@@ -99,6 +101,18 @@ import Glibc
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("catalog  (3 instances: catalog-1, catalog-2, catalog-3)"))
         #expect(table.stdout.contains("consumes   catalog.product-created.v1"))
+    }
+
+    @Test func aModuleSettingIsSetOnTheCommandLineAndAnUnknownOneStopsTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        let unknown = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.pasword-cost=6"])
+        #expect(unknown.status == 78, "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("unknown setting identity.pasword-cost; settings: catalog.seed, identity.admin-email"))
+        let bad = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.password-cost=99"])
+        #expect(bad.status == 78, "\(bad.stderr)")
+        #expect(bad.stderr.contains("identity.password-cost must be a whole number from 1 to 11, not '99'"))
+        let malformed = try await EmporiumRun.finish(["serve", "--set", "password-cost"])
+        #expect(malformed.status == 64, "\(malformed.stderr)")
     }
 
     @Test func seedThenBackupWritesEveryDatabase() async throws {
@@ -299,6 +313,7 @@ private struct ServicesReport: Decodable {
         var endpoints: [String]
         var publishes: [String]
         var consumes: [String]
+        var settings: [String]
     }
     struct Route: Decodable {
         var method: String
