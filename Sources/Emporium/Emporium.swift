@@ -128,7 +128,7 @@ public final class Emporium: Service {
         do {
             try Self.checkFaults(in: configuration, modules: modules)
             // First start: one trace for each module's step, so the events it writes (and their handling) join it.
-            notes = try await tracer.withSpan("first start") { _ in try await modules.seed() }
+            notes = try await modules.seed(tracer: tracer)
         } catch {
             modules.close()
             throw (error as? ModuleHostError).map(EmporiumError.init) ?? error

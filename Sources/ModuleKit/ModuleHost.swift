@@ -182,14 +182,20 @@ public final class ModuleHost: Sendable {
     }
 
     /// Runs every module's first-start work, in order.
+    /// - Parameter tracer: When given, each module's step is one trace, `seed <module>`, which the events it
+    ///   writes (and their handling) join.
     /// - Returns: What the modules have to tell the operator.
     /// - Throws: ``ModuleHostError`` (`seed`) naming the module.
-    public func seed() async throws(ModuleHostError) -> [String] {
+    public func seed(tracer: Tracer? = nil) async throws(ModuleHostError) -> [String] {
         var notes: [String] = []
         for module in modules {
             guard let seed = module.parts.seed else { continue }
             do {
-                notes += try await seed()
+                if let tracer {
+                    notes += try await tracer.withSpan("seed \(module.module.name)") { _ in try await seed() }
+                } else {
+                    notes += try await seed()
+                }
             } catch {
                 throw ModuleHostError(.seed(module: module.module.name), underlying: error)
             }
