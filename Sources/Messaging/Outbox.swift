@@ -120,19 +120,24 @@ public final class Outbox: Sendable {
         }
     }
 
-    /// Forgets events every group in `groups` has handled, keeping the most recent `retain` of them for
-    /// inspection (and for a group that joins later).
+    /// Forgets events every group in `groups` has handled by its saved cursor, keeping the most recent `retain`
+    /// of them for inspection (and for a group that joins later). A group that has saved no cursor yet holds
+    /// everything back: after a crash it would start again at the oldest event kept. With no groups, every event
+    /// is handled by nobody and only the most recent `retain` stay.
     func prune(handledBy groups: [String], retain: Int) async throws {
         let names = Self.jsonArray(groups)
         try await database.write { connection in
             let head = try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM outbox") ?? 0
-            let slowest =
-                try connection.scalar(
-                    Int64.self,
-                    "SELECT min(seq) FROM outbox_cursor WHERE consumer IN (SELECT value FROM json_each(?))",
+            var through = head
+            if !groups.isEmpty {
+                let row = try connection.queryFirst(
+                    "SELECT count(*) AS saved, coalesce(min(seq), 0) AS slowest FROM outbox_cursor WHERE consumer IN (SELECT value FROM json_each(?))",
                     [names]
-                ) ?? head
-            try connection.execute("DELETE FROM outbox WHERE seq <= ?", [min(slowest, head) - Int64(retain)])
+                )
+                let saved: Int = try row?["saved"] ?? 0
+                through = saved == groups.count ? min(try row?["slowest"] ?? 0, head) : 0
+            }
+            try connection.execute("DELETE FROM outbox WHERE seq <= ?", [through - Int64(retain)])
         }
     }
 

@@ -116,8 +116,12 @@ public final class OutboxRelay: Service {
                     groups.withLock { $0[group.name] = GroupState(handledThrough: start) }
                     tasks.addTask { try await self.relay(to: group, from: start) }
                 }
-                // Forget what every group has handled, now and then rather than on every commit.
-                let slowest = groups.withLock { state in served.compactMap { state[$0.name]?.handledThrough }.min() } ?? 0
+                // Forget what every group has handled, now and then rather than on every commit; with no group to
+                // serve, every event is handled by nobody and only the most recent are kept.
+                let slowest =
+                    served.isEmpty
+                    ? try await outbox.head()
+                    : groups.withLock { state in served.compactMap { state[$0.name]?.handledThrough }.min() } ?? 0
                 if slowest - prunedAt >= Int64(batchSize) {
                     try await outbox.prune(handledBy: served.map(\.name), retain: retain)
                     prunedAt = slowest

@@ -121,7 +121,8 @@ private struct Down: Error, CustomStringConvertible {
         // Retries without end, paced: the group stays on its first event for as long as billing is down.
         EventSubscription(billing, retry: DeliveryRetry(maxAttempts: .max, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(20)))
             .subscribe(as: "billing", on: bus)
-        let relay = OutboxRelay(outbox: outbox, bus: bus, batchSize: 50)
+        let relay = OutboxRelay(outbox: outbox, bus: bus, batchSize: 50, pollInterval: .milliseconds(20), retain: 10)
+        func kept() async throws -> Int { try await database.read { try $0.scalar(Int.self, "SELECT count(*) FROM outbox") } ?? 0 }
         try await withRunningBus(bus) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await relay.run() }
@@ -141,6 +142,9 @@ private struct Down: Error, CustomStringConvertible {
                 #expect(billed.count == 0)
                 #expect(attempts.load(ordering: .relaxed) >= 2)
                 #expect(try await relay.progress().first { $0.group == "billing" }?.pending == 500)
+                // Shipping's cursor is saved, billing has none: nothing billing has not handled may go.
+                try await waitUntil("shipping's cursor is saved") { try await outbox.cursor(of: "shipping") == 500 }
+                #expect(try await kept() == 500)
 
                 healthy.store(true, ordering: .relaxed)
                 try await waitUntil("billing catches up") { billed.count == 500 }
@@ -149,6 +153,7 @@ private struct Down: Error, CustomStringConvertible {
                     let shipping = try await outbox.cursor(of: "shipping")
                     return billing == 500 && shipping == 500
                 }
+                try await waitUntil("what both groups handled is pruned to the ten kept") { try await kept() == 10 }
                 group.cancelAll()
             }
         }

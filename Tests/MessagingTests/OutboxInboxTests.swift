@@ -84,6 +84,26 @@ private func withRunning<T: Sendable>(_ bus: InProcessMessageBus, relays: [Outbo
         #expect(try await outbox.cursor(of: "watcher") == 600)
     }
 
+    @Test func anOutboxNobodySubscribesToKeepsOnlyItsMostRecentEvents() async throws {
+        let directory = try TemporaryDirectory()
+        let db = try migratedDatabase(directory, "a.sqlite", "CREATE TABLE item (id INTEGER PRIMARY KEY)")
+        let outbox = Outbox(database: db, name: "a")
+        let bus = InProcessMessageBus()
+        let relay = OutboxRelay(outbox: outbox, bus: bus, batchSize: 64, retain: 10)
+        try await withRunning(bus, relays: [relay]) {
+            for batch in 0..<3 {
+                try await db.write { conn in
+                    for number in 0..<100 { try outbox.enqueue(try envelope(batch * 100 + number), in: conn) }
+                }
+            }
+            try await waitUntil("all but the ten most recent are deleted") {
+                try await db.read { try $0.scalar(Int.self, "SELECT count(*) FROM outbox") } == 10
+            }
+        }
+        #expect(try await relay.progress().isEmpty)
+        #expect(try await outbox.head() == 300)
+    }
+
     @Test func theInboxProcessesAnEventOnceHoweverOftenItArrives() async throws {
         let directory = try TemporaryDirectory()
         let db = try migratedDatabase(directory, "b.sqlite", "CREATE TABLE tally (n INTEGER NOT NULL)")

@@ -37,14 +37,17 @@ private enum NotesEndpoints {
     static let count = Endpoint<NoInput, Int>("digest.count", idempotent: true, failure: NotesError.self)
 }
 
-/// Background work a module declares: counts its runs until stopped.
+/// Background work a module declares: marks that it started, then waits for nothing until stopped.
 private final class Ticker: Service {
     let name = "notes.ticker"
     let started = Atomic<Bool>(false)
     let stopped = Atomic<Bool>(false)
+    /// A stream nothing is ever sent on: iterating it ends only when the task is cancelled.
+    private let (never, continuation) = AsyncStream<Void>.makeStream()
+
     func run() async throws {
         started.store(true, ordering: .relaxed)
-        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        for await _ in never {}
         stopped.store(true, ordering: .relaxed)
     }
 }
