@@ -1,3 +1,5 @@
+import CatalogAPI
+import Commerce
 import Foundation
 import Messaging
 import ModuleKit
@@ -234,5 +236,41 @@ extension Module {
         let defaults = ModuleSettings().section(for: "inventory", declared: declared)
         #expect(try defaults.seconds("ttl") == .seconds(900))
         #expect(try defaults.integer("cost", in: 1...11) == 5)
+    }
+}
+
+/// The kit's mocks report an unexpected call as a test issue even when it happens inside an event handler, where
+/// the thrown error alone would only be retried and dead-lettered, unseen by the test.
+@Suite struct ModuleHarnessTests {
+    private struct Ping: DomainEvent {
+        static let eventType = "pinger.pinged.v1"
+        var product: String
+    }
+
+    /// Looks up the product each ping names: a call to the catalog from an event handler.
+    private static let pinger = Module(name: "pinger", migrations: Migrator()) { context in
+        let catalog = CatalogClient(client: context.client)
+        var events = EventHandlers()
+        events.on(Ping.self) { ping, _ in _ = try await catalog.product(ProductID(rawValue: ping.product)) }
+        return ModuleParts(
+            handlers: EndpointHandlers(),
+            subscription: EventSubscription(events, retry: DeliveryRetry(maxAttempts: 1))
+        )
+    }
+
+    @Test func anUnexpectedCallFromAnEventHandlerIsATestIssue() async throws {
+        // The harness runs the bus inside the test's task, so the handler's issue is the test's: here a known one.
+        let deadLetters = Mutex(0)
+        try await withKnownIssue {
+            try await ModuleHarness.run(Self.pinger, mocks: [MockCatalog().service]) { harness in
+                try await harness.publish([try Envelope(Ping(product: "p-1"), source: "/tests", subject: "p-1")])
+                // The handler's failure went where it goes in production: the module's own dead letters.
+                let letters = try await harness.module.context.deadLetters.list(limit: 5).count
+                deadLetters.withLock { $0 = letters }
+            }
+        } matching: { issue in
+            issue.comments.contains { $0.rawValue.contains("CatalogService.product was called, but the test did not expect it") }
+        }
+        #expect(deadLetters.withLock { $0 } == 1)
     }
 }
