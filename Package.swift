@@ -10,6 +10,7 @@ let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] =
     ("Catalog", [], []),
     ("Search", ["Catalog"], []),
     ("Identity", [], ["Security"]),
+    ("Inventory", ["Catalog"], []),
 ]
 
 /// A capability's three targets.

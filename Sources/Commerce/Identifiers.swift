@@ -14,3 +14,9 @@ public enum CustomerTag {}
 /// `CustomerID(rawValue: principal.subject)`. Kept as its own type so that a customer-facing API does not need
 /// Identity's types, and a product id or order id cannot be passed where a customer is meant.
 public typealias CustomerID = Identifier<CustomerTag>
+
+/// Tags ``OrderID``.
+public enum OrderTag {}
+/// An order's identifier, such as `o-0190f3…`: Orders assigns it, and stock reservations, payments and shipments
+/// are keyed by it, which makes each of their steps idempotent per order.
+public typealias OrderID = Identifier<OrderTag>
