@@ -64,15 +64,28 @@ public enum InventoryEndpoints {
     /// ``InventoryService/adjust(_:)``: not idempotent (each adjustment is a movement).
     public static let adjust = Endpoint<StockAdjustment, ProductStock>("inventory.adjust", failure: InventoryError.self)
     /// ``InventoryService/setThreshold(_:)``.
-    public static let setThreshold = Endpoint<LowStockThreshold, ProductStock>("inventory.set-threshold", idempotent: true, failure: InventoryError.self)
+    public static let setThreshold = Endpoint<LowStockThreshold, ProductStock>(
+        "inventory.set-threshold",
+        idempotent: true,
+        failure: InventoryError.self
+    )
     /// ``InventoryService/expectIncoming(_:)``: idempotent per reference.
-    public static let expectIncoming = Endpoint<IncomingStock, ProductStock>("inventory.expect-incoming", idempotent: true, failure: InventoryError.self)
+    public static let expectIncoming = Endpoint<IncomingStock, ProductStock>(
+        "inventory.expect-incoming",
+        idempotent: true,
+        failure: InventoryError.self
+    )
     /// ``InventoryService/receive(_:)``: idempotent per reference.
     public static let receive = Endpoint<StockReceipt, ProductStock>("inventory.receive", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/warehouses()``.
     public static let warehouses = Endpoint<NoInput, [Warehouse]>("inventory.warehouses", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/checkLedger()``.
-    public static let checkLedger = Endpoint<NoInput, LedgerCheck>("inventory.check-ledger", idempotent: true, timeout: .seconds(30), failure: InventoryError.self)
+    public static let checkLedger = Endpoint<NoInput, LedgerCheck>(
+        "inventory.check-ledger",
+        idempotent: true,
+        timeout: .seconds(30),
+        failure: InventoryError.self
+    )
 }
 
 /// Inventory as other modules and the gateway reach it: every method is a call through the pipeline.
@@ -87,11 +100,17 @@ public struct InventoryClient: InventoryService {
     public func commit(_ commitment: StockCommitment) async throws -> Reservation { try await client.call(InventoryEndpoints.commit, commitment) }
     public func release(_ orderId: OrderID) async throws -> Reservation { try await client.call(InventoryEndpoints.release, orderId) }
     public func reservation(_ orderId: OrderID) async throws -> Reservation { try await client.call(InventoryEndpoints.reservation, orderId) }
-    public func availability(_ productId: ProductID) async throws -> Availability { try await client.call(InventoryEndpoints.availability, productId) }
+    public func availability(_ productId: ProductID) async throws -> Availability {
+        try await client.call(InventoryEndpoints.availability, productId)
+    }
     public func stock(_ productId: ProductID) async throws -> ProductStock { try await client.call(InventoryEndpoints.stock, productId) }
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock { try await client.call(InventoryEndpoints.adjust, adjustment) }
-    public func setThreshold(_ threshold: LowStockThreshold) async throws -> ProductStock { try await client.call(InventoryEndpoints.setThreshold, threshold) }
-    public func expectIncoming(_ incoming: IncomingStock) async throws -> ProductStock { try await client.call(InventoryEndpoints.expectIncoming, incoming) }
+    public func setThreshold(_ threshold: LowStockThreshold) async throws -> ProductStock {
+        try await client.call(InventoryEndpoints.setThreshold, threshold)
+    }
+    public func expectIncoming(_ incoming: IncomingStock) async throws -> ProductStock {
+        try await client.call(InventoryEndpoints.expectIncoming, incoming)
+    }
     public func receive(_ receipt: StockReceipt) async throws -> ProductStock { try await client.call(InventoryEndpoints.receive, receipt) }
     public func warehouses() async throws -> [Warehouse] { try await client.call(InventoryEndpoints.warehouses, NoInput()) }
     public func checkLedger() async throws -> LedgerCheck { try await client.call(InventoryEndpoints.checkLedger, NoInput()) }
