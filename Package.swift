@@ -113,11 +113,11 @@ let package = Package(
                 path: "Tests/Support"
             ),
             .testTarget(name: "StorageTests", dependencies: ["Storage", "TestHelper", "TestSupport"]),
-            .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+            .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
             .testTarget(name: "MessagingTests", dependencies: ["Messaging", "ServiceKit", "Storage", "TestHelper", "TestSupport"]),
             .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "Telemetry", "TestSupport"]),
             .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
-            .testTarget(name: "SecurityTests", dependencies: ["Security"]),
+            .testTarget(name: "SecurityTests", dependencies: ["Security", "TestSupport"]),
             // The module contract, with modules written only as `Module` values; the kit's mocks through a real module.
             .testTarget(
                 name: "ModuleKitTests",

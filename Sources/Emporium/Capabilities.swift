@@ -1,6 +1,7 @@
 import Catalog
 import Gateway
 import Identity
+import Inventory
 import ModuleKit
 import Search
 
@@ -24,6 +25,7 @@ extension Emporium {
         Capability(.catalog, routes: CatalogRoutes.add),
         Capability(.search, routes: SearchRoutes.add),
         Capability(.identity, routes: IdentityRoutes.add),
+        Capability(.inventory, routes: InventoryRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.

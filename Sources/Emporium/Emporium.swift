@@ -134,9 +134,12 @@ public final class Emporium: Service {
             throw (error as? ModuleHostError).map(EmporiumError.init) ?? error
         }
 
-        // Parts run in this order and stop in reverse: the registry and the bus first, the HTTP server last.
-        var services: [any Service] = [registry, bus]
+        // Parts run in this order and stop in reverse: the bus first, the HTTP server last. The registry's sweep
+        // of silent instances starts after the heartbeats: on a busy machine starting the services has taken over
+        // ten seconds, and a sweep running before the first beats took every instance out of rotation.
+        var services: [any Service] = [bus]
         services += modules.services
+        services.append(registry)
 
         // The edge.
         var gateway = Gateway(
@@ -194,8 +197,8 @@ public final class Emporium: Service {
     }
 
     /// Runs every part until a signal (see ``init(configuration:signals:)``) or ``stop()``, then stops them in
-    /// reverse start order: the HTTP server first (in-flight requests finish), then the relays, the instances, the
-    /// bus and the registry.
+    /// reverse start order: the HTTP server first (in-flight requests finish), then the registry's sweep, the
+    /// modules' services, the instances, the relays and the bus.
     public func run() async throws {
         _ = try await group.run()
         closeDatabases()

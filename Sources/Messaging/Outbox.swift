@@ -124,9 +124,12 @@ public final class Outbox: Sendable {
     /// of them for inspection (and for a group that joins later). A group that has saved no cursor yet holds
     /// everything back: after a crash it would start again at the oldest event kept. With no groups, every event
     /// is handled by nobody and only the most recent `retain` stay.
-    func prune(handledBy groups: [String], retain: Int) async throws {
+    /// - Returns: The sequence number through which every group has saved its cursor (the pruning bound before
+    ///   `retain` is kept).
+    @discardableResult
+    func prune(handledBy groups: [String], retain: Int) async throws -> Int64 {
         let names = Self.jsonArray(groups)
-        try await database.write { connection in
+        return try await database.write { connection in
             let head = try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM outbox") ?? 0
             var through = head
             if !groups.isEmpty {
@@ -138,6 +141,7 @@ public final class Outbox: Sendable {
                 through = saved == groups.count ? min(try row?["slowest"] ?? 0, head) : 0
             }
             try connection.execute("DELETE FROM outbox WHERE seq <= ?", [through - Int64(retain)])
+            return through
         }
     }
 

@@ -107,6 +107,7 @@ public final class OutboxRelay: Service {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             var started: Set<String> = []
             var prunedAt: Int64 = -1
+            var nextPrune = ContinuousClock.now
             while !Task.isCancelled {
                 let seen = outbox.signal.generation
                 let served = servedGroups
@@ -122,9 +123,11 @@ public final class OutboxRelay: Service {
                     served.isEmpty
                     ? try await outbox.head()
                     : groups.withLock { state in served.compactMap { state[$0.name]?.handledThrough }.min() } ?? 0
-                if slowest - prunedAt >= Int64(batchSize) {
-                    try await outbox.prune(handledBy: served.map(\.name), retain: retain)
-                    prunedAt = slowest
+                if slowest - prunedAt >= Int64(batchSize), ContinuousClock.now >= nextPrune {
+                    // The bound is what the groups have saved, which may lag what they have handled (a group that
+                    // never succeeded has saved nothing): try again, at most once a poll interval.
+                    prunedAt = try await outbox.prune(handledBy: served.map(\.name), retain: retain)
+                    nextPrune = ContinuousClock.now.advanced(by: pollInterval)
                 }
                 await outbox.signal.wait(after: seen, timeout: pollInterval, clock: clock)
             }

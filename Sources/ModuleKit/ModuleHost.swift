@@ -66,6 +66,7 @@ public final class ModuleHost: Sendable {
     public let modules: [WiredModule]
     /// The services to run, in start order: relays, instance heartbeats, then each module's own services.
     public let services: [any Service]
+    private let registry: ServiceRegistry
 
     /// Wires `modules`: opens and migrates their databases, builds them, registers their instances and
     /// subscriptions. Nothing runs until ``services`` do.
@@ -141,6 +142,7 @@ public final class ModuleHost: Sendable {
         }
         self.modules = wired
         self.services = relays + heartbeats + moduleServices
+        self.registry = registry
     }
 
     private static func check(_ modules: [Module], _ configuration: Configuration) throws(ModuleHostError) {
@@ -199,6 +201,11 @@ public final class ModuleHost: Sendable {
             } catch {
                 throw ModuleHostError(.seed(module: module.module.name), underlying: error)
             }
+        }
+        // A long first start (a large seed on a busy machine) must not leave the instances looking silent to the
+        // registry before their heartbeats begin: they were registered before it, and are well.
+        for module in modules {
+            for instance in module.instances { registry.heartbeat(instance) }
         }
         return notes
     }

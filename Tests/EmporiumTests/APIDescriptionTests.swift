@@ -3,6 +3,7 @@ import Emporium
 import Foundation
 import Gateway
 import IdentityAPI
+import InventoryAPI
 import SearchAPI
 import ServiceKit
 import Telemetry
@@ -67,7 +68,7 @@ import Testing
             let body = lines[(index + 1)...].prefix { $0.prefix { $0 == " " }.count > line.prefix { $0 == " " }.count }
             pending += body.compactMap(reference)
         }
-        #expect(Set(pending) == ["Registration", "Credentials", "RefreshToken", "ProductDraft"])
+        #expect(Set(pending) == ["Registration", "Credentials", "RefreshToken", "ProductDraft", "StockAdjustmentRequest", "ThresholdRequest"])
         var checked: Set<String> = []
         while let name = pending.popLast() {
             guard checked.insert(name).inserted else { continue }
@@ -92,7 +93,12 @@ import Testing
             .tooManyAttempts(retryAfterSeconds: 1), .invalidRefreshToken, .refreshTokenReused, .userNotFound("u"),
         ]
         let search: [SearchError] = [.invalidQuery("at most 16 words", field: "q")]
-        let failures: [any ServiceFailure] = catalog + identity + search
+        let inventory: [InventoryError] = [
+            .insufficientStock([.init(productId: "p-1", requested: 3, available: 1)]), .reservationNotFound("o-1"),
+            .reservationNotHeld("o-1", .expired), .warehouseNotFound("paris"), .adjustmentBelowReserved("p-1", "berlin", onHand: 1, reserved: 2),
+            .invalid("delta must not be zero", field: "delta"),
+        ]
+        let failures: [any ServiceFailure] = catalog + identity + search + inventory
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")

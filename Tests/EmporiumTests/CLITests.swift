@@ -85,7 +85,7 @@ import Glibc
         let json = try await EmporiumRun.finish(["services", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
-        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity"])
+        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory"])
         let catalog = try #require(report.modules.first { $0.name == "catalog" })
         #expect(catalog.endpoints.contains("catalog.product"))
         #expect(catalog.publishes.contains("catalog.product-created.v1"))
@@ -155,7 +155,7 @@ import Glibc
 
         #expect(serve.stdout.contains("\(url.scheme!)://127.0.0.1:\(port)/dashboard.html"))
         #expect(serve.stdout.contains("admin@emporium.local"))
-        kill(serve.process.processIdentifier, SIGTERM)
+        serve.process.signal(SIGTERM)
         let status = try await serve.waitForExit(within: .seconds(30))
         #expect(status == 0, "\(serve.stderr)")
         #expect(serve.stdout.hasSuffix("stopped\n"))
@@ -180,7 +180,7 @@ import Glibc
 
 /// `emporium` running as a child process, its output collected in files (a pipe nobody reads would block it).
 private final class EmporiumRun {
-    let process = Process()
+    let process: Subprocess
     private let directory: TemporaryDirectory
     private let outputPath: String
     private let errorPath: String
@@ -211,13 +211,19 @@ private final class EmporiumRun {
         errorPath = directory.path("stderr")
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.executableURL = try Self.executableURL
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EMPORIUM_") }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        try process.run()
+        let output = open(outputPath, O_WRONLY | O_CLOEXEC)
+        let errors = open(errorPath, O_WRONLY | O_CLOEXEC)
+        defer {
+            close(output)
+            close(errors)
+        }
+        process = try Subprocess(
+            try Self.executableURL.path,
+            arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EMPORIUM_") },
+            standardOutput: output,
+            standardError: errors
+        )
     }
 
     deinit {
@@ -259,8 +265,7 @@ private final class EmporiumRun {
     }
 
     func killIfRunning() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Security
+import TestSupport
 import Testing
 
 /// Tokens we issue verify with PyJWT, and tokens PyJWT issues verify with ours: an outside implementation
@@ -12,17 +13,9 @@ import Testing
         (try? python(["-c", "import jwt"]))?.status == 0
     }
 
-    static func python(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let run = try Subprocess.run("/usr/bin/env", ["python3"] + arguments)
+        return (run.status, run.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     @Test func tokensCrossVerifyWithPyJWT() throws {

@@ -11,8 +11,9 @@ import Glibc
 // @unchecked: a test makes one wait at a time (each is awaited), so `buffer` is only touched by that wait's thread.
 public final class ChildProcess: @unchecked Sendable {
     /// The running process.
-    public let process = Process()
-    private let output = Pipe()
+    public let process: Subprocess
+    /// The read end of the pipe the child writes its standard output to.
+    private let output: Int32
     private var buffer: [UInt8] = []
 
     /// The helper executable, built beside the test bundle (the test target depends on it).
@@ -53,16 +54,17 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Starts `executable` with `arguments`; its standard error goes to `standardError` (inherited by default).
-    ///
-    /// The spawn runs on a thread of its own too: Foundation's `Process.run()` prepares to close every descriptor up
-    /// to the process's limit (20,000 here, a system call each), and a thread dump of a full test run caught both
-    /// threads of the cooperative pool inside it while the crash tests started their children.
     public init(executable: URL, arguments: [String], standardError: FileHandle? = nil) async throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        if let standardError { process.standardError = standardError }
-        try await Self.offload { try self.process.run() }
+        let ends = try Subprocess.pipe()
+        do {
+            process = try Subprocess(executable.path, arguments, standardOutput: ends[1], standardError: standardError?.fileDescriptor)
+        } catch {
+            close(ends[0])
+            close(ends[1])
+            throw error
+        }
+        close(ends[1])
+        output = ends[0]
     }
 
     /// Everything the child writes to standard output until it exits; fails after `timeout`.
@@ -85,7 +87,11 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            kill(process.pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        close(output)
     }
 
     /// Reads lines until one satisfies `predicate`, or fails once `timeout` passes or the child exits.
@@ -100,7 +106,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     private func blockingWaitForLine(within timeout: Duration, description: String, where predicate: (String) -> Bool) throws -> String {
         let deadline = ContinuousClock.now + timeout
-        let fd = output.fileHandleForReading.fileDescriptor
+        let fd = output
         while true {
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
@@ -145,7 +151,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Kills the child with SIGKILL (no chance to clean up) and reaps it.
     public func killHard() {
-        kill(process.processIdentifier, SIGKILL)
+        if process.isRunning { kill(process.pid, SIGKILL) }
         process.waitUntilExit()
     }
 }

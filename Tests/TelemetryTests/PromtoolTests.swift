@@ -1,5 +1,6 @@
 import Foundation
 import Telemetry
+import TestSupport
 import Testing
 
 /// Checks the exposition with Prometheus's own parser and linter, `promtool check metrics`.
@@ -51,18 +52,8 @@ import Testing
         try exposition.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let process = Process()
-        process.executableURL = promtool
-        process.arguments = ["check", "metrics"]
-        process.standardInput = try FileHandle(forReadingFrom: file)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-
-        #expect(process.terminationStatus == 0, "promtool exited with \(process.terminationStatus): \(report)\n\(exposition)")
+        let (status, report) = try Subprocess.run(promtool.path, ["check", "metrics"], input: file.path)
+        #expect(status == 0, "promtool exited with \(status): \(report)\n\(exposition)")
         #expect(report.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool reported: \(report)\n\(exposition)")
     }
 }

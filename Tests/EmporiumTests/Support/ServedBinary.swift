@@ -47,7 +47,7 @@ struct ServedBinary {
             server.killHard()
             throw error
         }
-        kill(server.process.processIdentifier, SIGTERM)
+        server.process.signal(SIGTERM)
         #expect(try await server.waitForExit(within: .seconds(20)) == 0)
     }
 }

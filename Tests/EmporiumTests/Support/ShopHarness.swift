@@ -30,6 +30,9 @@ struct ShopHarness {
         configuration.settings["catalog.seed"] = seed.path
         configuration.settings["identity.admin-email"] = adminEmail
         configuration.settings["identity.admin-password"] = adminPassword
+        // Stock only where a test looks at it: every suite starts its own system at once on two cores, and stocking
+        // 540 products is one more large transaction each.
+        configuration.settings["inventory.seed"] = "none"
         configuration.logLevel = .critical
         configuration.eventLoops = 1
         configure(&configuration)

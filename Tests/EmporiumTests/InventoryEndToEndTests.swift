@@ -1,0 +1,67 @@
+import Emporium
+import Foundation
+import HTTP
+import InventoryAPI
+import ModuleKit
+import ServiceKit
+import TestSupport
+import Testing
+
+/// Inventory over HTTP in the whole system: the seed stocks the catalog, shoppers read availability, administrators
+/// correct stock, and availability follows at once.
+@Suite struct InventoryEndToEndTests {
+    @Test func anAdminAdjustsStockAndAvailabilityFollows() async throws {
+        try await ShopHarness.with(
+            configure: { $0.settings["inventory.seed"] = "fixture" },
+            { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                let before = try shop.decode(Availability.self, from: try await shop.send(.get, "/api/v1/products/p-00001/availability"))
+                #expect(before.productId == "p-00001")
+                #expect(before.available > 0)
+                let stock = try shop.decode(ProductStock.self, from: try await shop.send(.get, "/api/v1/admin/inventory/p-00001", token: admin))
+                #expect(stock.warehouses.map(\.warehouse) == ["berlin", "rotterdam"])
+                #expect(stock.warehouses.reduce(0) { $0 + $1.available } == before.available)
+
+                // Everything goes from Berlin and Rotterdam but one unit: low stock, and the shopper sees it at once.
+                for level in stock.warehouses where level.onHand > 0 {
+                    let delta = -(level.onHand - (level.warehouse == "berlin" ? 1 : 0))
+                    guard delta != 0 else { continue }
+                    let response = try await shop.send(
+                        .post,
+                        "/api/v1/admin/inventory/p-00001/adjustments",
+                        token: admin,
+                        json: Adjustment(warehouse: level.warehouse.rawValue, delta: delta, reason: "stock count")
+                    )
+                    #expect(response.status == .ok, "\(response.text)")
+                }
+                let after = try shop.decode(Availability.self, from: try await shop.send(.get, "/api/v1/products/p-00001/availability"))
+                #expect(after == Availability(productId: "p-00001", available: 1, status: .lowStock))
+
+                // Below zero is refused with a sentence, an unknown warehouse too; customers may not adjust at all.
+                let tooMuch = try await shop.send(
+                    .post,
+                    "/api/v1/admin/inventory/p-00001/adjustments",
+                    token: admin,
+                    json: Adjustment(warehouse: "berlin", delta: -5, reason: "stock count")
+                )
+                #expect(tooMuch.status.code == 409)
+                #expect(tooMuch.text.contains("urn:emporium:problem:adjustment-below-reserved"))
+                let nowhere = try await shop.send(
+                    .post,
+                    "/api/v1/admin/inventory/p-00001/adjustments",
+                    token: admin,
+                    json: Adjustment(warehouse: "paris", delta: 1, reason: "found")
+                )
+                #expect(nowhere.status.code == 422)
+                #expect(nowhere.text.contains("No warehouse has the id paris."))
+                #expect(try await shop.send(.get, "/api/v1/admin/inventory/p-00001").status.code == 401)
+            }
+        )
+    }
+
+    private struct Adjustment: Encodable {
+        var warehouse: String
+        var delta: Int
+        var reason: String
+    }
+}
