@@ -3,6 +3,7 @@ import Gateway
 import Identity
 import ModuleKit
 import Search
+import Warehouse
 
 /// A capability as the composition root wires it: its module and its routes at the edge.
 struct Capability: Sendable {
@@ -24,6 +25,7 @@ extension Emporium {
         Capability(.catalog, routes: CatalogRoutes.add),
         Capability(.search, routes: SearchRoutes.add),
         Capability(.identity, routes: IdentityRoutes.add),
+        Capability(.warehouse, routes: WarehouseRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.
