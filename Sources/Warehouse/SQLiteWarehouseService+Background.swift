@@ -14,7 +14,7 @@ extension SQLiteWarehouseService {
         do {
             let active = try await database.read { connection in
                 try connection.query(
-                    "SELECT id FROM shipment WHERE status IN ('created', 'picking', 'packed', 'shipping', 'shipped') ORDER BY id"
+                    "SELECT id FROM shipment WHERE status IN ('created', 'picking', 'packed', 'shipping', 'shipped') ORDER BY seq"
                 ).map { ShipmentID(rawValue: try $0["id"]) }
             }
             for id in active {
@@ -29,7 +29,7 @@ extension SQLiteWarehouseService {
             let arrived = try await database.write { connection in
                 try connection.execute("UPDATE purchase_order SET transit_steps = transit_steps + 1 WHERE status = 'ordered'")
                 return try connection.query(
-                    "SELECT id FROM purchase_order WHERE status = 'ordered' AND transit_steps >= ? ORDER BY id",
+                    "SELECT id FROM purchase_order WHERE status = 'ordered' AND transit_steps >= ? ORDER BY seq",
                     [lead]
                 ).map { PurchaseOrderID(rawValue: try $0["id"]) }
             }
@@ -53,7 +53,7 @@ extension SQLiteWarehouseService {
         do {
             let shipping = try await database.read { connection in
                 try connection.query(
-                    "SELECT id FROM shipment WHERE status = 'shipping' AND (claimed_until_us IS NULL OR claimed_until_us <= ?) ORDER BY id",
+                    "SELECT id FROM shipment WHERE status = 'shipping' AND (claimed_until_us IS NULL OR claimed_until_us <= ?) ORDER BY seq",
                     [stamp]
                 ).map { ShipmentID(rawValue: try $0["id"]) }
             }
@@ -64,7 +64,7 @@ extension SQLiteWarehouseService {
                 try connection.query(
                     """
                     SELECT id, status FROM purchase_order
-                    WHERE status IN ('pending', 'receiving') AND (claimed_until_us IS NULL OR claimed_until_us <= ?) ORDER BY id
+                    WHERE status IN ('pending', 'receiving') AND (claimed_until_us IS NULL OR claimed_until_us <= ?) ORDER BY seq
                     """,
                     [stamp]
                 ).map { (PurchaseOrderID(rawValue: try $0["id"]), try $0["status"] as String) }

@@ -12,7 +12,7 @@ public import WarehouseAPI
 extension SQLiteWarehouseService {
     public func purchaseOrders() async throws -> [PurchaseOrder] {
         try await database.read { connection in
-            try connection.fetchAll(PurchaseOrderRow.self, "SELECT * FROM purchase_order ORDER BY id DESC").map(\.order)
+            try connection.fetchAll(PurchaseOrderRow.self, "SELECT * FROM purchase_order ORDER BY seq DESC").map(\.order)
         }
     }
 

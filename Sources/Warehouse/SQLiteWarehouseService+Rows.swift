@@ -32,7 +32,7 @@ extension SQLiteWarehouseService {
             try connection.query(
                 """
                 SELECT s.*, l.product_id, l.quantity FROM shipment AS s JOIN shipment_line AS l ON l.shipment_id = s.id
-                WHERE s.order_id = ? ORDER BY s.id, l.product_id
+                WHERE s.order_id = ? ORDER BY s.seq, l.product_id
                 """,
                 [orderId.rawValue]
             )

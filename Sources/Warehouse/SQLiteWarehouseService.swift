@@ -174,9 +174,9 @@ public struct SQLiteWarehouseService: WarehouseService {
                 try connection.query(
                     """
                     SELECT s.*, l.product_id, l.quantity
-                    FROM (SELECT * FROM shipment WHERE :status IS NULL OR status = :status ORDER BY id DESC LIMIT :limit) AS s
+                    FROM (SELECT * FROM shipment WHERE :status IS NULL OR status = :status ORDER BY seq DESC LIMIT :limit) AS s
                     JOIN shipment_line AS l ON l.shipment_id = s.id
-                    ORDER BY s.id DESC, l.product_id
+                    ORDER BY s.seq DESC, l.product_id
                     """,
                     ["status": query.status?.rawValue, "limit": query.limit]
                 )

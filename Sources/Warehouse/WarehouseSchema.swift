@@ -5,7 +5,8 @@ import Storage
 /// Every row that waits for Inventory to confirm something (a shipment `shipping`, a purchase order `pending` or
 /// `receiving`, a return `receiving`) carries `claimed_until_us`: whoever is telling Inventory sets it, so a
 /// second caller, the carrier or the recovery loop leave the row alone until that call has ended, or until the
-/// claim has run out because its holder crashed. Ids are a prefix and a UUIDv7, so they sort in creation order.
+/// claim has run out because its holder crashed. `seq` orders shipments and purchase orders as they were created
+/// (their ids are UUIDv7, which are ordered only to the millisecond).
 enum WarehouseSchema {
     static var migrator: Migrator {
         var migrator = Migrator()
@@ -13,7 +14,8 @@ enum WarehouseSchema {
             "warehouse-1-shipments-purchase-orders-returns",
             sql: """
                 CREATE TABLE shipment (
-                    id TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     order_id TEXT NOT NULL,
                     warehouse TEXT NOT NULL,
                     status TEXT NOT NULL CHECK (
@@ -26,7 +28,7 @@ enum WarehouseSchema {
                     updated_us INTEGER NOT NULL,
                     UNIQUE (order_id, warehouse)
                 );
-                CREATE INDEX shipment_status ON shipment (status, id);
+                CREATE INDEX shipment_status ON shipment (status, seq);
                 CREATE TABLE shipment_line (
                     shipment_id TEXT NOT NULL REFERENCES shipment(id),
                     product_id TEXT NOT NULL,
@@ -34,7 +36,8 @@ enum WarehouseSchema {
                     PRIMARY KEY (shipment_id, product_id)
                 ) WITHOUT ROWID;
                 CREATE TABLE purchase_order (
-                    id TEXT PRIMARY KEY NOT NULL,
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     product_id TEXT NOT NULL,
                     warehouse TEXT NOT NULL,
                     quantity INTEGER NOT NULL CHECK (quantity > 0),
@@ -46,7 +49,7 @@ enum WarehouseSchema {
                 );
                 -- At most one open purchase order per product and warehouse: a repeated stock-low raises none.
                 CREATE UNIQUE INDEX purchase_order_open ON purchase_order (product_id, warehouse) WHERE status <> 'received';
-                CREATE INDEX purchase_order_status ON purchase_order (status, id);
+                CREATE INDEX purchase_order_status ON purchase_order (status, seq);
                 CREATE TABLE return_receipt (
                     id TEXT PRIMARY KEY NOT NULL,
                     order_id TEXT NOT NULL,

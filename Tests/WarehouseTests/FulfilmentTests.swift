@@ -4,6 +4,7 @@ import InventoryAPI
 import Messaging
 import ModuleKit
 import ServiceKit
+import Storage
 import TestSupport
 import Testing
 import Warehouse
@@ -176,6 +177,50 @@ import WarehouseAPI
                     ShipmentCreated.eventType, ShipmentShipped.eventType, ShipmentDelivered.eventType,
                 ]
             )
+        }
+    }
+
+    /// A process killed between handing a parcel to the carrier and Inventory's answer leaves the shipment
+    /// `shipping` under its claim. Once the claim has run out, the recovery loop commits the stock (Inventory keeps
+    /// one commit per order and warehouse, so it does not matter whether the first call reached it) and publishes
+    /// the shipment's event once; a claim still held is left to its holder.
+    @Test func aShipmentLeftShippingByACrashIsShippedOnceByTheRecoveryLoop() async throws {
+        let order: OrderID = "o-5"
+        let commits = CallRecorder<StockCommitment>()
+        let clock = ManualClock()
+        let inventory = inventoryHolding(order, [("p-1", "berlin", 1), ("p-2", "lyon", 1)], commits: commits)
+        try await WarehouseFixture.with(inventory, module: .warehouse(clock: clock)) { fixture in
+            let shipments = try await fixture.warehouse.fulfil(FulfilmentRequest(orderId: order))
+            for shipment in shipments {
+                _ = try await fixture.warehouse.advance(shipment.id)
+                _ = try await fixture.warehouse.advance(shipment.id)
+            }
+            // The recovery loop's first pass is over; now the state a crash leaves behind.
+            try await clock.waitForSleepers(count: 1)
+            let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            for (shipment, claim) in zip(shipments, [now - 1_000_000, now + 3_600_000_000]) {
+                try await fixture.harness.database.write { connection in
+                    try connection.execute(
+                        """
+                        UPDATE shipment SET status = 'shipping', carrier = 'Emporium Parcel', tracking_number = 'EP000000000001',
+                            claimed_until_us = ? WHERE id = ?
+                        """,
+                        [claim, shipment.id.rawValue]
+                    )
+                }
+            }
+            clock.advance(by: .seconds(30))
+            try await waitUntil("the recovery loop shipped the shipment whose claim ran out") {
+                try await fixture.warehouse.shipment(shipments[0].id).status == .shipped
+            }
+            try await clock.waitForSleepers(count: 1)
+            #expect(try await fixture.warehouse.shipment(shipments[1].id).status == .shipping)
+            #expect(commits.values == [StockCommitment(orderId: order, warehouse: "berlin")])
+            #expect(try await fixture.eventTypes(of: order).filter { $0 == ShipmentShipped.eventType }.count == 1)
+            // The next pass changes nothing.
+            clock.advance(by: .seconds(30))
+            try await clock.waitForSleepers(count: 1)
+            #expect(commits.count == 1)
         }
     }
 
