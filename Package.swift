@@ -11,10 +11,12 @@ let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] =
     ("Search", ["Catalog"], []),
     ("Identity", [], ["Security"]),
     ("Inventory", ["Catalog"], []),
+    ("Warehouse", ["Inventory"], ["Telemetry"]),
 ]
 
 /// A capability's three targets.
-/// - `XAPI`: the face: protocol, DTOs, typed error, events, endpoint table, client. Kernel and contracts only.
+/// - `XAPI`: the face: protocol, DTOs, typed error, events, endpoint table, client. Kernel, contracts and the APIs
+///   it names types of only.
 /// - `X`: the implementation: its module value, schema and handlers, over ModuleKit and Storage.
 /// - `XTests`: the module alone, through the module test kit (`Tests/Support`).
 func capability(_ name: String, uses: [String], needs: [Target.Dependency]) -> [Target] {
@@ -22,7 +24,9 @@ func capability(_ name: String, uses: [String], needs: [Target.Dependency]) -> [
     let others = uses.map { Target.Dependency.target(name: "\($0)API") }
     let platform: [Target.Dependency] = ["Commerce", "Messaging", "ModuleKit", "ServiceKit", "Storage"]
     return [
-        .target(name: "\(name)API", dependencies: ["Commerce", "Messaging", "ServiceKit"]),
+        // An API may name the types of the APIs its capability uses (Warehouse's shipments name Inventory's
+        // WarehouseID), never an implementation.
+        .target(name: "\(name)API", dependencies: ["Commerce", "Messaging", "ServiceKit"] + others),
         .target(name: name, dependencies: [api] + others + platform + needs),
         .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), api] + others + platform + needs + ["TestSupport"]),
     ]

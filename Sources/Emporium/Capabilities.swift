@@ -4,6 +4,7 @@ import Identity
 import Inventory
 import ModuleKit
 import Search
+import Warehouse
 
 /// A capability as the composition root wires it: its module and its routes at the edge.
 struct Capability: Sendable {
@@ -26,6 +27,7 @@ extension Emporium {
         Capability(.search, routes: SearchRoutes.add),
         Capability(.identity, routes: IdentityRoutes.add),
         Capability(.inventory, routes: InventoryRoutes.add),
+        Capability(.warehouse, routes: WarehouseRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.

@@ -8,6 +8,7 @@ import SearchAPI
 import ServiceKit
 import Telemetry
 import Testing
+import WarehouseAPI
 
 /// `Docs/openapi.yaml` describes exactly the routes the gateway serves: none missing, none invented.
 @Suite struct APIDescriptionTests {
@@ -98,7 +99,15 @@ import Testing
             .reservationNotHeld("o-1", .expired), .warehouseNotFound("paris"), .adjustmentBelowReserved("p-1", "berlin", onHand: 1, reserved: 2),
             .invalid("delta must not be zero", field: "delta"),
         ]
-        let failures: [any ServiceFailure] = catalog + identity + search + inventory
+        let warehouse: [WarehouseError] = [
+            .shipmentNotFound("shp-1"), .purchaseOrderNotFound("po-1"), .orderNotFulfillable("o-1", reason: "it holds no stock"),
+            .shipmentFinished("shp-1", .delivered), .shipmentAlreadyShipped("shp-1", .shipped),
+            .stockNotCommitted("shp-1", reason: "the reservation of order o-1 is expired, not held"),
+            .returnRefused("r-1", reason: "no warehouse has the id x"),
+            .returnMismatch("r-1"), .purchaseOrderRefused("po-1", reason: "no warehouse has the id x"), .inventoryUnavailable("try again"),
+            .invalid("must list at least one product", field: "lines"),
+        ]
+        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")

@@ -85,7 +85,7 @@ import Glibc
         let json = try await EmporiumRun.finish(["services", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
-        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory"])
+        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse"])
         let catalog = try #require(report.modules.first { $0.name == "catalog" })
         #expect(catalog.endpoints.contains("catalog.product"))
         #expect(catalog.publishes.contains("catalog.product-created.v1"))
@@ -125,7 +125,7 @@ import Glibc
 
         let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
         #expect(backup.status == 0, "\(backup.stderr)")
-        for module in ["catalog", "search", "identity"] {
+        for module in ["catalog", "search", "identity", "warehouse"] {
             let file = directory.path("backup/\(module).sqlite")
             #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
             #expect(backup.stdout.contains(file))
