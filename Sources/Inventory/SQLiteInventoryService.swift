@@ -32,6 +32,9 @@ public struct SQLiteInventoryService: InventoryService {
     private let configuration: Configuration
     private let now: @Sendable () -> Date
     static let source = "/emporium/inventory"
+    /// The longest a reservation may be held, in seconds: 30 days, since Warehouse holds an order's stock from
+    /// fulfilment until its shipments ship (two weeks at the carrier's realistic pace).
+    static let longestHold = 30 * 24 * 3600
 
     /// Inventory over `database`, migrated with ``Module/inventory``'s migrations, writing its events to `outbox`.
     /// - Parameter now: The system clock; tests pass one they move.
@@ -49,8 +52,8 @@ public struct SQLiteInventoryService: InventoryService {
         guard Set(request.lines.map(\.productId)).count == request.lines.count else {
             throw InventoryError.invalid("each product may appear on one line only", field: "lines")
         }
-        if let hold = request.holdSeconds, hold <= 0 || hold > 7 * 24 * 3600 {
-            throw InventoryError.invalid("holdSeconds must be between 1 and 604800", field: "holdSeconds")
+        if let hold = request.holdSeconds, hold <= 0 || hold > Self.longestHold {
+            throw InventoryError.invalid("holdSeconds must be between 1 and \(Self.longestHold)", field: "holdSeconds")
         }
         let hold = request.holdSeconds.map { Duration.seconds($0) } ?? configuration.reservationHold
         let now = now()
@@ -117,8 +120,8 @@ public struct SQLiteInventoryService: InventoryService {
     }
 
     public func extend(_ request: ReservationExtension) async throws -> Reservation {
-        guard request.holdSeconds > 0, request.holdSeconds <= 7 * 24 * 3600 else {
-            throw InventoryError.invalid("holdSeconds must be between 1 and 604800", field: "holdSeconds")
+        guard request.holdSeconds > 0, request.holdSeconds <= Self.longestHold else {
+            throw InventoryError.invalid("holdSeconds must be between 1 and \(Self.longestHold)", field: "holdSeconds")
         }
         let until = now().addingTimeInterval(Double(request.holdSeconds))
         return try await database.write { connection in
