@@ -5,9 +5,9 @@ import HTTP
 import InventoryAPI
 import ModuleKit
 import ServiceKit
-import WarehouseAPI
 import TestSupport
 import Testing
+import WarehouseAPI
 
 /// Inventory over HTTP in the whole system: the seed stocks the catalog, shoppers read availability, administrators
 /// correct stock, and availability follows at once.
@@ -64,34 +64,37 @@ import Testing
     /// Stock reserved for an order leaves once through the warehouse: fulfilment makes a shipment per warehouse
     /// the reservation holds stock in, each shipment commits its stock when it ships, and the ledger accounts for it.
     @Test func reservedStockShipsOnceThroughTheWarehouse() async throws {
-        try await ShopHarness.with(configure: { $0.settings["inventory.seed"] = "fixture" }) { shop in
-            let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
-            let inventory = InventoryClient(client: shop.system.client)
-            let warehouse = WarehouseClient(client: shop.system.client)
-            let before = try await inventory.stock("p-00001")
-            let onHand = before.warehouses.reduce(0) { $0 + $1.onHand }
-            let reserved = try await inventory.reserve(
-                ReservationRequest(orderId: "o-e2e", lines: [ReservationLine(productId: "p-00001", quantity: try Quantity(2))])
-            )
-            let shipments = try await warehouse.fulfil(FulfilmentRequest(orderId: "o-e2e"))
-            #expect(Set(shipments.map(\.warehouse)) == Set(reserved.allocations.map(\.warehouse)))
-            #expect(try await warehouse.fulfil(FulfilmentRequest(orderId: "o-e2e")).map(\.id) == shipments.map(\.id))
+        try await ShopHarness.with(
+            configure: { $0.settings["inventory.seed"] = "fixture" },
+            { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                let inventory = InventoryClient(client: shop.system.client)
+                let warehouse = WarehouseClient(client: shop.system.client)
+                let before = try await inventory.stock("p-00001")
+                let onHand = before.warehouses.reduce(0) { $0 + $1.onHand }
+                let reserved = try await inventory.reserve(
+                    ReservationRequest(orderId: "o-e2e", lines: [ReservationLine(productId: "p-00001", quantity: try Quantity(2))])
+                )
+                let shipments = try await warehouse.fulfil(FulfilmentRequest(orderId: "o-e2e"))
+                #expect(Set(shipments.map(\.warehouse)) == Set(reserved.allocations.map(\.warehouse)))
+                #expect(try await warehouse.fulfil(FulfilmentRequest(orderId: "o-e2e")).map(\.id) == shipments.map(\.id))
 
-            for shipment in shipments {
-                var status = shipment.status
-                while status != .shipped {
-                    let response = try await shop.send(.post, "/api/v1/admin/shipments/\(shipment.id.rawValue)/advance", token: admin)
-                    status = try shop.decode(Shipment.self, from: response).status
+                for shipment in shipments {
+                    var status = shipment.status
+                    while status != .shipped {
+                        let response = try await shop.send(.post, "/api/v1/admin/shipments/\(shipment.id.rawValue)/advance", token: admin)
+                        status = try shop.decode(Shipment.self, from: response).status
+                    }
+                    let cancel = try await shop.send(.post, "/api/v1/admin/shipments/\(shipment.id.rawValue)/cancel", token: admin)
+                    #expect(cancel.status.code == 409, "a shipped shipment cannot be cancelled")
                 }
-                let cancel = try await shop.send(.post, "/api/v1/admin/shipments/\(shipment.id.rawValue)/cancel", token: admin)
-                #expect(cancel.status.code == 409, "a shipped shipment cannot be cancelled")
+                let after = try await inventory.stock("p-00001")
+                #expect(after.warehouses.reduce(0) { $0 + $1.onHand } == onHand - 2)
+                #expect(after.warehouses.map(\.reserved) == before.warehouses.map(\.reserved))
+                #expect(try await inventory.reservation("o-e2e").status == .committed)
+                #expect(try await inventory.checkLedger().mismatches.isEmpty)
             }
-            let after = try await inventory.stock("p-00001")
-            #expect(after.warehouses.reduce(0) { $0 + $1.onHand } == onHand - 2)
-            #expect(after.warehouses.map(\.reserved) == before.warehouses.map(\.reserved))
-            #expect(try await inventory.reservation("o-e2e").status == .committed)
-            #expect(try await inventory.checkLedger().mismatches.isEmpty)
-        }
+        )
     }
 
     private struct Adjustment: Encodable {
