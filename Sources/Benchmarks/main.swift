@@ -11,6 +11,7 @@ let suites: [String: any BenchmarkSuite] = [
     "http": HTTPSuite(),
     "search": SearchSuite(),
     "identity": IdentitySuite(),
+    "inventory": InventorySuite(),
     "startup": StartupSuite(),
 ]
 

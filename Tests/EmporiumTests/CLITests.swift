@@ -113,6 +113,9 @@ import Glibc
         #expect(bad.stderr.contains("identity.password-cost must be a whole number from 1 to 11, not '99'"))
         let malformed = try await EmporiumRun.finish(["serve", "--set", "password-cost"])
         #expect(malformed.status == 64, "\(malformed.stderr)")
+        let pace = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--fulfilment", "sometimes"])
+        #expect(pace.status == 78, "\(pace.stderr)")
+        #expect(pace.stderr.contains("warehouse.fulfilment must be fast, realistic or manual, not 'sometimes'"))
     }
 
     @Test func seedThenBackupWritesEveryDatabase() async throws {

@@ -69,6 +69,13 @@ enum Serve: Command {
         "The first administrator's password (default: generated on first start)."
     )
 
+    static let fulfilment = Option(
+        "fulfilment",
+        .value(placeholder: "PACE"),
+        environment: "EMPORIUM_FULFILMENT",
+        "How the simulated carrier moves shipments: fast (seconds), realistic (hours) or manual (default; by the admin API)."
+    )
+
     static let setting = Option(
         "set",
         .repeatable(placeholder: "MODULE.SETTING=VALUE", separator: ";"),
@@ -88,7 +95,7 @@ enum Serve: Command {
 
     static let options = [
         host, port, Options.data, replicas, transport, balancing, fault, rateLimit, Options.logLevel, durable, Options.seed, noSeed,
-        adminEmail, adminPassword, setting,
+        adminEmail, adminPassword, fulfilment, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -129,6 +136,7 @@ enum Serve: Command {
             }
             configuration.settings[String(text[..<equals])] = String(text[text.index(after: equals)...])
         }
+        if let pace = arguments.value(fulfilment)?.text { configuration.settings["warehouse.fulfilment"] = pace }
         if let email = arguments.value(adminEmail)?.text { configuration.settings["identity.admin-email"] = email }
         if let password = arguments.value(adminPassword)?.text { configuration.settings["identity.admin-password"] = password }
         if let (text, _) = arguments.value(secret) {
