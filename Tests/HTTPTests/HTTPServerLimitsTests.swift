@@ -6,13 +6,18 @@ import Testing
 /// Timeouts and the connection cap.
 @Suite("HTTP server limits")
 struct HTTPServerLimitsTests {
+    /// Runs a test's clients on a thread of their own: on the pool every suite shares they were starved for
+    /// seconds at a time (the whole suite starts at once on two cores), longer than the timeouts under test, so a
+    /// connection could be closed as slow before its client ever got to send.
+    private func onOwnThread(_ body: () async throws -> Void) async throws {
+        try await withTaskExecutorPreference(OwnThreadExecutor(label: "http-tests.limits")) {
+            try await body()
+        }
+    }
+
     @Test("a slowloris connection is closed after the header-read timeout while another client keeps being served")
     func slowloris() async throws {
-        // The clients run on a thread of their own: on the pool every suite shares, the other client was starved for
-        // seconds at a time and could not show that it is served while the slow connection trickles.
-        try await withTaskExecutorPreference(OwnThreadExecutor(label: "http-tests.slowloris")) {
-            try await slowlorisOnOwnThread()
-        }
+        try await onOwnThread { try await slowlorisOnOwnThread() }
     }
 
     private func slowlorisOnOwnThread() async throws {
@@ -60,46 +65,52 @@ struct HTTPServerLimitsTests {
 
     @Test("an idle keep-alive connection is closed after the idle timeout")
     func idleTimeout() async throws {
-        try await TestServer.with(configuration: .testing { $0.idleTimeout = .milliseconds(300) }) { server in
-            let connection = try await server.connect()
-            // Taken before the request: the server's idle timer starts after its response, which cannot precede this.
-            let idleSince = ContinuousClock.now
-            #expect(try await connection.send(.get, "/echo").status == .ok)
-            #expect(await connection.waitForClose(timeout: .seconds(5)))
-            #expect(ContinuousClock.now - idleSince >= .milliseconds(300))
+        try await onOwnThread {
+            try await TestServer.with(configuration: .testing { $0.idleTimeout = .milliseconds(300) }) { server in
+                let connection = try await server.connect()
+                // Taken before the request: the server's idle timer starts after its response, which cannot precede this.
+                let idleSince = ContinuousClock.now
+                #expect(try await connection.send(.get, "/echo").status == .ok)
+                #expect(await connection.waitForClose(timeout: .seconds(5)))
+                #expect(ContinuousClock.now - idleSince >= .milliseconds(300))
+            }
         }
     }
 
     @Test("a body that stalls gets 408 after the body-read timeout")
     func bodyTimeout() async throws {
-        try await TestServer.with(configuration: .testing { $0.bodyReadTimeout = .milliseconds(300) }) { server in
-            let connection = try await server.connect()
-            try await connection.write(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc".utf8))
-            let response = try await connection.readResponse(timeout: .seconds(5))
-            #expect(response.status == .requestTimeout)
-            #expect(await connection.waitForClose(timeout: .seconds(5)))
+        try await onOwnThread {
+            try await TestServer.with(configuration: .testing { $0.bodyReadTimeout = .milliseconds(300) }) { server in
+                let connection = try await server.connect()
+                try await connection.write(Array("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc".utf8))
+                let response = try await connection.readResponse(timeout: .seconds(5))
+                #expect(response.status == .requestTimeout)
+                #expect(await connection.waitForClose(timeout: .seconds(5)))
+            }
         }
     }
 
     @Test("connections beyond the cap get 503 and are closed; capacity returns when one closes")
     func connectionCap() async throws {
-        try await TestServer.with(configuration: .testing { $0.maxConnections = 2 }) { server in
-            let first = try await server.connect()
-            let second = try await server.connect()
-            #expect(try await first.send(.get, "/echo").status == .ok)
-            #expect(try await second.send(.get, "/echo").status == .ok)
-            #expect(server.server.connectionCount == 2)
+        try await onOwnThread {
+            try await TestServer.with(configuration: .testing { $0.maxConnections = 2 }) { server in
+                let first = try await server.connect()
+                let second = try await server.connect()
+                #expect(try await first.send(.get, "/echo").status == .ok)
+                #expect(try await second.send(.get, "/echo").status == .ok)
+                #expect(server.server.connectionCount == 2)
 
-            let third = try await server.connect()
-            let refused = try await third.readResponse(timeout: .seconds(5))
-            #expect(refused.status == .serviceUnavailable)
-            #expect(refused.headers.first(name: "Connection") == "close")
-            #expect(await third.waitForClose(timeout: .seconds(5)))
+                let third = try await server.connect()
+                let refused = try await third.readResponse(timeout: .seconds(5))
+                #expect(refused.status == .serviceUnavailable)
+                #expect(refused.headers.first(name: "Connection") == "close")
+                #expect(await third.waitForClose(timeout: .seconds(5)))
 
-            await first.close()
-            #expect(await waitUntil(timeout: .seconds(5)) { server.server.connectionCount == 1 })
-            let fourth = try await server.connect()
-            #expect(try await fourth.send(.get, "/echo").status == .ok)
+                await first.close()
+                #expect(await waitUntil(timeout: .seconds(5)) { server.server.connectionCount == 1 })
+                let fourth = try await server.connect()
+                #expect(try await fourth.send(.get, "/echo").status == .ok)
+            }
         }
     }
 }
