@@ -8,7 +8,7 @@ import PackageDescription
 /// `uses` names the other capabilities whose APIs the implementation calls; `needs` adds platform targets.
 let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] = [
     ("Catalog", [], []),
-    ("Search", ["Catalog"], []),
+    ("Search", ["Catalog", "Inventory"], []),
     ("Identity", [], ["Security"]),
     ("Inventory", ["Catalog"], []),
     ("Warehouse", ["Inventory"], ["Telemetry"]),

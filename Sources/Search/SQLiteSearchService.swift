@@ -1,6 +1,7 @@
 public import CatalogAPI
 import Commerce
 import Foundation
+import InventoryAPI
 public import Messaging
 public import SearchAPI
 import ServiceKit
@@ -39,6 +40,7 @@ public struct SQLiteSearchService: SearchService {
         handlers.on(ProductCreated.self) { event, _, connection in try index(event.product, in: connection) }
         handlers.on(ProductUpdated.self) { event, _, connection in try index(event.product, in: connection) }
         handlers.on(ProductDeactivated.self) { event, _, connection in try index(event.product, in: connection) }
+        handlers.on(StockLevelChanged.self) { event, _, connection in try keep(event.availability, in: connection) }
         return handlers
     }
 
@@ -80,6 +82,22 @@ public struct SQLiteSearchService: SearchService {
         try connection.execute("INSERT INTO document_text (rowid, name, description) VALUES (?, ?, ?)", [rowid, product.name, product.description])
     }
 
+    /// Keeps what Inventory says of a product's stock; its document, if there is one, gets the next change
+    /// sequence, so every copy of the index in memory reads it again (with its stock) before its next query.
+    static func keep(_ availability: Availability, in connection: Connection) throws {
+        try connection.execute(
+            """
+            INSERT INTO availability (product_id, status, available) VALUES (?, ?, ?)
+            ON CONFLICT (product_id) DO UPDATE SET status = excluded.status, available = excluded.available
+            """,
+            [availability.productId.rawValue, availability.status.rawValue, availability.available]
+        )
+        try connection.execute(
+            "UPDATE document SET seq = ? WHERE product_id = ?",
+            [try nextSequence(in: connection), availability.productId.rawValue]
+        )
+    }
+
     private static func nextSequence(in connection: Connection) throws -> Int64 {
         try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) + 1 FROM document") ?? 1
     }
@@ -119,6 +137,7 @@ public struct SQLiteSearchService: SearchService {
                 category: query.category,
                 minPrice: query.minPrice,
                 maxPrice: query.maxPrice,
+                inStockOnly: query.inStock,
                 sort: query.sort,
                 offset: query.offset,
                 limit: query.limit
@@ -175,8 +194,9 @@ public struct SQLiteSearchService: SearchService {
         if !answer.page.isEmpty {
             try connection.forEach(
                 """
-                SELECT rowid, product_id, name, description, category, price_minor, currency FROM document
-                WHERE rowid IN (SELECT value FROM json_each(?))
+                SELECT d.rowid, d.product_id, d.name, d.description, d.category, d.price_minor, d.currency, a.status
+                FROM document d LEFT JOIN availability a ON a.product_id = d.product_id
+                WHERE d.rowid IN (SELECT value FROM json_each(?))
                 """,
                 ["[" + answer.page.map(String.init).joined(separator: ",") + "]"]
             ) { row in
@@ -188,7 +208,8 @@ public struct SQLiteSearchService: SearchService {
                     snippet: markup.snippet(try row["description"]),
                     category: try row["category"],
                     priceMinorUnits: try row["price_minor"],
-                    currency: try row["currency"]
+                    currency: try row["currency"],
+                    stock: (try row["status"] as String?).flatMap(StockStatus.init(rawValue:))
                 )
             }
         }

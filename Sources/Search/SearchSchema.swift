@@ -40,6 +40,18 @@ enum SearchSchema {
                 CREATE VIRTUAL TABLE document_term USING fts5vocab(document_text, instance);
                 """
         )
+        // What Inventory last said of a product's stock: a read model kept from its events, which may arrive
+        // before the product's own; a document reads it by product id.
+        migrator.add(
+            "search-3-availability",
+            sql: """
+                CREATE TABLE availability (
+                    product_id TEXT PRIMARY KEY NOT NULL,
+                    status TEXT NOT NULL,
+                    available INTEGER NOT NULL
+                );
+                """
+        )
         return migrator
     }
 }

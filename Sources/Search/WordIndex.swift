@@ -32,6 +32,8 @@ struct WordIndex: Sendable {
         var name: String
         var category: String
         var price: Int64
+        /// Whether Inventory reports it available (in stock or low).
+        var inStock: Bool
         var nameTerms: [String]
         var descriptionTerms: [String]
     }
@@ -56,6 +58,7 @@ struct WordIndex: Sendable {
     private var lengths: [Int32] = []
     private var categoryOf: [Int32] = []
     private var prices: [Int64] = []
+    private var stocked: [Bool] = []
     private var details: [Details?] = []
     private var categories: [String] = []
     private var categoryIDs: [String: Int32] = [:]
@@ -104,6 +107,7 @@ struct WordIndex: Sendable {
         }
         let length = document.nameTerms.count + document.descriptionTerms.count
         place(slot, category: document.category, price: document.price, length: length)
+        stocked[slot] = document.inStock
         details[slot] = Details(productID: document.productID, name: document.name, terms: ids)
     }
 
@@ -124,17 +128,18 @@ struct WordIndex: Sendable {
     }
 
     /// Starts a document read from FTS5's index, whose postings follow with ``addOccurrence(term:rowid:inName:)``.
-    mutating func setDocument(_ rowid: Int64, productID: String, name: String, category: String, price: Int64) {
+    mutating func setDocument(_ rowid: Int64, productID: String, name: String, category: String, price: Int64, inStock: Bool) {
         let slot = Int(rowid)
         grow(to: slot + 1)
         if details[slot] == nil { documentCount += 1 }
         categoryOf[slot] = categoryID(category)
         prices[slot] = price
+        stocked[slot] = inStock
         details[slot] = Details(productID: productID, name: name, terms: details[slot]?.terms ?? [])
     }
 
     /// Every posting of one term (its id from ``intern(_:)``), in document order, as FTS5's instance vocabulary
-    /// lists them; postings of documents not set with ``setDocument(_:productID:name:category:price:)`` are
+    /// lists them; postings of documents not set with ``setDocument(_:productID:name:category:price:inStock:)`` are
     /// skipped.
     mutating func setPostings(_ list: [Posting], of id: UInt32) {
         var kept: [Posting] = []
@@ -164,6 +169,7 @@ struct WordIndex: Sendable {
         lengths += repeatElement(0, count: capacity - lengths.count)
         categoryOf += repeatElement(-1, count: capacity - categoryOf.count)
         prices += repeatElement(0, count: capacity - prices.count)
+        stocked += repeatElement(false, count: capacity - stocked.count)
         details += repeatElement(nil, count: capacity - details.count)
     }
 
@@ -242,6 +248,7 @@ struct WordIndex: Sendable {
         var category: String?
         var minPrice: Int64?
         var maxPrice: Int64?
+        var inStockOnly = false
         var sort: SearchQuery.Sort
         var offset: Int
         var limit: Int
@@ -319,6 +326,7 @@ struct WordIndex: Sendable {
             let price = prices[slot]
             if let minimum = query.minPrice, price < minimum { continue }
             if let maximum = query.maxPrice, price > maximum { continue }
+            if query.inStockOnly && !stocked[slot] { continue }
             facetCounts[Int(categoryOf[slot])] += 1
             if query.category == nil || categoryOf[slot] == category { selected.append(document) }
         }

@@ -1,3 +1,4 @@
+import InventoryAPI
 import Storage
 import Synchronization
 
@@ -39,8 +40,8 @@ final class WordIndexCache: Sendable {
         var changes: [(sequence: Int64, rowid: Int64, document: WordIndex.Document?)] = []
         try connection.forEach(
             """
-            SELECT rowid, seq, active, product_id, name, description, category, price_minor
-            FROM document WHERE seq > ? ORDER BY seq
+            SELECT d.rowid, d.seq, d.active, d.product_id, d.name, d.description, d.category, d.price_minor, a.status
+            FROM document d LEFT JOIN availability a ON a.product_id = d.product_id WHERE d.seq > ? ORDER BY d.seq
             """,
             [knownSequence]
         ) { row in
@@ -55,6 +56,7 @@ final class WordIndexCache: Sendable {
                     name: try row["name"],
                     category: try row["category"],
                     price: try row["price_minor"],
+                    inStock: Self.inStock(try row["status"]),
                     nameTerms: tokenizer.tokens(in: try row["name"]).map(\.term),
                     descriptionTerms: tokenizer.tokens(in: try row["description"]).map(\.term)
                 )
@@ -71,6 +73,11 @@ final class WordIndexCache: Sendable {
         }
     }
 
+    /// Whether Inventory's last word on a product lets it be bought: in stock or low; never heard of is not.
+    private static func inStock(_ status: String?) -> Bool {
+        status == StockStatus.inStock.rawValue || status == StockStatus.lowStock.rawValue
+    }
+
     private enum Lookup {
         case absent
         case behind(Int64)
@@ -82,13 +89,19 @@ final class WordIndexCache: Sendable {
     private static func load(in connection: Connection, sequence: Int64) throws -> WordIndex {
         var index = WordIndex()
         index.sequence = sequence
-        try connection.forEach("SELECT rowid, product_id, name, category, price_minor FROM document WHERE active") { row in
+        try connection.forEach(
+            """
+            SELECT d.rowid, d.product_id, d.name, d.category, d.price_minor, a.status
+            FROM document d LEFT JOIN availability a ON a.product_id = d.product_id WHERE d.active
+            """
+        ) { row in
             index.setDocument(
                 try row["rowid"],
                 productID: try row["product_id"],
                 name: try row["name"],
                 category: try row["category"],
-                price: try row["price_minor"]
+                price: try row["price_minor"],
+                inStock: inStock(try row["status"])
             )
         }
         // 1.7 million rows for 100,000 products: the values are matched directly rather than through the typed (and

@@ -26,6 +26,8 @@ public struct SearchQuery: Codable, Sendable, Hashable {
     public var limit: Int
     /// Hits to skip.
     public var offset: Int
+    /// Only products Inventory reports available (in stock or low); products it has said nothing of are left out.
+    public var inStock: Bool
 
     /// Creates a query.
     public init(
@@ -35,7 +37,8 @@ public struct SearchQuery: Codable, Sendable, Hashable {
         maxPrice: Int64? = nil,
         sort: Sort = .relevance,
         limit: Int = 20,
-        offset: Int = 0
+        offset: Int = 0,
+        inStock: Bool = false
     ) {
         self.text = text
         self.category = category
@@ -44,5 +47,6 @@ public struct SearchQuery: Codable, Sendable, Hashable {
         self.sort = sort
         self.limit = limit
         self.offset = offset
+        self.inStock = inStock
     }
 }

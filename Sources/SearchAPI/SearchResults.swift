@@ -1,4 +1,5 @@
 public import Commerce
+public import InventoryAPI
 
 /// One product found.
 public struct SearchHit: Codable, Sendable, Hashable {
@@ -16,6 +17,8 @@ public struct SearchHit: Codable, Sendable, Hashable {
     public var priceMinorUnits: Int64
     /// The price's currency.
     public var currency: String
+    /// Whether it can be bought now, as Inventory last reported; `nil` before Inventory has said anything.
+    public var stock: StockStatus?
 
     /// Creates a hit.
     public init(
@@ -25,7 +28,8 @@ public struct SearchHit: Codable, Sendable, Hashable {
         snippet: String,
         category: String,
         priceMinorUnits: Int64,
-        currency: String
+        currency: String,
+        stock: StockStatus? = nil
     ) {
         self.productID = productID
         self.name = name
@@ -34,6 +38,7 @@ public struct SearchHit: Codable, Sendable, Hashable {
         self.category = category
         self.priceMinorUnits = priceMinorUnits
         self.currency = currency
+        self.stock = stock
     }
 }
 

@@ -61,6 +61,38 @@ import WarehouseAPI
         )
     }
 
+    @Test func searchFollowsStockAnAdminAdjusts() async throws {
+        try await ShopHarness.with(
+            configure: { $0.settings["inventory.seed"] = "fixture" },
+            { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                struct Named: Decodable { var name: String }
+                struct Hits: Decodable {
+                    struct Hit: Decodable {
+                        var productID: String
+                        var stock: String?
+                    }
+                    var hits: [Hit]
+                }
+                let product = try shop.decode(Named.self, from: try await shop.send(.get, "/api/v1/products/p-00001"))
+                let word = try #require(product.name.split(separator: " ").first.map(String.init))
+                func hit(inStock: Bool) async throws -> Hits.Hit? {
+                    let response = try await shop.send(.get, "/api/v1/search?q=\(word)&limit=100&inStock=\(inStock)&_=\(UUID().uuidString)")
+                    return try shop.decode(Hits.self, from: response).hits.first { $0.productID == "p-00001" }
+                }
+                try await waitUntil("search knows p-00001 is in stock") { try await hit(inStock: true)?.stock == "in-stock" }
+
+                let stock = try shop.decode(ProductStock.self, from: try await shop.send(.get, "/api/v1/admin/inventory/p-00001", token: admin))
+                for level in stock.warehouses where level.onHand > 0 {
+                    let body = Adjustment(warehouse: level.warehouse.rawValue, delta: -level.onHand, reason: "sold out")
+                    #expect(try await shop.send(.post, "/api/v1/admin/inventory/p-00001/adjustments", token: admin, json: body).status == .ok)
+                }
+                try await waitUntil("search shows p-00001 out of stock") { try await hit(inStock: false)?.stock == "out-of-stock" }
+                #expect(try await hit(inStock: true) == nil)
+            }
+        )
+    }
+
     /// Stock reserved for an order leaves once through the warehouse: fulfilment makes a shipment per warehouse
     /// the reservation holds stock in, each shipment commits its stock when it ships, and the ledger accounts for it.
     @Test func reservedStockShipsOnceThroughTheWarehouse() async throws {

@@ -1,6 +1,7 @@
 import CatalogAPI
 import Commerce
 import Foundation
+import InventoryAPI
 import Messaging
 import ModuleKit
 import Search
@@ -263,6 +264,32 @@ func created(_ product: Product) throws -> Envelope {
         let letters = try await reopened.list(limit: 10)
         #expect(letters.map(\.envelope.id) == [broken.id])
         #expect(letters.first?.group == "search")
+    }
+
+    @Test func hitsShowStockAsInventoryLastSaidAndInStockFiltersByIt() async throws {
+        func stock(_ id: String, _ available: Int, _ status: StockStatus) throws -> Envelope {
+            let availability = Availability(productId: ProductID(rawValue: id), available: available, status: status)
+            return try Envelope(StockLevelChanged(availability: availability), source: "/emporium/inventory", subject: id)
+        }
+        try await SearchFixture.with { fixture in
+            // The board's stock is known before the board itself: the read model does not depend on arrival order.
+            try await fixture.publish([try stock("p-3", 2, .lowStock)])
+            try await fixture.publish(try [Self.lamp, Self.skillet, Self.board].map(created))
+            try await fixture.publish([try stock("p-1", 0, .outOfStock)])
+            let all = try await fixture.search.search(SearchQuery(text: "oak"))
+            #expect(
+                Dictionary(uniqueKeysWithValues: all.hits.map { ($0.productID.rawValue, $0.stock) }) == [
+                    "p-1": .outOfStock, "p-2": nil, "p-3": .lowStock,
+                ]
+            )
+            let buyable = try await fixture.search.search(SearchQuery(text: "oak", inStock: true))
+            #expect(buyable.hits.map(\.productID) == ["p-3"])
+            #expect(buyable.total == 1)
+            #expect(buyable.facets == [CategoryFacet(category: "cookware", count: 1)])
+            // New stock reaches the index copy in memory before the next query.
+            try await fixture.publish([try stock("p-1", 12, .inStock)])
+            #expect(Set(try await fixture.search.search(SearchQuery(text: "oak", inStock: true)).hits.map(\.productID)) == ["p-1", "p-3"])
+        }
     }
 
     @Test func reindexRebuildsFromTheCatalog() async throws {

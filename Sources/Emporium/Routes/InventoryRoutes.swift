@@ -55,8 +55,9 @@ enum InventoryRoutes {
             case .warehouseNotFound, .invalid: .unprocessableContent
             }
         }
+        // Search hits show stock too.
         gateway.invalidate(on: [StockLevelChanged.eventType]) { event in
-            [.path("/api/v1/products/\(event.subject ?? "")/availability")]
+            [.path("/api/v1/products/\(event.subject ?? "")/availability"), .path("/api/v1/search")]
         }
     }
 

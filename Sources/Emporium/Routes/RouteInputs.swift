@@ -22,4 +22,15 @@ enum RouteInputs {
         guard let value = Int64(text) else { throw GatewayError.invalidField(name, "must be an integer") }
         return value
     }
+
+    /// The query parameter `name` as `true` or `false`; `nil` when absent.
+    /// - Throws: ``GatewayError`` (400) when present but neither.
+    static func boolean(_ request: GatewayRequest, _ name: String) throws -> Bool? {
+        guard let text = request.queryParameter(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw GatewayError.invalidField(name, "must be true or false")
+        }
+    }
 }

@@ -25,7 +25,8 @@ enum SearchRoutes {
                 maxPrice: try RouteInputs.integer(request, "maxPrice"),
                 sort: sort,
                 limit: try RouteInputs.integer(request, "limit").map(Int.init) ?? 20,
-                offset: try RouteInputs.integer(request, "offset").map(Int.init) ?? 0
+                offset: try RouteInputs.integer(request, "offset").map(Int.init) ?? 0,
+                inStock: try RouteInputs.boolean(request, "inStock") ?? false
             )
         }
         // Recovery: rebuild the search index from the catalog's API.
