@@ -17,7 +17,7 @@ public struct EmporiumError: Error, Sendable, CustomStringConvertible {
         case databaseCorrupt
         /// A module's database was written by a newer build (it has migrations this build does not know).
         case databaseTooNew
-        /// The seed catalog cannot be read or is malformed.
+        /// A module's first-start data cannot be put in: the seed catalog cannot be read or is malformed, say.
         case seedInvalid
         /// A configuration value is not usable.
         case invalidConfiguration
@@ -64,9 +64,10 @@ public struct EmporiumError: Error, Sendable, CustomStringConvertible {
         switch error.kind {
         case .database(let module, let path):
             self = Self.database(module, path: path, error.underlying ?? error)
-        case .seed(let module) where module == "catalog":
+        case .seed:
+            // A first-start step puts the initial data in (the seed catalog, stock, the first administrator).
             self.init(.seedInvalid, error.description)
-        case .settings, .invalidConfiguration, .build, .seed:
+        case .settings, .invalidConfiguration, .build:
             self.init(.invalidConfiguration, error.description)
         }
     }
