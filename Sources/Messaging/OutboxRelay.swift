@@ -117,15 +117,15 @@ public final class OutboxRelay: Service {
                     groups.withLock { $0[group.name] = GroupState(handledThrough: start) }
                     tasks.addTask { try await self.relay(to: group, from: start) }
                 }
-                // Forget what every group has handled, now and then rather than on every commit; with no group to
-                // serve, every event is handled by nobody and only the most recent are kept.
+                // Forget what every group has handled, at most once a poll interval rather than on every commit;
+                // with no group to serve, every event is handled by nobody and only the most recent are kept.
                 let slowest =
                     served.isEmpty
                     ? try await outbox.head()
                     : groups.withLock { state in served.compactMap { state[$0.name]?.handledThrough }.min() } ?? 0
-                if slowest - prunedAt >= Int64(batchSize), ContinuousClock.now >= nextPrune {
+                if slowest > prunedAt, ContinuousClock.now >= nextPrune {
                     // The bound is what the groups have saved, which may lag what they have handled (a group that
-                    // never succeeded has saved nothing): try again, at most once a poll interval.
+                    // never succeeded has saved nothing): until it catches up, the next poll tries again.
                     prunedAt = try await outbox.prune(handledBy: served.map(\.name), retain: retain)
                     nextPrune = ContinuousClock.now.advanced(by: pollInterval)
                 }
