@@ -12,6 +12,8 @@ let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] =
     ("Identity", [], ["Security"]),
     ("Inventory", ["Catalog"], []),
     ("Warehouse", ["Inventory"], ["Telemetry"]),
+    ("Payments", ["Identity"], ["Security"]),
+    ("Customers", ["Identity", "Payments", "Warehouse"], []),
 ]
 
 /// A capability's three targets.

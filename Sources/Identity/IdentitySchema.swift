@@ -30,6 +30,15 @@ enum IdentitySchema {
                 );
                 """
         )
+        migrator.add(
+            "identity-2-deleted-users",
+            sql: """
+                CREATE TABLE deleted_user (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    deleted_at_us INTEGER NOT NULL
+                );
+                """
+        )
         return migrator
     }
 }

@@ -112,6 +112,40 @@ public struct SQLiteIdentityService: IdentityService {
         return user.user
     }
 
+    public func deleteUser(_ id: UserID) async throws -> DeletedUser {
+        let deletedAt = now()
+        let outbox = outbox
+        let deletion = try await database.write { connection -> DeletedUser? in
+            if let row = try connection.queryFirst("SELECT deleted_at_us FROM deleted_user WHERE id = ?", [id.rawValue]) {
+                return DeletedUser(id: id, deletedAt: Self.date(microseconds: try row["deleted_at_us"]))
+            }
+            guard let email = try connection.scalar(String.self, "SELECT email FROM user WHERE id = ?", [id.rawValue]) else { return nil }
+            try connection.execute("DELETE FROM refresh_token WHERE user_id = ?", [id.rawValue])
+            try connection.execute("DELETE FROM login_failure WHERE key = ?", ["account:" + email])
+            try connection.execute("DELETE FROM user WHERE id = ?", [id.rawValue])
+            try connection.execute("INSERT INTO deleted_user (id, deleted_at_us) VALUES (?, ?)", [id.rawValue, Self.microseconds(deletedAt)])
+            // The registration event in the outbox carries the address.
+            try MessagingSchema.forget(subject: id.rawValue, in: connection)
+            try outbox.enqueue(
+                Envelope(UserDeleted(userId: id, deletedAt: deletedAt), source: "/emporium/identity", subject: id.rawValue),
+                in: connection
+            )
+            return DeletedUser(id: id, deletedAt: deletedAt)
+        }
+        guard let deletion else { throw IdentityError.userNotFound(id) }
+        // Earlier versions of the erased pages must not survive in the write-ahead log.
+        try await database.truncateLog()
+        return deletion
+    }
+
+    public func deletedUsers() async throws -> [DeletedUser] {
+        try await database.read { connection in
+            try connection.query("SELECT id, deleted_at_us FROM deleted_user ORDER BY deleted_at_us").map { row in
+                DeletedUser(id: UserID(rawValue: try row["id"]), deletedAt: Self.date(microseconds: try row["deleted_at_us"]))
+            }
+        }
+    }
+
     // MARK: - Sessions
 
     public func login(_ credentials: Credentials) async throws -> Session {
@@ -256,6 +290,7 @@ public struct SQLiteIdentityService: IdentityService {
     }
 
     static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    static func date(microseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(microseconds) / 1_000_000) }
 }
 
 private struct UserRow: RowDecodable {

@@ -12,6 +12,13 @@ public protocol IdentityService: Sendable {
     func logout(_ token: RefreshToken) async throws
     /// A user by id.
     func user(_ id: UserID) async throws -> User
+    /// Deletes an account for good: the user, its sessions and what login throttling keeps of its address; the
+    /// account's tokens stop working and ``UserDeleted`` tells every module to erase its data. Deleting again
+    /// returns the first deletion.
+    /// - Throws: ``IdentityError/userNotFound(_:)`` for an id that never existed.
+    func deleteUser(_ id: UserID) async throws -> DeletedUser
+    /// Every deleted account, for the gateway to refuse their tokens.
+    func deletedUsers() async throws -> [DeletedUser]
 }
 
 /// The identity service's endpoints.
@@ -26,6 +33,10 @@ public enum IdentityEndpoints {
     public static let logout = Endpoint<RefreshToken, NoInput>("identity.logout", idempotent: true, failure: IdentityError.self)
     /// ``IdentityService/user(_:)``.
     public static let user = Endpoint<UserID, User>("identity.user", idempotent: true, failure: IdentityError.self)
+    /// ``IdentityService/deleteUser(_:)``: idempotent.
+    public static let deleteUser = Endpoint<UserID, DeletedUser>("identity.delete-user", idempotent: true, failure: IdentityError.self)
+    /// ``IdentityService/deletedUsers()``.
+    public static let deletedUsers = Endpoint<NoInput, [DeletedUser]>("identity.deleted-users", idempotent: true, failure: IdentityError.self)
 }
 
 /// Identity as other modules and the gateway reach it.
@@ -40,6 +51,8 @@ public struct IdentityClient: IdentityService {
     public func refresh(_ token: RefreshToken) async throws -> Session { try await client.call(IdentityEndpoints.refresh, token) }
     public func logout(_ token: RefreshToken) async throws { _ = try await client.call(IdentityEndpoints.logout, token) }
     public func user(_ id: UserID) async throws -> User { try await client.call(IdentityEndpoints.user, id) }
+    public func deleteUser(_ id: UserID) async throws -> DeletedUser { try await client.call(IdentityEndpoints.deleteUser, id) }
+    public func deletedUsers() async throws -> [DeletedUser] { try await client.call(IdentityEndpoints.deletedUsers, NoInput()) }
 }
 
 extension EndpointHandlers {
@@ -53,5 +66,7 @@ extension EndpointHandlers {
             return NoInput()
         }
         register(IdentityEndpoints.user) { try await service.user($0) }
+        register(IdentityEndpoints.deleteUser) { try await service.deleteUser($0) }
+        register(IdentityEndpoints.deletedUsers) { _ in try await service.deletedUsers() }
     }
 }

@@ -33,3 +33,17 @@ public struct User: Codable, Sendable, Hashable {
         self.createdAt = createdAt
     }
 }
+
+/// An account that was deleted: only its id and when, nothing about the person.
+public struct DeletedUser: Codable, Sendable, Hashable {
+    /// The deleted user's id.
+    public var id: UserID
+    /// When it was deleted.
+    public var deletedAt: Date
+
+    /// Creates the value.
+    public init(id: UserID, deletedAt: Date) {
+        self.id = id
+        self.deletedAt = deletedAt
+    }
+}

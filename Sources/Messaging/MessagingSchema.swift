@@ -86,3 +86,17 @@ public enum MessagingSchema {
         )
     }
 }
+
+extension MessagingSchema {
+    /// Forgets what the module's messaging tables hold about `subject` (a person being erased), inside the caller's
+    /// write transaction: the data of every outbox event about it becomes `{}`, and its dead letters are deleted.
+    ///
+    /// Events already handled stay only as ids and types; one not yet delivered arrives with `{}` for data, which
+    /// its consumers fail to decode and dead-letter, holding nothing about the person. Events enqueued later in the
+    /// same transaction (the erasure's own) are untouched.
+    /// - Throws: ``StorageError``.
+    public static func forget(subject: String, in connection: Connection) throws {
+        try connection.execute("UPDATE outbox SET data = CAST('{}' AS BLOB) WHERE subject = ?", [subject])
+        try connection.execute("DELETE FROM dead_letters WHERE json_extract(envelope, '$.subject') = ?", [subject])
+    }
+}

@@ -90,6 +90,9 @@ public final class Database: Sendable {
         case .full: try writerConnection.execute("PRAGMA synchronous = FULL")
         }
         try writerConnection.execute("PRAGMA foreign_keys = ON")
+        // Deleted content is overwritten with zeros rather than left in free pages: a person's erased data must be
+        // gone from the file, not merely unlinked.
+        try writerConnection.execute("PRAGMA secure_delete = ON")
         self.path = path
         self.configuration = configuration
         self.writer = WriterSlot(connection: writerConnection)
@@ -201,6 +204,34 @@ public final class Database: Sendable {
     }
 
     // MARK: - Lifecycle
+
+    /// Copies every page of the write-ahead log into the main file and truncates the log to zero bytes, so that
+    /// no earlier version of a page survives in it (after erasing a person's data, say).
+    ///
+    /// Waits, up to the busy timeout, for readers of older snapshots to finish.
+    /// - Returns: Whether the log was truncated; `false` when a reader still held an old snapshot.
+    /// - Throws: ``StorageError``.
+    @discardableResult
+    public func truncateLog() async throws -> Bool {
+        guard readers != nil else { return true }
+        return try await withCheckedThrowingContinuation { continuation in
+            writeQueue.async {
+                continuation.resume(
+                    with: Result {
+                        try self.writer.withConnection(
+                            outermost: { connection in
+                                // One row: busy (1 when a reader kept the log from being reset), log frames, frames copied.
+                                guard let row = try connection.queryFirst("PRAGMA wal_checkpoint(TRUNCATE)") else { return false }
+                                let busy: Int = try row[0]
+                                return busy == 0
+                            },
+                            nested: { _ in false }
+                        )
+                    }
+                )
+            }
+        }
+    }
 
     /// Closes every connection after in-flight work finishes. Later calls throw ``StorageError/Kind/closed``.
     ///
