@@ -77,6 +77,8 @@ public struct Gateway: HTTPResponder {
     public let metrics: MetricsRegistry
     /// The access logger.
     public let logger: Logger
+    /// Subjects whose tokens are refused although valid: deleted accounts.
+    public let revokedSubjects = RevokedSubjects()
     private let tokenVerifier: (any TokenVerifier)?
     private let impliedRoles: [Role: Set<Role>]
     private let failureStatuses = FailureStatuses()
@@ -89,6 +91,8 @@ public struct Gateway: HTTPResponder {
     public private(set) var routes: [RouteDescription] = []
     /// What each event type makes stale in the cache.
     private var invalidations: [String: @Sendable (Envelope) -> [CacheInvalidation]] = [:]
+    /// Event types whose subject's tokens are refused from then on.
+    private var revocations: Set<String> = []
 
     /// Creates a gateway with the operational endpoints and no other route.
     /// - Parameters:
@@ -229,6 +233,7 @@ public struct Gateway: HTTPResponder {
             rateLimitClass: rateLimitClass,
             rateLimiter: rateLimiter,
             tokenVerifier: tokenVerifier,
+            revokedSubjects: revokedSubjects,
             impliedRoles: impliedRoles,
             failureStatus: failureStatus,
             failureStatuses: failureStatuses,
@@ -272,12 +277,22 @@ public struct Gateway: HTTPResponder {
     ///   declared any.
     @discardableResult
     public func subscribeInvalidations(to bus: any MessageBus, group: String = "gateway") -> SubscriptionToken? {
-        guard !invalidations.isEmpty else { return nil }
+        guard !invalidations.isEmpty || !revocations.isEmpty else { return nil }
         let cache = self.cache
         let rules = invalidations
-        return bus.subscribe(Subscription(group: group, eventTypes: Array(rules.keys))) { envelope in
+        let revocations = revocations
+        let revoked = revokedSubjects
+        return bus.subscribe(Subscription(group: group, eventTypes: Array(Set(rules.keys).union(revocations)).sorted())) { envelope in
+            if revocations.contains(envelope.type), let subject = envelope.subject { revoked.revoke(subject) }
             if let keys = rules[envelope.type] { cache.invalidate(keys(envelope)) }
         }
+    }
+
+    /// Refuses the tokens of each event's subject once events of `eventTypes` arrive (an account deleted), through
+    /// the same subscription as the cache's invalidations (``subscribeInvalidations(to:group:)``).
+    /// - Parameter eventTypes: The event types, such as `identity.user-deleted.v1`.
+    public mutating func revokeTokens(on eventTypes: [String]) {
+        revocations.formUnion(eventTypes)
     }
 
     /// Serves `files` under `prefix` for `GET` (and `HEAD`); `/` mounts the web store at the root, below the

@@ -10,6 +10,7 @@ struct RoutePipeline: Sendable {
     let rateLimitClass: String?
     let rateLimiter: RateLimiter
     let tokenVerifier: (any TokenVerifier)?
+    let revokedSubjects: RevokedSubjects
     let impliedRoles: [Role: Set<Role>]
     let failureStatus: FailureStatuses.Mapping?
     let failureStatuses: FailureStatuses
@@ -183,10 +184,15 @@ struct RoutePipeline: Sendable {
             return .failure(challenge: "Bearer error=\"invalid_request\"", detail: "The Authorization field is not a bearer token.")
         }
         guard let tokenVerifier else { return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "Tokens cannot be verified here.") }
+        let principal: Principal
         do {
-            return .success(try await tokenVerifier.verify(bearerToken: token))
+            principal = try await tokenVerifier.verify(bearerToken: token)
         } catch {
             return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "The bearer token is invalid or expired.")
         }
+        guard !revokedSubjects.contains(principal.subject) else {
+            return .failure(challenge: "Bearer error=\"invalid_token\"", detail: "The bearer token's account no longer exists.")
+        }
+        return .success(principal)
     }
 }

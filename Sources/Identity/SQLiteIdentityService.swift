@@ -121,7 +121,7 @@ public struct SQLiteIdentityService: IdentityService {
             }
             guard let email = try connection.scalar(String.self, "SELECT email FROM user WHERE id = ?", [id.rawValue]) else { return nil }
             try connection.execute("DELETE FROM refresh_token WHERE user_id = ?", [id.rawValue])
-            try connection.execute("DELETE FROM login_failure WHERE key = ?", ["account:" + email])
+            try connection.execute("DELETE FROM login_failure WHERE key = ?", [Self.throttleKey(account: email)])
             try connection.execute("DELETE FROM user WHERE id = ?", [id.rawValue])
             try connection.execute("INSERT INTO deleted_user (id, deleted_at_us) VALUES (?, ?)", [id.rawValue, Self.microseconds(deletedAt)])
             // The registration event in the outbox carries the address.
@@ -150,7 +150,7 @@ public struct SQLiteIdentityService: IdentityService {
 
     public func login(_ credentials: Credentials) async throws -> Session {
         let email = (try? Self.normalizedEmail(credentials.email)) ?? credentials.email.lowercased()
-        let keys = ["account:" + email] + (credentials.clientAddress.map { ["address:" + $0] } ?? [])
+        let keys = [Self.throttleKey(account: email)] + (credentials.clientAddress.map { [Self.throttleKey(address: $0)] } ?? [])
         if let wait = try await throttled(keys) { throw IdentityError.tooManyAttempts(retryAfterSeconds: wait) }
         let row = try await database.read { try $0.fetchOne(UserRow.self, "SELECT * FROM user WHERE email = ?", [email]) }
         // A hash is computed even for an unknown address, so timing does not tell which addresses exist.
@@ -284,6 +284,10 @@ public struct SQLiteIdentityService: IdentityService {
 
     /// A hash of a password nobody has, verified against when the address is unknown.
     private static let decoyHash = (try? PasswordHasher(cost: 5).hash(Base64URL.encode(SecureRandom.bytes(16)))) ?? "*"
+
+    /// Failed logins are counted under hashes, so the table holds no address, e-mail or network.
+    static func throttleKey(account email: String) -> String { "account:" + tokenHash(email) }
+    static func throttleKey(address: String) -> String { "address:" + tokenHash(address) }
 
     static func tokenHash(_ token: String) -> String {
         SHA256.hash(Array(token.utf8)).map { String(format: "%02x", $0) }.joined()

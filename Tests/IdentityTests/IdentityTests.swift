@@ -137,6 +137,39 @@ struct IdentityFixture {
         await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: later.refreshToken)) }
     }
 
+    @Test func deletingAnAccountErasesItsAddressAndSessionsOnceAndTellsEveryModule() async throws {
+        let fixture = try await IdentityFixture()
+        let email = "erase.me@example.com"
+        let user = try await fixture.identity.register(Registration(email: email, password: "correct horse battery"))
+        let session = try await fixture.identity.login(Credentials(email: email, password: "correct horse battery"))
+        _ = try? await fixture.identity.login(Credentials(email: email, password: "a wrong guess here"))
+        let deletion = try await fixture.identity.deleteUser(user.id)
+        #expect(deletion == DeletedUser(id: user.id, deletedAt: fixture.time.now))
+        // Again: the first deletion, and no second event.
+        fixture.time.advance(seconds: 60)
+        #expect(try await fixture.identity.deleteUser(user.id) == deletion)
+        #expect(try await fixture.identity.deletedUsers() == [deletion])
+        await #expect(throws: IdentityError.userNotFound(user.id)) { try await fixture.identity.user(user.id) }
+        await #expect(throws: IdentityError.invalidRefreshToken) { try await fixture.identity.refresh(RefreshToken(token: session.refreshToken)) }
+        await #expect(throws: IdentityError.invalidCredentials) {
+            try await fixture.identity.login(Credentials(email: email, password: "correct horse battery"))
+        }
+        await #expect(throws: IdentityError.userNotFound("u-never")) { try await fixture.identity.deleteUser("u-never") }
+        let events = try await fixture.service.database.read { connection in
+            try connection.query("SELECT type, CAST(data AS TEXT) AS data FROM outbox ORDER BY seq").map { (try $0["type"] as String, try $0["data"] as String) }
+        }
+        #expect(events.map(\.0) == [UserRegistered.eventType, UserDeleted.eventType])
+        #expect(events[0].1 == "{}")
+        // Nothing of the address is left anywhere in the files, the write-ahead log included.
+        for file in try FileManager.default.contentsOfDirectory(atPath: fixture.directory.url.path) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.directory.path(file)))
+            #expect(bytes.range(of: Data(email.utf8)) == nil, "\(file) (\(bytes.count) bytes) still holds the address")
+        }
+        // The address is free for a new account, with a new id.
+        let again = try await fixture.identity.register(Registration(email: email, password: "correct horse battery"))
+        #expect(again.id != user.id)
+    }
+
     @Test func theFirstAdministratorComesFromTheSettingsOnce() async throws {
         let settings = ModuleSettings([
             "identity.admin-email": "root@example.com", "identity.admin-password": "administrator password", "identity.password-cost": "1",
