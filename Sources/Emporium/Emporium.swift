@@ -2,6 +2,7 @@ public import CatalogAPI
 public import Foundation
 public import Gateway
 import HTTP
+import IdentityAPI
 public import Messaging
 public import ModuleKit
 import Security
@@ -156,6 +157,13 @@ public final class Emporium: Service {
             logger: Logger(label: "gateway", handler: logger.handler)
         )
         for capability in Self.capabilities { capability.routes(&gateway) }
+        // Accounts deleted before this start: their tokens may not have expired yet. Later deletions arrive as events.
+        do {
+            gateway.revokedSubjects.revoke(contentsOf: try await IdentityClient(client: client).deletedUsers().map(\.id.rawValue))
+        } catch {
+            modules.close()
+            throw error
+        }
         gateway.subscribeInvalidations(to: bus)
         let operations = Operations(
             registry: registry,

@@ -68,6 +68,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let badRequest = HTTPStatus(code: 400, reasonPhrase: "Bad Request")
     /// 401 Unauthorized: valid authentication credentials are missing.
     public static let unauthorized = HTTPStatus(code: 401, reasonPhrase: "Unauthorized")
+    /// 402 Payment Required: a payment was refused, such as a declined card.
+    public static let paymentRequired = HTTPStatus(code: 402, reasonPhrase: "Payment Required")
     /// 403 Forbidden: the credentials do not allow the request.
     public static let forbidden = HTTPStatus(code: 403, reasonPhrase: "Forbidden")
     /// 404 Not Found: no resource matches the target.
@@ -131,6 +133,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
         case 308: "Permanent Redirect"
         case 400: "Bad Request"
         case 401: "Unauthorized"
+        case 402: "Payment Required"
         case 403: "Forbidden"
         case 404: "Not Found"
         case 405: "Method Not Allowed"

@@ -25,6 +25,20 @@ enum IdentityRoutes {
             guard let subject = request.principal?.subject else { throw GatewayError(status: .unauthorized, detail: "The token names no user.") }
             return UserID(rawValue: subject)
         }
+        // Deleting one's account: Identity deletes it and tells every module to erase what it holds (they do so as
+        // the event reaches them, hence 202); the account's tokens are refused from this response on.
+        let identity = IdentityClient(client: gateway.client)
+        let revoked = gateway.revokedSubjects
+        gateway.route(.delete, "/api/v1/me", access: .authenticated("customer"), status: .accepted) { request in
+            guard let principal = request.principal else { throw GatewayError(status: .unauthorized, detail: "The token names no user.") }
+            guard principal.role != "admin" else {
+                throw GatewayError(status: .forbidden, detail: "An administrator's account cannot be deleted through the API.")
+            }
+            let deletion = try await identity.deleteUser(UserID(rawValue: principal.subject))
+            revoked.revoke(principal.subject)
+            return deletion
+        }
+        gateway.revokeTokens(on: [UserDeleted.eventType])
         gateway.mapFailures(IdentityError.self) { error in
             switch error {
             case .invalidEmail, .weakPassword: .unprocessableContent

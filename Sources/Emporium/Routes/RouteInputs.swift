@@ -1,5 +1,7 @@
+import Commerce
 import Gateway
 import HTTP
+import ServiceKit
 
 /// Reading request inputs the same way on every route.
 enum RouteInputs {
@@ -32,5 +34,22 @@ enum RouteInputs {
         case "false": return false
         default: throw GatewayError.invalidField(name, "must be true or false")
         }
+    }
+
+    /// The signed-in caller as a customer: the token's subject (a customer's id is their user id).
+    /// - Throws: ``GatewayError`` (401) when the request has no principal.
+    static func customer(_ request: GatewayRequest) throws -> CustomerID {
+        guard let subject = request.principal?.subject, !subject.isEmpty else {
+            throw GatewayError(status: .unauthorized, detail: "The token names no user.")
+        }
+        return CustomerID(rawValue: subject)
+    }
+
+    /// The query parameter `limit`, 1 to `maximum`; `fallback` when absent.
+    /// - Throws: ``GatewayError`` (400) when present but not an integer in range.
+    static func limit(_ request: GatewayRequest, default fallback: Int, maximum: Int) throws -> Int {
+        guard let value = try integer(request, "limit") else { return fallback }
+        guard (1...Int64(maximum)).contains(value) else { throw GatewayError.invalidField("limit", "must be between 1 and \(maximum)") }
+        return Int(value)
     }
 }
