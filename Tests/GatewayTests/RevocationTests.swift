@@ -23,15 +23,22 @@ import Testing
     }
 
     @Test func anEventOfARevokingTypeRefusesItsSubjectsTokens() async throws {
-        try await GatewayHarness.with(configure: { gateway, parts in
-            gateway.revokeTokens(on: ["identity.user-deleted.v1"])
-            gateway.subscribeInvalidations(to: parts.bus)
-        }) { harness in
-            try await harness.bus.deliver([Envelope(source: "/identity", type: "identity.user-deleted.v1", subject: "someone-else", data: Data("{}".utf8))])
-            #expect(try await harness.get("/api/v1/customer/items/lamp", headers: Self.customer).status == .ok)
-            try await harness.bus.deliver([Envelope(source: "/identity", type: "identity.user-deleted.v1", subject: "alice", data: Data("{}".utf8))])
-            #expect(try await harness.get("/api/v1/customer/items/lamp", headers: Self.customer).status == .unauthorized)
-            #expect(harness.gateway.revokedSubjects.count == 2)
-        }
+        try await GatewayHarness.with(
+            configure: { gateway, parts in
+                gateway.revokeTokens(on: ["identity.user-deleted.v1"])
+                gateway.subscribeInvalidations(to: parts.bus)
+            },
+            { harness in
+                try await harness.bus.deliver([
+                    Envelope(source: "/identity", type: "identity.user-deleted.v1", subject: "someone-else", data: Data("{}".utf8))
+                ])
+                #expect(try await harness.get("/api/v1/customer/items/lamp", headers: Self.customer).status == .ok)
+                try await harness.bus.deliver([
+                    Envelope(source: "/identity", type: "identity.user-deleted.v1", subject: "alice", data: Data("{}".utf8))
+                ])
+                #expect(try await harness.get("/api/v1/customer/items/lamp", headers: Self.customer).status == .unauthorized)
+                #expect(harness.gateway.revokedSubjects.count == 2)
+            }
+        )
     }
 }

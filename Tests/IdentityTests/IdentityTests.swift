@@ -156,7 +156,9 @@ struct IdentityFixture {
         }
         await #expect(throws: IdentityError.userNotFound("u-never")) { try await fixture.identity.deleteUser("u-never") }
         let events = try await fixture.service.database.read { connection in
-            try connection.query("SELECT type, CAST(data AS TEXT) AS data FROM outbox ORDER BY seq").map { (try $0["type"] as String, try $0["data"] as String) }
+            try connection.query("SELECT type, CAST(data AS TEXT) AS data FROM outbox ORDER BY seq").map {
+                (try $0["type"] as String, try $0["data"] as String)
+            }
         }
         #expect(events.map(\.0) == [UserRegistered.eventType, UserDeleted.eventType])
         #expect(events[0].1 == "{}")

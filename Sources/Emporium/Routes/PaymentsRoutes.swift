@@ -22,7 +22,10 @@ enum PaymentsRoutes {
             PaymentIntentID(rawValue: try request.pathParameter("id"))
         }
         gateway.route(.post, "/api/v1/admin/payments/{id}/refunds", to: PaymentsEndpoints.refund, access: admin, status: .created) { request in
-            RefundRequest(intentId: PaymentIntentID(rawValue: try request.pathParameter("id")), amount: try request.decodeBody(RefundBody.self).amount)
+            RefundRequest(
+                intentId: PaymentIntentID(rawValue: try request.pathParameter("id")),
+                amount: try request.decodeBody(RefundBody.self).amount
+            )
         }
 
         let customer = Access.authenticated("customer")
