@@ -1,9 +1,11 @@
 import CatalogAPI
+import Commerce
 import Emporium
 import Foundation
 import Gateway
 import IdentityAPI
 import InventoryAPI
+import PaymentsAPI
 import SearchAPI
 import ServiceKit
 import Telemetry
@@ -69,7 +71,12 @@ import WarehouseAPI
             let body = lines[(index + 1)...].prefix { $0.prefix { $0 == " " }.count > line.prefix { $0 == " " }.count }
             pending += body.compactMap(reference)
         }
-        #expect(Set(pending) == ["Registration", "Credentials", "RefreshToken", "ProductDraft", "StockAdjustmentRequest", "ThresholdRequest"])
+        #expect(
+            Set(pending) == [
+                "Registration", "Credentials", "RefreshToken", "ProductDraft", "StockAdjustmentRequest", "ThresholdRequest",
+                "RefundRequestBody", "SubscribeRequest", "ProfileUpdateRequest", "AddressRequest",
+            ]
+        )
         var checked: Set<String> = []
         while let name = pending.popLast() {
             guard checked.insert(name).inserted else { continue }
@@ -107,7 +114,16 @@ import WarehouseAPI
             .returnMismatch("r-1"), .purchaseOrderRefused("po-1", reason: "no warehouse has the id x"), .inventoryUnavailable("try again"),
             .invalid("must list at least one product", field: "lines"),
         ]
-        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse
+        let payment = PaymentIntentID(rawValue: "pi_1")
+        let euros = { (minorUnits: Int64) in Money(minorUnits: minorUnits, currency: "EUR") }
+        let payments: [PaymentsError] = [
+            .cardDeclined(Decline(code: .insufficientFunds)), .invalidCard("fails the Luhn check", field: "card.number"),
+            .paymentNotFound(payment), .unexpectedState(payment, .requiresCapture, operation: "refund"),
+            .unexpectedState(payment, .succeeded, operation: "authorize"),
+            .amountTooLarge(requested: euros(5000), available: euros(3999), operation: "refund"), .subscriptionNotFound("u-1"),
+            .alreadySubscribed("u-1", .active), .invalid("amount must be positive", field: "amount"), .invalid("nothing is left to refund"),
+        ]
+        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")
