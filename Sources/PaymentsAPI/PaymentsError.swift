@@ -40,7 +40,7 @@ public enum PaymentsError: ServiceFailure {
     /// A sentence; a decline names its code.
     public var detail: String {
         switch self {
-        case .cardDeclined(let decline): "\(decline.message) (decline code \(decline.code.rawValue))"
+        case .cardDeclined(let decline): "\(decline.message) The decline code is \(decline.code.rawValue)."
         case .invalidCard(let reason, let field): "The card is not valid: \(field) \(reason)."
         case .paymentNotFound(let id): "No payment has the id \(id.rawValue)."
         case .unexpectedState(let id, let status, let operation):
