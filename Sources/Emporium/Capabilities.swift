@@ -1,4 +1,5 @@
 import Catalog
+import Customers
 import Gateway
 import Identity
 import Inventory
@@ -28,6 +29,7 @@ extension Emporium {
         Capability(.identity, routes: IdentityRoutes.add),
         Capability(.inventory, routes: InventoryRoutes.add),
         Capability(.warehouse, routes: WarehouseRoutes.add),
+        Capability(.customers, routes: CustomersRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.

@@ -157,6 +157,7 @@ public final class Emporium: Service {
             logger: Logger(label: "gateway", handler: logger.handler)
         )
         for capability in Self.capabilities { capability.routes(&gateway) }
+        AccountRoutes.add(to: &gateway)
         // Accounts deleted before this start: their tokens may not have expired yet. Later deletions arrive as events.
         do {
             gateway.revokedSubjects.revoke(contentsOf: try await IdentityClient(client: client).deletedUsers().map(\.id.rawValue))
