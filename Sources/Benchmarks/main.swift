@@ -12,6 +12,7 @@ let suites: [String: any BenchmarkSuite] = [
     "search": SearchSuite(),
     "identity": IdentitySuite(),
     "inventory": InventorySuite(),
+    "payments": PaymentsSuite(),
     "startup": StartupSuite(),
 ]
 

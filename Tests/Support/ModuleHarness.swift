@@ -66,12 +66,15 @@ public final class ModuleHarness: Sendable {
     ///   - mocks: The other services it may call.
     ///   - settings: Its settings (`<module>.<setting>`).
     ///   - replicas: How many instances it runs.
+    ///   - logs: Where every line the module logs goes, at every level (``Telemetry/LogOutput/memory()`` lets the
+    ///     test read them); only critical lines, to standard error, when `nil`.
     ///   - body: The test.
     public static func run<Result: Sendable>(
         _ module: Module,
         mocks: [MockService] = [],
         settings: ModuleSettings = ModuleSettings(),
         replicas: Int = 1,
+        logs: LogOutput? = nil,
         _ body: (ModuleHarness) async throws -> Result
     ) async throws -> Result {
         let directory = try TemporaryDirectory()
@@ -102,7 +105,11 @@ public final class ModuleHarness: Sendable {
             client: client,
             bus: bus,
             metrics: metrics,
-            logger: Logger(label: module.name, handler: JSONLinesLogHandler(output: .standardError, logLevel: .critical))
+            logger: Logger(
+                label: module.name,
+                handler: logs.map { JSONLinesLogHandler(output: $0, logLevel: .trace) }
+                    ?? JSONLinesLogHandler(output: .standardError, logLevel: .critical)
+            )
         )
         defer { host.close() }
         let notes = try await host.seed()
