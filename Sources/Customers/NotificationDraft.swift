@@ -101,7 +101,7 @@ enum Notices {
 
     /// A renewal was declined: the decline code and when it is tried again.
     static func renewalFailed(_ subscription: Subscription, name: String) -> NotificationDraft {
-        let decline = subscription.lastDecline.map { "\($0.message) (decline code \($0.code.rawValue))" } ?? "Your card was declined."
+        let decline = subscription.lastDecline.map { "\($0.message) The decline code is \($0.code.rawValue)." } ?? "Your card was declined."
         let next =
             subscription.nextRetryAt.map { "We will try again on \(day($0)); you stay a member meanwhile." }
             ?? "That was the last attempt."

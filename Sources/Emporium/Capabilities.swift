@@ -4,6 +4,7 @@ import Gateway
 import Identity
 import Inventory
 import ModuleKit
+import Payments
 import Search
 import Warehouse
 
@@ -29,6 +30,7 @@ extension Emporium {
         Capability(.identity, routes: IdentityRoutes.add),
         Capability(.inventory, routes: InventoryRoutes.add),
         Capability(.warehouse, routes: WarehouseRoutes.add),
+        Capability(.payments, routes: PaymentsRoutes.add),
         Capability(.customers, routes: CustomersRoutes.add),
     ]
 

@@ -47,7 +47,7 @@ import Testing
             #expect(notice.topic == "membership.renewal-failed")
             #expect(notice.category == .transactional)
             #expect(notice.subject == "Your Emporium Plus renewal failed")
-            #expect(notice.body.contains("Your card has insufficient funds. (decline code insufficient_funds)"))
+            #expect(notice.body.contains("Your card has insufficient funds. The decline code is insufficient_funds."))
             #expect(notice.body.contains("We will try again on 21 March 2025"))
             #expect(notice.body.contains("Visa card ending 4242"))
         }

@@ -1,5 +1,6 @@
 import CatalogAPI
 import Commerce
+import CustomersAPI
 import Emporium
 import Foundation
 import Gateway
@@ -123,7 +124,12 @@ import WarehouseAPI
             .amountTooLarge(requested: euros(5000), available: euros(3999), operation: "refund"), .subscriptionNotFound("u-1"),
             .alreadySubscribed("u-1", .active), .invalid("amount must be positive", field: "amount"), .invalid("nothing is left to refund"),
         ]
-        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments
+        let customers: [CustomersError] = [
+            .profileNotFound("u-1"), .addressNotFound("adr_1"), .addressBookFull(limit: 20),
+            .invalidAddress([FieldError(field: "postalCode", message: "must be a postal code of NL, like 1234 AB")]),
+            .invalidProfile([FieldError(field: "displayName", message: "is required")]), .invalid("must be between 1 and 100", field: "limit"),
+        ]
+        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments + customers
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")

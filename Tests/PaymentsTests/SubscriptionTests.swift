@@ -64,7 +64,7 @@ import Testing
             #expect(try await fixture.number("SELECT count(*) FROM payment_intent") == 0)
             #expect(try await fixture.number("SELECT count(*) FROM outbox") == 0)
             let error = PaymentsError.cardDeclined(Decline(code: .insufficientFunds))
-            #expect(error.detail == "Your card has insufficient funds. (decline code insufficient_funds)")
+            #expect(error.detail == "Your card has insufficient funds. The decline code is insufficient_funds.")
             #expect(error.fieldErrors == [FieldError(field: "card", message: "was declined (insufficient_funds)")])
             // With a card that works, the customer subscribes.
             #expect(try await fixture.subscribe("c-1").status == .active)
