@@ -38,7 +38,11 @@ import Testing
                 json: ProfileBody(displayName: "Erasmus Vanderloo", phone: "+31 20 123 4567", marketingOptIn: true)
             )
             #expect(try shop.decode(CustomerProfile.self, from: renamed).displayName == "Erasmus Vanderloo")
-            let saved = try shop.decode(SavedAddress.self, from: try await shop.send(.post, "/api/v1/me/addresses", token: token, json: Self.address), status: 201)
+            let saved = try shop.decode(
+                SavedAddress.self,
+                from: try await shop.send(.post, "/api/v1/me/addresses", token: token, json: Self.address),
+                status: 201
+            )
             #expect(saved.address.postalCode == "1015 CJ")
             #expect(saved.address.country == "NL")
             #expect(saved.isDefault)
@@ -55,7 +59,8 @@ import Testing
             #expect(subscription.status == .active)
             #expect(subscription.card.last4 == "4242")
             try await waitUntil("the profile shows the membership") {
-                try shop.decode(CustomerProfile.self, from: try await shop.send(.get, "/api/v1/me/profile", token: token)).membership.status == .active
+                try shop.decode(CustomerProfile.self, from: try await shop.send(.get, "/api/v1/me/profile", token: token)).membership.status
+                    == .active
             }
 
             let exported = try await shop.send(.get, "/api/v1/me/export", token: token)
@@ -98,7 +103,11 @@ import Testing
         try await ShopHarness.with { shop in
             let ada = try await Self.customer(shop, "ada@example.com")
             let bob = try await Self.customer(shop, "bob@example.com")
-            let saved = try shop.decode(SavedAddress.self, from: try await shop.send(.post, "/api/v1/me/addresses", token: ada.token, json: Self.address), status: 201)
+            let saved = try shop.decode(
+                SavedAddress.self,
+                from: try await shop.send(.post, "/api/v1/me/addresses", token: ada.token, json: Self.address),
+                status: 201
+            )
             let path = "/api/v1/me/addresses/\(saved.id.rawValue)"
             var change = Self.address
             change["city"] = "Utrecht"
