@@ -33,6 +33,8 @@ struct ShopHarness {
         // Stock only where a test looks at it: every suite starts its own system at once on two cores, and stocking
         // 540 products is one more large transaction each.
         configuration.settings["inventory.seed"] = "none"
+        // Tests poll over HTTP while they wait; the rate limit is tested where a test sets one.
+        configuration.requestsPerMinute = 0
         configuration.logLevel = .critical
         configuration.eventLoops = 1
         configure(&configuration)
@@ -41,7 +43,9 @@ struct ShopHarness {
         do {
             let connection = try await client.connect(port: system.port, timeout: .seconds(5))
             let harness = ShopHarness(system: system, connection: connection, directory: directory)
-            let result = try await body(harness)
+            // On a thread of its own, as in the gateway tests' harness: the shared pool, with the whole suite
+            // starting at once on two cores, can hold a request past the server's header-read timeout.
+            let result = try await withTaskExecutorPreference(OwnThreadExecutor(label: "shop-harness")) { try await body(harness) }
             await connection.close()
             client.shutdown()
             await system.stop()

@@ -120,7 +120,10 @@ struct GatewayHarness {
             _ = try? await busRun.value
         }
         do {
-            let result = try await body(harness)
+            // The test's requests run on a thread of their own: on the shared pool, with the whole suite starting at
+            // once on two cores, a request could wait past the server's 10 s header-read timeout and find its
+            // connection closed.
+            let result = try await withTaskExecutorPreference(OwnThreadExecutor(label: "gateway-harness")) { try await body(harness) }
             await tearDown()
             return result
         } catch {
@@ -154,10 +157,12 @@ struct GatewayHarnessParts {
 }
 
 extension HTTPServer.Configuration {
-    /// 127.0.0.1, an ephemeral port, two loops.
+    /// 127.0.0.1, an ephemeral port, two loops, and a minute for a request head: the harness connects before the
+    /// test starts, and with the whole suite starting at once on two cores the first request may come late.
     static func testing() -> Self {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         configuration.eventLoopCount = 2
+        configuration.headerReadTimeout = .seconds(60)
         return configuration
     }
 }
