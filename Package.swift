@@ -5,15 +5,20 @@ import PackageDescription
 /// Adding one is one line here (and one line of `Emporium.capabilities`): see Docs/architecture.md, "Adding a
 /// capability".
 ///
-/// `uses` names the other capabilities whose APIs the implementation calls; `needs` adds platform targets.
-let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] = [
-    ("Catalog", [], []),
-    ("Search", ["Catalog", "Inventory"], []),
-    ("Identity", [], ["Security"]),
-    ("Inventory", ["Catalog"], []),
-    ("Warehouse", ["Inventory"], ["Telemetry"]),
-    ("Payments", ["Identity"], ["Security"]),
-    ("Customers", ["Identity", "Payments", "Warehouse"], []),
+/// `uses` names the other capabilities whose APIs the implementation calls or whose events it takes; `names` those
+/// whose types the API itself names (a subset of `uses`: Warehouse's shipments name Inventory's `WarehouseID`), so
+/// that two capabilities may each listen to the other without their APIs depending on each other; `needs` adds
+/// platform targets.
+let capabilities: [(name: String, uses: [String], names: [String], needs: [Target.Dependency])] = [
+    ("Catalog", [], [], []),
+    ("Search", ["Catalog", "Inventory"], ["Inventory"], []),
+    ("Identity", [], [], ["Security"]),
+    ("Inventory", ["Catalog"], [], []),
+    ("Warehouse", ["Inventory"], ["Inventory"], ["Telemetry"]),
+    ("Payments", ["Identity"], [], ["Security"]),
+    ("Customers", ["Identity", "Payments", "Warehouse"], [], []),
+    ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], []),
+    ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], []),
 ]
 
 /// A capability's three targets.
@@ -21,20 +26,19 @@ let capabilities: [(name: String, uses: [String], needs: [Target.Dependency])] =
 ///   it names types of only.
 /// - `X`: the implementation: its module value, schema and handlers, over ModuleKit and Storage.
 /// - `XTests`: the module alone, through the module test kit (`Tests/Support`).
-func capability(_ name: String, uses: [String], needs: [Target.Dependency]) -> [Target] {
+func capability(_ name: String, uses: [String], names: [String], needs: [Target.Dependency]) -> [Target] {
     let api = Target.Dependency.target(name: "\(name)API")
+    let named = names.map { Target.Dependency.target(name: "\($0)API") }
     let others = uses.map { Target.Dependency.target(name: "\($0)API") }
     let platform: [Target.Dependency] = ["Commerce", "Messaging", "ModuleKit", "ServiceKit", "Storage"]
     return [
-        // An API may name the types of the APIs its capability uses (Warehouse's shipments name Inventory's
-        // WarehouseID), never an implementation.
-        .target(name: "\(name)API", dependencies: ["Commerce", "Messaging", "ServiceKit"] + others),
+        .target(name: "\(name)API", dependencies: ["Commerce", "Messaging", "ServiceKit"] + named),
         .target(name: name, dependencies: [api] + others + platform + needs),
         .testTarget(name: "\(name)Tests", dependencies: [.target(name: name), api] + others + platform + needs + ["TestSupport"]),
     ]
 }
 
-let capabilityTargets = capabilities.flatMap { capability($0.name, uses: $0.uses, needs: $0.needs) }
+let capabilityTargets = capabilities.flatMap { capability($0.name, uses: $0.uses, names: $0.names, needs: $0.needs) }
 let capabilityAPIs = capabilities.map { Target.Dependency.target(name: "\($0.name)API") }
 let capabilityImplementations = capabilities.map { Target.Dependency.target(name: $0.name) }
 
