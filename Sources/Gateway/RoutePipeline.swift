@@ -103,7 +103,8 @@ struct RoutePipeline: Sendable {
         guard let (cache, key, maxAge) = cacheable else {
             do {
                 let output = try await call(gatewayRequest)
-                var headers: HTTPHeaders = output.body.isEmpty ? [:] : ["Content-Type": "application/json"]
+                var headers: HTTPHeaders =
+                    output.body.isEmpty || output.headers.first(name: "Content-Type") != nil ? [:] : ["Content-Type": "application/json"]
                 if let etag = output.etag { headers.add(name: "ETag", value: etag) }
                 for (name, value) in output.headers { headers.add(name: name, value: value) }
                 return HTTPResponse(status: output.status, headers: headers, body: output.body)

@@ -91,6 +91,23 @@ private final class RunCounter: Sendable {
         gateway.route(.post, "/api/v1/public-charges", to: ChargesEndpoints.charge, status: .created) {
             try $0.decodeBody(ChargeRequest.self)
         }
+        // The reply decides: a large charge is remembered, and answered as a 402 problem naming it.
+        struct Refusal: Encodable { var chargeId: String }
+        gateway.route(
+            .post,
+            "/api/v1/judged-charges",
+            to: ChargesEndpoints.charge,
+            access: .authenticated(nil),
+            respond: { charge, _ in
+                guard charge.amount > 1000 else { return ReplyResponse(status: .accepted, headers: ["Location": "/api/v1/charges/\(charge.id)"]) }
+                let problem = Problem(status: .paymentRequired, type: Problem.type("too-large"), detail: "The charge is too large.")
+                return ReplyResponse(
+                    status: .paymentRequired,
+                    body: .problem(try! ExtendedProblem(problem, extensions: Refusal(chargeId: charge.id)))
+                )
+            },
+            map: { try $0.decodeBody(ChargeRequest.self) }
+        )
     }
 
     /// Runs `body` against a gateway with the charge routes and a charges service behind them.
@@ -205,6 +222,44 @@ private final class RunCounter: Sendable {
             }
             #expect(Set([alice.body, root.body, anonymous.body]).count == 3)
             #expect(charges.runCount == 3)
+        }
+    }
+
+    @Test func aReplyCanDecideTheStatusAndBeAProblemWithExtensionMembersAlsoWhenReplayed() async throws {
+        try await Self.withCharges { harness, charges in
+            let accepted = try await harness.send(
+                .post,
+                "/api/v1/judged-charges",
+                headers: Self.headers(key: "k-1"),
+                body: #"{"amount":5,"note":"a"}"#
+            )
+            #expect(accepted.status == .accepted)
+            #expect(accepted.headers.first(name: "Location")?.hasPrefix("/api/v1/charges/") == true)
+            #expect(accepted.headers.first(name: "Content-Type") == "application/json")
+            let refused = try await harness.send(
+                .post,
+                "/api/v1/judged-charges",
+                headers: Self.headers(key: "k-2"),
+                body: #"{"amount":5000,"note":"a"}"#
+            )
+            #expect(refused.status == .paymentRequired)
+            #expect(refused.headers.first(name: "Content-Type") == Problem.contentType)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(refused.body)) as? [String: Any])
+            #expect(object["type"] as? String == "urn:emporium:problem:too-large")
+            #expect(object["detail"] as? String == "The charge is too large.")
+            #expect(object["instance"] as? String == "/api/v1/judged-charges")
+            #expect((object["chargeId"] as? String)?.isEmpty == false)
+            let replay = try await harness.send(
+                .post,
+                "/api/v1/judged-charges",
+                headers: Self.headers(key: "k-2"),
+                body: #"{"amount":5000,"note":"a"}"#
+            )
+            #expect(replay.status == .paymentRequired)
+            #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
+            let again = try #require(try JSONSerialization.jsonObject(with: Data(replay.body)) as? [String: Any])
+            #expect(again["chargeId"] as? String == object["chargeId"] as? String)
+            #expect(charges.runCount == 2)
         }
     }
 
