@@ -243,6 +243,19 @@ public struct SQLiteInventoryService: InventoryService {
         try await database.read { try Self.requireReservation(orderId, in: $0) }
     }
 
+    public func reservations(_ query: ReservationQuery) async throws -> ReservationPage {
+        guard (1...1000).contains(query.limit) else { throw InventoryError.invalid("must be between 1 and 1000", field: "limit") }
+        return try await database.read { connection in
+            let ids = try connection.query(
+                "SELECT order_id FROM reservation WHERE order_id > ? ORDER BY order_id LIMIT ?",
+                [query.after?.rawValue ?? "", query.limit + 1]
+            ).map { OrderID(rawValue: try $0[0]) }
+            let page = ids.prefix(query.limit)
+            let items = try page.compactMap { try Self.reservation($0, in: connection) }
+            return ReservationPage(items: items, nextAfter: ids.count > query.limit ? page.last : nil)
+        }
+    }
+
     static func reservation(_ orderId: OrderID, in connection: Connection) throws -> Reservation? {
         guard let row = try connection.queryFirst("SELECT status, expires_at_us FROM reservation WHERE order_id = ?", [orderId.rawValue]) else {
             return nil

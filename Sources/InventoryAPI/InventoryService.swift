@@ -24,6 +24,9 @@ public protocol InventoryService: Sendable {
     /// The reservation of an order.
     /// - Throws: ``InventoryError/reservationNotFound(_:)``.
     func reservation(_ orderId: OrderID) async throws -> Reservation
+    /// Every reservation, a page at a time, in order id order: what an audit compares with the orders.
+    /// - Throws: ``InventoryError/invalid(_:field:)`` for a limit outside 1 to 1,000.
+    func reservations(_ query: ReservationQuery) async throws -> ReservationPage
     /// What a shopper sees: available units and status.
     func availability(_ productId: ProductID) async throws -> Availability
     /// A product's stock in every warehouse.
@@ -57,6 +60,12 @@ public enum InventoryEndpoints {
     public static let release = Endpoint<OrderID, Reservation>("inventory.release", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/reservation(_:)``.
     public static let reservation = Endpoint<OrderID, Reservation>("inventory.reservation", idempotent: true, failure: InventoryError.self)
+    /// ``InventoryService/reservations(_:)``.
+    public static let reservations = Endpoint<ReservationQuery, ReservationPage>(
+        "inventory.reservations",
+        idempotent: true,
+        failure: InventoryError.self
+    )
     /// ``InventoryService/availability(_:)``.
     public static let availability = Endpoint<ProductID, Availability>("inventory.availability", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/stock(_:)``.
@@ -100,6 +109,9 @@ public struct InventoryClient: InventoryService {
     public func commit(_ commitment: StockCommitment) async throws -> Reservation { try await client.call(InventoryEndpoints.commit, commitment) }
     public func release(_ orderId: OrderID) async throws -> Reservation { try await client.call(InventoryEndpoints.release, orderId) }
     public func reservation(_ orderId: OrderID) async throws -> Reservation { try await client.call(InventoryEndpoints.reservation, orderId) }
+    public func reservations(_ query: ReservationQuery) async throws -> ReservationPage {
+        try await client.call(InventoryEndpoints.reservations, query)
+    }
     public func availability(_ productId: ProductID) async throws -> Availability {
         try await client.call(InventoryEndpoints.availability, productId)
     }
@@ -124,6 +136,7 @@ extension EndpointHandlers {
         register(InventoryEndpoints.commit) { try await service.commit($0) }
         register(InventoryEndpoints.release) { try await service.release($0) }
         register(InventoryEndpoints.reservation) { try await service.reservation($0) }
+        register(InventoryEndpoints.reservations) { try await service.reservations($0) }
         register(InventoryEndpoints.availability) { try await service.availability($0) }
         register(InventoryEndpoints.stock) { try await service.stock($0) }
         register(InventoryEndpoints.adjust) { try await service.adjust($0) }

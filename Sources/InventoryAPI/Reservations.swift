@@ -111,3 +111,32 @@ public struct StockCommitment: Codable, Sendable, Hashable {
         self.warehouse = warehouse
     }
 }
+
+/// Which reservations to list: every one, in order id order, a page at a time (for audits).
+public struct ReservationQuery: Codable, Sendable, Hashable {
+    /// Only reservations of orders after this one; from the first when `nil`. The previous page's
+    /// ``ReservationPage/nextAfter``.
+    public var after: OrderID?
+    /// At most this many: 1 to 1,000.
+    public var limit: Int
+
+    /// Creates the query.
+    public init(after: OrderID? = nil, limit: Int = 500) {
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// A page of reservations, in order id order.
+public struct ReservationPage: Codable, Sendable, Hashable {
+    /// The reservations.
+    public var items: [Reservation]
+    /// Where the next page starts; `nil` on the last page.
+    public var nextAfter: OrderID?
+
+    /// Creates the value.
+    public init(items: [Reservation], nextAfter: OrderID?) {
+        self.items = items
+        self.nextAfter = nextAfter
+    }
+}

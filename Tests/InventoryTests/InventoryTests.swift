@@ -80,6 +80,26 @@ struct InventoryFixture {
         }
     }
 
+    @Test func everyReservationIsListedPageByPageInOrderIdOrder() async throws {
+        try await InventoryFixture.with(stock: [("p-1", "berlin", 50)]) { fixture throws in
+            for number in [3, 1, 5, 2, 4] {
+                _ = try await fixture.inventory.reserve(ReservationRequest(orderId: OrderID(rawValue: "o-\(number)"), lines: lines(("p-1", 1))))
+            }
+            _ = try await fixture.inventory.release("o-2")
+            let first = try await fixture.inventory.reservations(ReservationQuery(limit: 2))
+            #expect(first.items.map(\.orderId) == ["o-1", "o-2"])
+            #expect(first.items.map(\.status) == [.held, .released])
+            let second = try await fixture.inventory.reservations(ReservationQuery(after: first.nextAfter, limit: 2))
+            #expect(second.items.map(\.orderId) == ["o-3", "o-4"])
+            let last = try await fixture.inventory.reservations(ReservationQuery(after: second.nextAfter, limit: 2))
+            #expect(last.items.map(\.orderId) == ["o-5"])
+            #expect(last.nextAfter == nil)
+            await #expect(throws: InventoryError.invalid("must be between 1 and 1000", field: "limit")) {
+                try await fixture.inventory.reservations(ReservationQuery(limit: 0))
+            }
+        }
+    }
+
     @Test func shortStockNamesEveryShortLineWithWhatIsLeftAndHoldsNothing() async throws {
         try await InventoryFixture.with(stock: [("p-1", "berlin", 3), ("p-2", "berlin", 5)]) { fixture throws in
             let request = ReservationRequest(orderId: "o-1", lines: lines(("p-1", 4), ("p-2", 5), ("p-3", 1)))

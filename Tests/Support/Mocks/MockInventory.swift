@@ -8,6 +8,7 @@ public struct MockInventory: InventoryService {
     public var onExtend: @Sendable (ReservationExtension) async throws -> Reservation = unexpected("InventoryService.extend")
     public var onCommit: @Sendable (StockCommitment) async throws -> Reservation = unexpected("InventoryService.commit")
     public var onRelease: @Sendable (OrderID) async throws -> Reservation = unexpected("InventoryService.release")
+    public var onReservations: @Sendable (ReservationQuery) async throws -> ReservationPage = unexpected("InventoryService.reservations")
     public var onReservation: @Sendable (OrderID) async throws -> Reservation = unexpected("InventoryService.reservation")
     public var onAvailability: @Sendable (ProductID) async throws -> Availability = unexpected("InventoryService.availability")
     public var onStock: @Sendable (ProductID) async throws -> ProductStock = unexpected("InventoryService.stock")
@@ -26,6 +27,7 @@ public struct MockInventory: InventoryService {
     public func commit(_ commitment: StockCommitment) async throws -> Reservation { try await onCommit(commitment) }
     public func release(_ orderId: OrderID) async throws -> Reservation { try await onRelease(orderId) }
     public func reservation(_ orderId: OrderID) async throws -> Reservation { try await onReservation(orderId) }
+    public func reservations(_ query: ReservationQuery) async throws -> ReservationPage { try await onReservations(query) }
     public func availability(_ productId: ProductID) async throws -> Availability { try await onAvailability(productId) }
     public func stock(_ productId: ProductID) async throws -> ProductStock { try await onStock(productId) }
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock { try await onAdjust(adjustment) }
