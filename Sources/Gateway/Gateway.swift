@@ -213,6 +213,30 @@ public struct Gateway: HTTPResponder {
         }
     }
 
+    /// Adds a route the composition root answers itself with full control of the response: its status, JSON body,
+    /// header fields and entity tag, through the same pipeline (access, rate limit, failures as problems). For
+    /// routes that combine calls or set header fields, such as a guest's cart token.
+    /// - Parameters:
+    ///   - respond: Produces the response; throw a ``ServiceKit/ServiceFailure`` or ``GatewayError`` for a problem.
+    ///   - Other parameters: as for ``route(_:_:access:cache:rateLimitClass:status:etag:failureStatus:invalidates:traced:handle:)``.
+    public mutating func route(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        access: Access = .public,
+        rateLimitClass: String? = "default",
+        failureStatus: (@Sendable (any ServiceFailure) -> HTTPStatus?)? = nil,
+        traced: Bool = true,
+        respond: @escaping @Sendable (GatewayRequest) async throws -> RouteResponse
+    ) {
+        addRoute(method, pattern, access: access, cache: .none, rateLimitClass: rateLimitClass, failureStatus: failureStatus, traced: traced) {
+            request in
+            let response = try await respond(request)
+            var output = RoutePipeline.Output(status: response.status, body: response.body, etag: response.etag)
+            output.headers = response.headers
+            return output
+        }
+    }
+
     /// Adds a route through the pipeline whose `respond` produces the status, body and header fields itself.
     /// - Precondition: A cacheable route is public.
     mutating func addRoute(
@@ -352,5 +376,26 @@ public struct Gateway: HTTPResponder {
         var problem = EdgeMiddleware.problemForRouterResponse(response, method: head.method, path: path, requestID: requestID) ?? response
         problem.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
         return problem
+    }
+}
+
+/// A response a route builds itself: see ``Gateway/route(_:_:access:rateLimitClass:failureStatus:traced:respond:)``.
+public struct RouteResponse: Sendable {
+    /// The status.
+    public var status: HTTPStatus
+    /// The JSON body; empty for none.
+    public var body: [UInt8]
+    /// Extra header fields.
+    public var headers: HTTPHeaders
+    /// The entity tag (quoted).
+    public var etag: String?
+
+    /// A response whose body is `value` as JSON (ISO 8601 dates, sorted keys), or none for `204 No Content`.
+    /// - Throws: `EncodingError`.
+    public init(status: HTTPStatus = .ok, json value: some Encodable, headers: HTTPHeaders = [:], etag: String? = nil) throws {
+        self.status = status
+        self.body = status == .noContent ? [] : Array(try JSONCoding.encoder().encode(value))
+        self.headers = headers
+        self.etag = etag
     }
 }

@@ -37,6 +37,14 @@ struct RoutePipeline: Sendable {
 
         // Access.
         var principal: Principal?
+        if access == .optionallyAuthenticated, request.headers.first(name: "Authorization") != nil {
+            switch await authenticate(request) {
+            case .success(let verified): principal = verified
+            case .failure(let challenge, let detail):
+                return Problem(status: .unauthorized, type: Problem.type("unauthorized"), detail: detail, instance: instance, requestId: requestID)
+                    .response(headers: ["WWW-Authenticate": challenge])
+            }
+        }
         if case .authenticated(let role) = access {
             switch await authenticate(request) {
             case .success(let verified):

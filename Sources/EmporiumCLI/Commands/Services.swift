@@ -82,10 +82,11 @@ enum Services: Command {
         return items.enumerated().map { [$0 == 0 ? label : "", $1] }
     }
 
-    /// `public`, `authenticated` or `role admin`.
+    /// `public`, `token optional`, `authenticated` or `role admin`.
     private static func accessDescription(of route: RouteDescription) -> String {
         switch route.access {
         case .public: "public"
+        case .optionallyAuthenticated: "token optional"
         case .authenticated(nil): "authenticated"
         case .authenticated(let role?): "role \(role)"
         }

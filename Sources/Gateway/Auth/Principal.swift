@@ -52,4 +52,7 @@ public enum Access: Sendable, Hashable {
     case `public`
     /// A request with a valid bearer token whose principal has `role`, or any role when `role` is `nil`.
     case authenticated(Role?)
+    /// Anyone; a request that sends a bearer token must send a valid one (401 otherwise), and its principal then
+    /// reaches the route. For what guests and signed-in customers both use, such as a cart.
+    case optionallyAuthenticated
 }
