@@ -12,7 +12,7 @@ enum RouteInputs {
         var tag = HTTPHeaders.trimmingWhitespace(field[...])
         if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
         guard tag.count >= 3, tag.first == "\"", tag.last == "\"", let version = Int(tag.dropFirst().dropLast()), version > 0 else {
-            throw GatewayError(status: .preconditionFailed, detail: "If-Match must be one ETag of the product, such as \"3\".")
+            throw GatewayError(status: .preconditionFailed, detail: "If-Match must be one ETag this resource was sent with, such as \"3\".")
         }
         return version
     }
