@@ -27,7 +27,12 @@ enum CartRoutes {
             let given = try owner(of: request)
             let owner = given ?? .guest(newToken())
             let cart = try await carts.addItem(
-                CartItemAddition(owner: owner, productId: body.productId, quantity: body.quantity, expectedVersion: try RouteInputs.expectedVersion(request))
+                CartItemAddition(
+                    owner: owner,
+                    productId: body.productId,
+                    quantity: body.quantity,
+                    expectedVersion: try RouteInputs.expectedVersion(request)
+                )
             )
             return try response(cart, newToken: given == nil ? owner.guestToken : nil)
         }
