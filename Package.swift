@@ -15,9 +15,9 @@ let capabilities: [(name: String, uses: [String], names: [String], needs: [Targe
     ("Identity", [], [], ["Security"]),
     ("Inventory", ["Catalog"], [], []),
     ("Warehouse", ["Inventory"], ["Inventory"], ["Telemetry"]),
-    ("Payments", ["Identity"], [], ["Security"]),
-    ("Customers", ["Identity", "Payments", "Warehouse"], [], []),
-    ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], []),
+    ("Payments", ["Identity"], [], ["Security", "Telemetry"]),
+    ("Customers", ["Identity", "Payments", "Warehouse"], [], ["Telemetry"]),
+    ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], ["Security"]),
     ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], []),
 ]
 

@@ -1,3 +1,4 @@
+import Cart
 import Catalog
 import Customers
 import Gateway
@@ -32,6 +33,7 @@ extension Emporium {
         Capability(.warehouse, routes: WarehouseRoutes.add),
         Capability(.payments, routes: PaymentsRoutes.add),
         Capability(.customers, routes: CustomersRoutes.add),
+        Capability(.cart, routes: CartRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.
