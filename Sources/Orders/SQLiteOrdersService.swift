@@ -139,7 +139,7 @@ struct SQLiteOrdersService: OrdersService {
         let policy = configuration.policy
         return try await database.write { connection in
             guard try connection.queryFirst("SELECT 1 FROM orders WHERE id = ?", [id.rawValue]) == nil else { return false }
-            let seq = (try connection.scalar(Int64.self, "SELECT MAX(seq) FROM orders") ?? 0) + 1
+            let seq = (try connection.scalar(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM orders") ?? 0) + 1
             let order = Order(
                 id: id,
                 number: String(format: "EMP-%06lld", seq),
