@@ -162,7 +162,7 @@ import WarehouseAPI
             let order = try await fixture.checkout().body
             #expect(order.status == .confirmed)
             #expect(services.calls.values.filter { $0 == "inventory.reserve" }.count >= 3)
-            #expect(order.timeline.contains { $0.step == "retry" && $0.outcome == "retrying" })
+            #expect(order.timeline.contains { $0.step == "retry" && $0.outcome == "retrying" }, "\(order.timeline) \(services.calls.values)")
         }
     }
 
