@@ -147,7 +147,10 @@ extension SQLiteOrdersService {
             try connection.execute("DELETE FROM idempotency_keys WHERE caller = ?", [customer.rawValue])
         }
         if try await !database.truncateLog() {
-            logger.warning("the database log was not truncated after an erasure: a reader held an old snapshot", metadata: ["customer": "\(customer)"])
+            logger.warning(
+                "the database log was not truncated after an erasure: a reader held an old snapshot",
+                metadata: ["customer": "\(customer)"]
+            )
         }
     }
 

@@ -44,7 +44,14 @@ extension SQLiteOrdersService {
             }
             let number = order.returns.count + 1
             order.returns.append(
-                OrderReturn(id: ReturnID(rawValue: "\(id.rawValue)-r\(number)"), number: number, lines: request.lines, refund: refund, status: .pending, createdAt: at)
+                OrderReturn(
+                    id: ReturnID(rawValue: "\(id.rawValue)-r\(number)"),
+                    number: number,
+                    lines: request.lines,
+                    refund: refund,
+                    status: .pending,
+                    createdAt: at
+                )
             )
             order.updatedAt = at
             stored.order = order
@@ -91,7 +98,10 @@ extension SQLiteOrdersService {
             do {
                 try await finishReturn(id, number: pending.number)
             } catch {
-                logger.warning("return not finished yet", metadata: ["order": "\(id.rawValue)", "return": "\(pending.id.rawValue)", "error": "\(error)"])
+                logger.warning(
+                    "return not finished yet",
+                    metadata: ["order": "\(id.rawValue)", "return": "\(pending.id.rawValue)", "error": "\(error)"]
+                )
             }
         }
     }

@@ -160,7 +160,10 @@ struct SQLiteOrdersService: OrdersService {
                 INSERT INTO orders (seq, id, customer_id, status, document, saga, open, created_us, updated_us)
                 VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """,
-                [seq, id.rawValue, customer.rawValue, order.status.rawValue, try Self.encode(order), try Self.encode(CheckoutSaga(policy: policy)), stamp, stamp]
+                [
+                    seq, id.rawValue, customer.rawValue, order.status.rawValue, try Self.encode(order), try Self.encode(CheckoutSaga(policy: policy)),
+                    stamp, stamp,
+                ]
             )
             return true
         }

@@ -1,11 +1,10 @@
 import CartAPI
-import CustomersAPI
 import Commerce
+import CustomersAPI
 import Foundation
 import IdentityAPI
 import InventoryAPI
 import Messaging
-@testable import Orders
 import OrdersAPI
 import PaymentsAPI
 import ServiceKit
@@ -13,6 +12,8 @@ import Storage
 import TestSupport
 import Testing
 import WarehouseAPI
+
+@testable import Orders
 
 @Suite struct AfterCheckoutTests {
     /// A confirmed order whose saga finished.
@@ -38,7 +39,10 @@ import WarehouseAPI
     @Test func warehouseEventsShipAndDeliverTheOrder() async throws {
         try await OrdersFixture.with(Services.happy()) { fixture in
             let order = try await placed(fixture)
-            let shipped = try event(ShipmentShipped(shipment: try shipment(order.id, "shp-1", .shipped), carrier: "DHL", trackingNumber: "JD0001"), about: order.id)
+            let shipped = try event(
+                ShipmentShipped(shipment: try shipment(order.id, "shp-1", .shipped), carrier: "DHL", trackingNumber: "JD0001"),
+                about: order.id
+            )
             try await fixture.harness.publish([shipped, shipped])
             var seen = try await fixture.orders.order(OrderReference(customerId: customer, orderId: order.id))
             #expect(seen.status == .shipped)
@@ -110,7 +114,9 @@ import WarehouseAPI
             let order = try await placed(fixture)
             // Not delivered yet.
             await #expect(throws: OrdersError.notReturnable(order.id, .confirmed)) {
-                try await fixture.orders.requestReturn(ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)]))
+                try await fixture.orders.requestReturn(
+                    ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)])
+                )
             }
             try await deliver(order.id, fixture)
             let one = try await fixture.orders.requestReturn(
@@ -126,10 +132,14 @@ import WarehouseAPI
             #expect(refunds.values.map(\.key.rawValue) == ["order:\(order.id.rawValue):refund-return-1"])
             // More than is left, or something not bought, is refused.
             await #expect(throws: OrdersError.returnRefused(order.id, reason: "only 1 of product p-lamp can still be returned, not 2")) {
-                try await fixture.orders.requestReturn(ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 2)]))
+                try await fixture.orders.requestReturn(
+                    ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 2)])
+                )
             }
             await #expect(throws: OrdersError.returnRefused(order.id, reason: "product p-sofa is not part of the order")) {
-                try await fixture.orders.requestReturn(ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-sofa", quantity: 1)]))
+                try await fixture.orders.requestReturn(
+                    ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-sofa", quantity: 1)])
+                )
             }
             let rest = try await fixture.orders.requestReturn(
                 ReturnRequest(
@@ -144,7 +154,9 @@ import WarehouseAPI
             #expect(total == 8498)
             #expect(try await fixture.events().map(\.type).last == OrderReturned.eventType)
             await #expect(throws: OrdersError.notReturnable(order.id, .returned)) {
-                try await fixture.orders.requestReturn(ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)]))
+                try await fixture.orders.requestReturn(
+                    ReturnRequest(customerId: customer, orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)])
+                )
             }
         }
     }
@@ -180,9 +192,13 @@ import WarehouseAPI
             await #expect(throws: OrdersError.orderNotFound(order.id)) { try await fixture.orders.order(stranger) }
             await #expect(throws: OrdersError.orderNotFound(order.id)) { try await fixture.orders.cancel(stranger) }
             await #expect(throws: OrdersError.orderNotFound(order.id)) {
-                try await fixture.orders.requestReturn(ReturnRequest(customerId: "c-2", orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)]))
+                try await fixture.orders.requestReturn(
+                    ReturnRequest(customerId: "c-2", orderId: order.id, lines: [ReturnedLine(productId: "p-lamp", quantity: 1)])
+                )
             }
-            await #expect(throws: OrdersError.orderNotFound("o-none")) { try await fixture.orders.order(OrderReference(customerId: customer, orderId: "o-none")) }
+            await #expect(throws: OrdersError.orderNotFound("o-none")) {
+                try await fixture.orders.order(OrderReference(customerId: customer, orderId: "o-none"))
+            }
             #expect(try await fixture.orders.customerOrders("c-2").isEmpty)
             #expect(try await fixture.orders.customerOrders(customer).map(\.id) == [order.id])
         }
@@ -198,7 +214,9 @@ import WarehouseAPI
             #expect(second.items.map(\.id) == [ids[0]])
             #expect(second.nextCursor == nil)
             #expect(try await fixture.orders.orders(OrderQuery(status: .rejected)).items.isEmpty)
-            await #expect(throws: OrdersError.invalid("must be from 1 to 100", field: "limit")) { try await fixture.orders.orders(OrderQuery(limit: 0)) }
+            await #expect(throws: OrdersError.invalid("must be from 1 to 100", field: "limit")) {
+                try await fixture.orders.orders(OrderQuery(limit: 0))
+            }
             await #expect(throws: OrdersError.invalid("is not a cursor this service gave", field: "cursor")) {
                 try await fixture.orders.orders(OrderQuery(cursor: "x"))
             }
@@ -243,10 +261,16 @@ import WarehouseAPI
             #expect(!failure.detail.contains("OrderID") && !failure.detail.contains("Identifier"), "\(failure.detail)")
             #expect(failure.detail.first?.isUppercase == true)
         }
-        #expect(failures.map(\.problemType) == [
-            "order-not-found", "cart-empty", "cart-not-purchasable", "order-not-cancellable", "order-not-cancellable", "return-refused",
-            "return-refused", "address-not-found", "validation-failed", "validation-failed", "validation-failed",
-        ])
-        #expect(OrderStatus.allCases.map(\.rawValue) == ["pending", "rejected", "payment-failed", "confirmed", "shipped", "delivered", "cancelled", "returned"])
+        #expect(
+            failures.map(\.problemType) == [
+                "order-not-found", "cart-empty", "cart-not-purchasable", "order-not-cancellable", "order-not-cancellable", "return-refused",
+                "return-refused", "address-not-found", "validation-failed", "validation-failed", "validation-failed",
+            ]
+        )
+        #expect(
+            OrderStatus.allCases.map(\.rawValue) == [
+                "pending", "rejected", "payment-failed", "confirmed", "shipped", "delivered", "cancelled", "returned",
+            ]
+        )
     }
 }

@@ -189,7 +189,14 @@ import WarehouseAPI
         let crashed = Mutex(false)
         // The process "dies" right after the reservation was persisted: the saga stops there, its claim left to run out.
         let hook: SagaStepHook = { _, step in
-            if step == "stock-reserved" && crashed.withLock({ done in defer { done = true }; return !done }) { throw CancellationError() }
+            if step == "stock-reserved"
+                && crashed.withLock({ done in
+                    defer { done = true }
+                    return !done
+                })
+            {
+                throw CancellationError()
+            }
         }
         try await OrdersFixture.with(services, settings: ["orders.checkout-deadline": "0.3"], afterStep: hook) { fixture in
             let order = try await fixture.checkout().body
@@ -215,11 +222,14 @@ import WarehouseAPI
         var services = Services()
         services.cart.onCart = { query in
             var empty = sampleCart()
-            empty.lines = query.owner.customerId == "c-empty" ? [] : empty.lines.map { line in
-                var line = line
-                line.offSale = line.productId == "p-chair"
-                return line
-            }
+            empty.lines =
+                query.owner.customerId == "c-empty"
+                ? []
+                : empty.lines.map { line in
+                    var line = line
+                    line.offSale = line.productId == "p-chair"
+                    return line
+                }
             return empty
         }
         services.customers.onAddress = { reference in throw CustomersError.addressNotFound(reference.addressId) }

@@ -52,7 +52,17 @@ func sampleCart(for owner: CustomerID = customer) -> Cart {
         CartLine(productId: "p-chair", name: "Chair", quantity: 1, unitPrice: euros(4500), lineTotal: euros(4500)),
     ]
     let totals = Totals(subtotal: euros(8498), shipping: euros(0), vatIncluded: euros(1475), vatRatePerMille: 210, total: euros(8498))
-    return Cart(id: "cart-1", customerId: owner, lines: lines, totals: totals, country: "NL", member: false, version: 3, updatedAt: nil, expiresAt: nil)
+    return Cart(
+        id: "cart-1",
+        customerId: owner,
+        lines: lines,
+        totals: totals,
+        country: "NL",
+        member: false,
+        version: 3,
+        updatedAt: nil,
+        expiresAt: nil
+    )
 }
 
 func reservation(_ order: OrderID, _ status: Reservation.Status = .held) -> Reservation {
@@ -197,7 +207,11 @@ struct OrdersFixture {
     /// A checkout of the cart to the given address.
     func checkout(key: String = "k-1", customerId: CustomerID = customer, card: CardDetails = visa) async throws -> IdempotentReply<Order> {
         try await orders.checkout(
-            IdempotentRequest(key: try IdempotencyKey(key), caller: customerId.rawValue, body: CheckoutRequest(customerId: customerId, shippingAddress: address, card: card))
+            IdempotentRequest(
+                key: try IdempotencyKey(key),
+                caller: customerId.rawValue,
+                body: CheckoutRequest(customerId: customerId, shippingAddress: address, card: card)
+            )
         )
     }
 

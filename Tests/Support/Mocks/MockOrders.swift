@@ -4,7 +4,9 @@ public import ServiceKit
 
 /// Orders' API answered by closures; each method the test does not set records a test issue when called.
 public struct MockOrders: OrdersService {
-    public var onCheckout: @Sendable (IdempotentRequest<CheckoutRequest>) async throws -> IdempotentReply<Order> = unexpected("OrdersService.checkout")
+    public var onCheckout: @Sendable (IdempotentRequest<CheckoutRequest>) async throws -> IdempotentReply<Order> = unexpected(
+        "OrdersService.checkout"
+    )
     public var onOrder: @Sendable (OrderReference) async throws -> Order = unexpected("OrdersService.order")
     public var onOrders: @Sendable (OrderQuery) async throws -> OrderPage = unexpected("OrdersService.orders")
     public var onCancel: @Sendable (OrderReference) async throws -> Order = unexpected("OrdersService.cancel")
