@@ -18,7 +18,7 @@ let capabilities: [(name: String, uses: [String], names: [String], needs: [Targe
     ("Payments", ["Identity"], [], ["Security", "Telemetry"]),
     ("Customers", ["Identity", "Payments", "Warehouse"], [], ["Telemetry"]),
     ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], ["Security"]),
-    ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], []),
+    ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], ["Telemetry"]),
 ]
 
 /// A capability's three targets.

@@ -5,6 +5,7 @@ import Gateway
 import Identity
 import Inventory
 import ModuleKit
+import Orders
 import Payments
 import Search
 import Warehouse
@@ -34,6 +35,7 @@ extension Emporium {
         Capability(.payments, routes: PaymentsRoutes.add),
         Capability(.customers, routes: CustomersRoutes.add),
         Capability(.cart, routes: CartRoutes.add),
+        Capability(.orders, routes: OrdersRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.

@@ -47,6 +47,10 @@ extension Module {
                 ModuleSetting("retry-backoff", default: "0.2", help: "seconds before a saga step's first retry, doubled for each next one up to 5"),
                 ModuleSetting("payment-hold", default: "900", help: "seconds the stock hold is extended to while the card is authorised"),
                 ModuleSetting("claim-duration", default: "60", help: "seconds a runner's claim on a saga lasts without a step"),
+                ModuleSetting(
+                    "crash-after",
+                    help: "for crash tests only: the saga step (such as stock-reserved) after which the process kills itself with SIGKILL"
+                ),
             ]
         ) { context in
             var configuration = SQLiteOrdersService.Configuration()
@@ -56,12 +60,20 @@ extension Module {
             configuration.paymentHold = try context.settings.integer("payment-hold", in: 1...86_400) ?? configuration.paymentHold
             configuration.claimDuration = try context.settings.seconds("claim-duration") ?? configuration.claimDuration
             let interval = try context.settings.seconds("recovery-interval") ?? .seconds(5)
+            // A crash test names a step; the process then dies right after persisting it, as a kill -9 would.
+            let crashStep = context.settings.string("crash-after")
+            var hook = afterStep
+            if hook == nil, let crashStep {
+                hook = { @Sendable _, step in
+                    if step == crashStep { kill(getpid(), SIGKILL) }
+                }
+            }
             let runner = SagaRunner()
             let service = SQLiteOrdersService(
                 context: context,
                 configuration: configuration,
                 runner: runner,
-                afterStep: afterStep,
+                afterStep: hook,
                 now: wallClock(clock, start: start)
             )
             var handlers = EndpointHandlers()

@@ -120,11 +120,13 @@ struct SQLiteOrdersService: OrdersService {
         }
     }
 
-    /// The customer's cart priced for the destination, refused when there is nothing to buy or a line cannot be bought.
+    /// The customer's cart priced for the destination, refused when there is nothing to buy or a line is off sale.
+    /// A line the cart believes short is not refused here: the cart's view of stock may be behind, and the
+    /// reservation decides (a short line then rejects the order, naming what is available).
     private func cartSnapshot(_ customer: CustomerID, country: String) async throws -> Cart {
         let snapshot = try await cart.cart(CartQuery(owner: .customer(customer), country: country))
         guard !snapshot.lines.isEmpty else { throw OrdersError.emptyCart }
-        let refused = snapshot.lines.filter { $0.offSale || $0.availableQuantity != nil }.map(\.productId)
+        let refused = snapshot.lines.filter(\.offSale).map(\.productId)
         guard refused.isEmpty else { throw OrdersError.cartNotPurchasable(refused) }
         for line in snapshot.lines where !(1...Quantity.maximum).contains(line.quantity) {
             throw OrdersError.cartNotPurchasable([line.productId])

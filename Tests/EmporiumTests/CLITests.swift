@@ -85,7 +85,7 @@ import Glibc
         let json = try await EmporiumRun.finish(["services", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
-        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse", "payments", "customers"])
+        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders"])
         let catalog = try #require(report.modules.first { $0.name == "catalog" })
         #expect(catalog.endpoints.contains("catalog.product"))
         #expect(catalog.publishes.contains("catalog.product-created.v1"))
@@ -107,7 +107,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         let unknown = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.pasword-cost=6"])
         #expect(unknown.status == 78, "\(unknown.stderr)")
-        #expect(unknown.stderr.contains("unknown setting identity.pasword-cost; settings: catalog.seed, "))
+        #expect(unknown.stderr.contains("unknown setting identity.pasword-cost; settings: cart.idle-expiry, "))
         #expect(unknown.stderr.contains(", identity.admin-email, "))
         let bad = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.password-cost=99"])
         #expect(bad.status == 78, "\(bad.stderr)")
@@ -129,7 +129,7 @@ import Glibc
 
         let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
         #expect(backup.status == 0, "\(backup.stderr)")
-        for module in ["catalog", "search", "identity", "warehouse", "payments", "customers"] {
+        for module in ["catalog", "search", "identity", "warehouse", "payments", "customers", "cart", "orders"] {
             let file = directory.path("backup/\(module).sqlite")
             #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
             #expect(backup.stdout.contains(file))

@@ -225,9 +225,9 @@ import Testing
                 // Each group that takes the catalog's events reads its outbox on its own cursor, all 540 seeded.
                 try await waitUntil("every group has handled the seed catalog") {
                     let outboxes = try shop.decode(Outboxes.self, from: try await shop.send(.get, "/admin/outbox", token: admin))
-                    #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity", "inventory", "payments", "warehouse"])
+                    #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity", "inventory", "orders", "payments", "warehouse"])
                     let catalog = outboxes.outboxes.first { $0.module == "catalog" }?.groups ?? []
-                    #expect(catalog.map(\.group) == ["gateway", "search"])
+                    #expect(catalog.map(\.group) == ["cart", "gateway", "search"])
                     return catalog.allSatisfy { $0.backlog == 0 && $0.handledThrough == 540 }
                 }
             }
@@ -304,8 +304,10 @@ import Testing
                 var deadLetters: [Letter]
             }
             var letters: [Letters.Letter] = []
+            // The cart takes product events too, and keeps its own dead letter of it.
             try await waitUntil("the event is dead-lettered") {
                 letters = try shop.decode(Letters.self, from: try await shop.send(.get, "/admin/dead-letters", token: admin)).deadLetters
+                    .filter { $0.group == "search" }
                 return !letters.isEmpty
             }
             #expect(letters.map(\.eventId) == [broken.id])
@@ -318,7 +320,8 @@ import Testing
             #expect(unknown.status.code == 404)
             // Replayed, it fails again and comes back.
             try await waitUntil("the replayed event is dead-lettered again") {
-                try shop.decode(Letters.self, from: try await shop.send(.get, "/admin/dead-letters", token: admin)).deadLetters.count == 1
+                try shop.decode(Letters.self, from: try await shop.send(.get, "/admin/dead-letters", token: admin)).deadLetters
+                    .filter { $0.group == "search" }.count == 1
             }
         }
     }

@@ -1,0 +1,171 @@
+import CartAPI
+import Commerce
+import Foundation
+import InventoryAPI
+import OrdersAPI
+import PaymentsAPI
+import ServiceKit
+import WarehouseAPI
+
+/// The cross-module audit behind `GET /api/v1/admin/audit` and `emporium audit`: every order against its payment,
+/// its reservation and its shipments, payments and reservations without an order, holds past their expiry, and
+/// each module's own ledger check. It reads each module through its API, never another module's database.
+struct Audit: Sendable {
+    let orders: OrdersClient
+    let payments: PaymentsClient
+    let inventory: InventoryClient
+    /// How long a saga may be unfinished before it is a violation rather than work in flight.
+    var settleTime: TimeInterval = 60
+
+    init(client: ServiceClient) {
+        orders = OrdersClient(client: client)
+        payments = PaymentsClient(client: client)
+        inventory = InventoryClient(client: client)
+    }
+
+    /// What the audit found.
+    struct Report: Codable, Sendable {
+        var checkedAt: Date
+        var orders: Int
+        var payments: Int
+        var reservations: Int
+        var violations: [Violation]
+    }
+
+    /// One broken rule.
+    struct Violation: Codable, Sendable, Hashable {
+        /// The order it concerns, when it concerns one.
+        var orderId: OrderID?
+        /// The rule: `payment`, `reservation`, `shipment`, `orphan-payment`, `orphan-reservation`, `expired-hold`,
+        /// `unfinished-saga`, `ledger`.
+        var check: String
+        /// A sentence.
+        var detail: String
+    }
+
+    func run(now: Date = Date()) async throws -> Report {
+        let allOrders = try await everyOrder()
+        let allPayments = try await everyPayment()
+        let allReservations = try await everyReservation()
+        let paymentsByOrder = Dictionary(grouping: allPayments.filter { $0.orderId != nil }) { $0.orderId! }
+        let reservationsByOrder = Dictionary(uniqueKeysWithValues: allReservations.map { ($0.orderId, $0) })
+        let orderIds = Set(allOrders.map(\.id))
+        var violations: [Violation] = []
+
+        for order in allOrders {
+            violations += Self.check(order, payments: paymentsByOrder[order.id] ?? [], reservation: reservationsByOrder[order.id], now: now, settle: settleTime)
+        }
+        for (orderId, intents) in paymentsByOrder where !orderIds.contains(orderId) {
+            for intent in intents where !(intent.amountCaptured.isZero && intent.amountCapturable.isZero) {
+                violations.append(Violation(orderId: orderId, check: "orphan-payment", detail: "Payment \(intent.id.rawValue) holds or took money for order \(orderId.rawValue), which does not exist."))
+            }
+        }
+        for reservation in allReservations where !orderIds.contains(reservation.orderId) && reservation.status == .held {
+            violations.append(Violation(orderId: reservation.orderId, check: "orphan-reservation", detail: "Stock is held for order \(reservation.orderId.rawValue), which does not exist."))
+        }
+        for reservation in allReservations where reservation.status == .held && reservation.expiresAt < now.addingTimeInterval(-settleTime) {
+            violations.append(Violation(orderId: reservation.orderId, check: "expired-hold", detail: "The reservation of order \(reservation.orderId.rawValue) is still held \(Int(now.timeIntervalSince(reservation.expiresAt))) seconds after it expired."))
+        }
+        let stock = try await inventory.checkLedger()
+        for mismatch in stock.mismatches {
+            violations.append(
+                Violation(
+                    orderId: nil,
+                    check: "ledger",
+                    detail: "Inventory's ledger sums \(mismatch.productId.rawValue) in \(mismatch.warehouse.rawValue) to \(mismatch.ledgerOnHand) on hand "
+                        + "and \(mismatch.ledgerReserved) reserved, but \(mismatch.onHand) and \(mismatch.reserved) are stored."
+                )
+            )
+        }
+        let money = try await payments.checkLedger()
+        for discrepancy in money.discrepancies { violations.append(Violation(orderId: nil, check: "ledger", detail: "Payments: \(discrepancy)")) }
+        return Report(checkedAt: now, orders: allOrders.count, payments: allPayments.count, reservations: allReservations.count, violations: violations)
+    }
+
+    /// What one order's status requires of its payment, reservation and shipments.
+    static func check(_ order: Order, payments: [PaymentIntent], reservation: Reservation?, now: Date, settle: TimeInterval) -> [Violation] {
+        var found: [Violation] = []
+        func violation(_ check: String, _ detail: String) { found.append(Violation(orderId: order.id, check: check, detail: detail)) }
+        let id = order.id.rawValue
+        let captured = payments.reduce(Int64(0)) { $0 + $1.amountCaptured.minorUnits }
+        let refunded = payments.reduce(Int64(0)) { $0 + $1.amountRefunded.minorUnits }
+        let held = payments.reduce(Int64(0)) { $0 + $1.amountCapturable.minorUnits }
+        let kept = captured - refunded
+        let currency = order.totals.total.currency
+        func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).description }
+        // What the order says it was paid.
+        let paid = (order.payment?.captured.minorUnits ?? 0) - (order.payment?.refunded.minorUnits ?? 0)
+        if kept != paid {
+            violation("payment", "Order \(id) says \(money(paid)) was paid, but Payments kept \(money(kept)) (captured \(money(captured)), refunded \(money(refunded))).")
+        }
+        switch order.status {
+        case .pending:
+            if now.timeIntervalSince(order.updatedAt) > settle {
+                violation("unfinished-saga", "Order \(id) has been pending since \(order.updatedAt.formatted(.iso8601)).")
+            }
+        case .rejected, .paymentFailed, .cancelled:
+            if held != 0 { violation("payment", "Order \(id) is \(order.status.rawValue), but \(money(held)) is still held on the card.") }
+            if kept != 0 && order.status != .cancelled {
+                violation("payment", "Order \(id) is \(order.status.rawValue), but \(money(kept)) was taken.")
+            }
+            if order.status == .cancelled && kept != 0 { violation("payment", "Order \(id) is cancelled, but \(money(kept)) was not refunded.") }
+            if let reservation, reservation.status == .held || reservation.status == .committed && order.status != .cancelled {
+                violation("reservation", "Order \(id) is \(order.status.rawValue), but its stock is \(reservation.status.rawValue).")
+            }
+        case .confirmed, .shipped, .delivered, .returned:
+            guard let reservation else {
+                violation("reservation", "Order \(id) is \(order.status.rawValue), but Inventory holds no reservation for it.")
+                break
+            }
+            if order.status == .confirmed, reservation.status != .held && reservation.status != .committed {
+                violation("reservation", "Order \(id) is confirmed, but its reservation is \(reservation.status.rawValue).")
+            }
+            if order.status == .shipped || order.status == .delivered, reservation.status != .committed {
+                violation("reservation", "Order \(id) is \(order.status.rawValue), but its stock is \(reservation.status.rawValue), not committed.")
+            }
+            if order.status != .confirmed, kept + refunded < order.totals.total.minorUnits, captured < order.totals.total.minorUnits {
+                violation("payment", "Order \(id) is \(order.status.rawValue), but only \(money(captured)) of \(money(order.totals.total.minorUnits)) was captured.")
+            }
+            if order.status == .shipped || order.status == .delivered {
+                let unshipped = order.shipments.filter { $0.status != .shipped && $0.status != .delivered }
+                if order.shipments.isEmpty || !unshipped.isEmpty {
+                    violation("shipment", "Order \(id) is \(order.status.rawValue), but \(order.shipments.isEmpty ? "it has no shipment" : "\(unshipped.count) of its shipments have not left").")
+                }
+            }
+        }
+        return found
+    }
+
+    private func everyOrder() async throws -> [Order] {
+        var all: [Order] = []
+        var cursor: String?
+        repeat {
+            let page = try await orders.orders(OrderQuery(cursor: cursor, limit: 100))
+            all += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return all
+    }
+
+    private func everyPayment() async throws -> [PaymentIntent] {
+        var all: [PaymentIntent] = []
+        var cursor: String?
+        repeat {
+            let page = try await payments.payments(PaymentQuery(cursor: cursor, limit: 100))
+            all += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return all
+    }
+
+    private func everyReservation() async throws -> [Reservation] {
+        var all: [Reservation] = []
+        var after: OrderID?
+        repeat {
+            let page = try await inventory.reservations(ReservationQuery(after: after, limit: 500))
+            all += page.items
+            after = page.nextAfter
+        } while after != nil
+        return all
+    }
+}
