@@ -53,18 +53,43 @@ struct Audit: Sendable {
         var violations: [Violation] = []
 
         for order in allOrders {
-            violations += Self.check(order, payments: paymentsByOrder[order.id] ?? [], reservation: reservationsByOrder[order.id], now: now, settle: settleTime)
+            violations += Self.check(
+                order,
+                payments: paymentsByOrder[order.id] ?? [],
+                reservation: reservationsByOrder[order.id],
+                now: now,
+                settle: settleTime
+            )
         }
         for (orderId, intents) in paymentsByOrder where !orderIds.contains(orderId) {
             for intent in intents where !(intent.amountCaptured.isZero && intent.amountCapturable.isZero) {
-                violations.append(Violation(orderId: orderId, check: "orphan-payment", detail: "Payment \(intent.id.rawValue) holds or took money for order \(orderId.rawValue), which does not exist."))
+                violations.append(
+                    Violation(
+                        orderId: orderId,
+                        check: "orphan-payment",
+                        detail: "Payment \(intent.id.rawValue) holds or took money for order \(orderId.rawValue), which does not exist."
+                    )
+                )
             }
         }
         for reservation in allReservations where !orderIds.contains(reservation.orderId) && reservation.status == .held {
-            violations.append(Violation(orderId: reservation.orderId, check: "orphan-reservation", detail: "Stock is held for order \(reservation.orderId.rawValue), which does not exist."))
+            violations.append(
+                Violation(
+                    orderId: reservation.orderId,
+                    check: "orphan-reservation",
+                    detail: "Stock is held for order \(reservation.orderId.rawValue), which does not exist."
+                )
+            )
         }
         for reservation in allReservations where reservation.status == .held && reservation.expiresAt < now.addingTimeInterval(-settleTime) {
-            violations.append(Violation(orderId: reservation.orderId, check: "expired-hold", detail: "The reservation of order \(reservation.orderId.rawValue) is still held \(Int(now.timeIntervalSince(reservation.expiresAt))) seconds after it expired."))
+            violations.append(
+                Violation(
+                    orderId: reservation.orderId,
+                    check: "expired-hold",
+                    detail:
+                        "The reservation of order \(reservation.orderId.rawValue) is still held \(Int(now.timeIntervalSince(reservation.expiresAt))) seconds after it expired."
+                )
+            )
         }
         let stock = try await inventory.checkLedger()
         for mismatch in stock.mismatches {
@@ -72,14 +97,21 @@ struct Audit: Sendable {
                 Violation(
                     orderId: nil,
                     check: "ledger",
-                    detail: "Inventory's ledger sums \(mismatch.productId.rawValue) in \(mismatch.warehouse.rawValue) to \(mismatch.ledgerOnHand) on hand "
+                    detail:
+                        "Inventory's ledger sums \(mismatch.productId.rawValue) in \(mismatch.warehouse.rawValue) to \(mismatch.ledgerOnHand) on hand "
                         + "and \(mismatch.ledgerReserved) reserved, but \(mismatch.onHand) and \(mismatch.reserved) are stored."
                 )
             )
         }
         let money = try await payments.checkLedger()
         for discrepancy in money.discrepancies { violations.append(Violation(orderId: nil, check: "ledger", detail: "Payments: \(discrepancy)")) }
-        return Report(checkedAt: now, orders: allOrders.count, payments: allPayments.count, reservations: allReservations.count, violations: violations)
+        return Report(
+            checkedAt: now,
+            orders: allOrders.count,
+            payments: allPayments.count,
+            reservations: allReservations.count,
+            violations: violations
+        )
     }
 
     /// What one order's status requires of its payment, reservation and shipments.
@@ -96,7 +128,10 @@ struct Audit: Sendable {
         // What the order says it was paid.
         let paid = (order.payment?.captured.minorUnits ?? 0) - (order.payment?.refunded.minorUnits ?? 0)
         if kept != paid {
-            violation("payment", "Order \(id) says \(money(paid)) was paid, but Payments kept \(money(kept)) (captured \(money(captured)), refunded \(money(refunded))).")
+            violation(
+                "payment",
+                "Order \(id) says \(money(paid)) was paid, but Payments kept \(money(kept)) (captured \(money(captured)), refunded \(money(refunded)))."
+            )
         }
         switch order.status {
         case .pending:
@@ -124,12 +159,18 @@ struct Audit: Sendable {
                 violation("reservation", "Order \(id) is \(order.status.rawValue), but its stock is \(reservation.status.rawValue), not committed.")
             }
             if order.status != .confirmed, kept + refunded < order.totals.total.minorUnits, captured < order.totals.total.minorUnits {
-                violation("payment", "Order \(id) is \(order.status.rawValue), but only \(money(captured)) of \(money(order.totals.total.minorUnits)) was captured.")
+                violation(
+                    "payment",
+                    "Order \(id) is \(order.status.rawValue), but only \(money(captured)) of \(money(order.totals.total.minorUnits)) was captured."
+                )
             }
             if order.status == .shipped || order.status == .delivered {
                 let unshipped = order.shipments.filter { $0.status != .shipped && $0.status != .delivered }
                 if order.shipments.isEmpty || !unshipped.isEmpty {
-                    violation("shipment", "Order \(id) is \(order.status.rawValue), but \(order.shipments.isEmpty ? "it has no shipment" : "\(unshipped.count) of its shipments have not left").")
+                    violation(
+                        "shipment",
+                        "Order \(id) is \(order.status.rawValue), but \(order.shipments.isEmpty ? "it has no shipment" : "\(unshipped.count) of its shipments have not left")."
+                    )
                 }
             }
         }

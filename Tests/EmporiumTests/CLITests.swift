@@ -85,7 +85,9 @@ import Glibc
         let json = try await EmporiumRun.finish(["services", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
-        #expect(Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders"])
+        #expect(
+            Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders"]
+        )
         let catalog = try #require(report.modules.first { $0.name == "catalog" })
         #expect(catalog.endpoints.contains("catalog.product"))
         #expect(catalog.publishes.contains("catalog.product-created.v1"))

@@ -66,7 +66,8 @@ import WarehouseAPI
 
             // Cancelled before it shipped: the money comes back, the stock too.
             try await waitUntil("the payment is captured") {
-                try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token)).payment?.captured.isZero == false
+                try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token)).payment?.captured
+                    .isZero == false
             }
             let cancelled = try shop.decode(Order.self, from: try await shop.send(.post, "/api/v1/orders/\(order.id.rawValue)/cancel", token: token))
             #expect(cancelled.status == .cancelled)

@@ -112,7 +112,7 @@ import Testing
                 var indexed: Int
             }
             let reindexed = try await shop.send(.post, "/api/v1/admin/search/reindex", token: admin)
-            #expect(try shop.decode(Reindexed.self, from: reindexed).indexed >= 500)
+            #expect(try shop.decode(Reindexed.self, from: reindexed).indexed == ShopHarness.seededProducts + 1)
             // The admin role also grants customer routes.
             #expect(try await shop.send(.get, "/api/v1/me", token: admin).status.code == 200)
         }
@@ -222,13 +222,13 @@ import Testing
                     }
                     var outboxes: [Outbox]
                 }
-                // Each group that takes the catalog's events reads its outbox on its own cursor, all 540 seeded.
+                // Each group that takes the catalog's events reads its outbox on its own cursor, every product seeded.
                 try await waitUntil("every group has handled the seed catalog") {
                     let outboxes = try shop.decode(Outboxes.self, from: try await shop.send(.get, "/admin/outbox", token: admin))
                     #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity", "inventory", "orders", "payments", "warehouse"])
                     let catalog = outboxes.outboxes.first { $0.module == "catalog" }?.groups ?? []
                     #expect(catalog.map(\.group) == ["cart", "gateway", "search"])
-                    return catalog.allSatisfy { $0.backlog == 0 && $0.handledThrough == 540 }
+                    return catalog.allSatisfy { $0.backlog == 0 && $0.handledThrough == ShopHarness.seededProducts }
                 }
             }
         )

@@ -186,7 +186,9 @@ struct OrdersFixture {
     let orders: OrdersClient
     let clock: ManualClock
 
-    static let fast = ["orders.retry-backoff": "0.005", "orders.step-attempts": "3"]
+    // A checkout waits long for its decision: the whole suite runs at once on two cores, and a saga of a few
+    // milliseconds alone can take seconds there.
+    static let fast = ["orders.retry-backoff": "0.005", "orders.step-attempts": "3", "orders.checkout-deadline": "60"]
 
     @discardableResult
     static func with<Result: Sendable>(

@@ -62,7 +62,11 @@ enum OrdersRoutes {
                 }
                 status = value
             }
-            return OrderQuery(status: status, cursor: request.queryParameter("cursor"), limit: try RouteInputs.limit(request, default: 20, maximum: 100))
+            return OrderQuery(
+                status: status,
+                cursor: request.queryParameter("cursor"),
+                limit: try RouteInputs.limit(request, default: 20, maximum: 100)
+            )
         }
         gateway.route(.get, "/api/v1/admin/orders/{id}", to: OrdersEndpoints.order, access: admin) { request in
             OrderReference(customerId: nil, orderId: OrderID(rawValue: try request.pathParameter("id")))
@@ -92,7 +96,11 @@ enum OrdersRoutes {
                 errors: InventoryError.insufficientStock(lines).fieldErrors
             )
             let members = Rejection(orderId: order.id, lines: lines)
-            return ReplyResponse(status: .conflict, body: (try? ExtendedProblem(problem, extensions: members)).map { .problem($0) } ?? .reply, headers: location)
+            return ReplyResponse(
+                status: .conflict,
+                body: (try? ExtendedProblem(problem, extensions: members)).map { .problem($0) } ?? .reply,
+                headers: location
+            )
         case .paymentFailed:
             let code = order.payment?.declineCode
             let problem = Problem(

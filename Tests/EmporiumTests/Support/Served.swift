@@ -115,15 +115,29 @@ struct CheckoutBody: Encodable {
     var card: CardBody
 }
 
-/// The first products of the fixture catalog, in stock: starts fast.
+/// Part of the fixture catalog, for systems that start fast: its first products, and every so many after them.
 enum SmallCatalog {
-    /// Writes the catalog document with the first `count` products; its path.
-    static func write(in directory: TemporaryDirectory, count: Int = 8) throws -> String {
-        let fixture = try #require(EmporiumConfiguration.fixtureCatalog)
-        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as? [String: Any])
-        document["products"] = (document["products"] as? [Any] ?? []).prefix(count).map { $0 }
+    /// Writes the catalog document with the first `first` products and then every `every`th; its path.
+    static func write(in directory: TemporaryDirectory, first: Int = 8, every: Int? = nil) throws -> String {
+        var document = try fixture()
+        document["products"] = try products(first: first, every: every)
         let path = directory.path("small-catalog.json")
         try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: path))
         return path
+    }
+
+    /// How many products ``write(in:first:every:)`` writes.
+    static func count(first: Int = 8, every: Int? = nil) -> Int {
+        (try? products(first: first, every: every).count) ?? 0
+    }
+
+    private static func products(first: Int, every: Int?) throws -> [Any] {
+        let all = try fixture()["products"] as? [Any] ?? []
+        return all.enumerated().filter { index, _ in index < first || every.map { index % $0 == 0 } == true }.map(\.element)
+    }
+
+    private static func fixture() throws -> [String: Any] {
+        let url = try #require(EmporiumConfiguration.fixtureCatalog)
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 }

@@ -12,6 +12,8 @@ import Testing
 struct ShopHarness {
     static let adminEmail = "admin@shop.test"
     static let adminPassword = "correct horse battery staple"
+    /// How many products the harness seeds: the fixture's first 8, then every 6th (every category has several).
+    static let seededProducts = SmallCatalog.count(first: 8, every: 6)
 
     let system: Emporium
     let connection: HTTPClientConnection
@@ -26,8 +28,9 @@ struct ShopHarness {
         var configuration = EmporiumConfiguration(dataDirectory: directory.path("data"))
         configuration.port = 0
         configuration.transport = .serialized
-        let seed: URL = try #require(EmporiumConfiguration.fixtureCatalog)
-        configuration.settings["catalog.seed"] = seed.path
+        // Part of the fixture catalog: every suite starts its own system at once on two cores, and each of the search
+        // index, the cart and inventory takes every seeded product.
+        configuration.settings["catalog.seed"] = try SmallCatalog.write(in: directory, first: 8, every: 6)
         configuration.settings["identity.admin-email"] = adminEmail
         configuration.settings["identity.admin-password"] = adminPassword
         // Stock only where a test looks at it: every suite starts its own system at once on two cores, and stocking
