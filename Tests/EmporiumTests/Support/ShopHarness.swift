@@ -36,6 +36,9 @@ struct ShopHarness {
         // Stock only where a test looks at it: every suite starts its own system at once on two cores, and stocking
         // 540 products is one more large transaction each.
         configuration.settings["inventory.seed"] = "none"
+        // A checkout answers once the saga decides: on two cores busy with the whole suite, that can take longer than
+        // the 5 s after which it would answer 202 with the order still pending.
+        configuration.settings["orders.checkout-deadline"] = "60"
         // Tests poll over HTTP while they wait; the rate limit is tested where a test sets one.
         configuration.requestsPerMinute = 0
         configuration.logLevel = .critical
