@@ -1,3 +1,4 @@
+import CartAPI
 import CatalogAPI
 import Commerce
 import CustomersAPI
@@ -6,6 +7,7 @@ import Foundation
 import Gateway
 import IdentityAPI
 import InventoryAPI
+import OrdersAPI
 import PaymentsAPI
 import SearchAPI
 import ServiceKit
@@ -75,7 +77,8 @@ import WarehouseAPI
         #expect(
             Set(pending) == [
                 "Registration", "Credentials", "RefreshToken", "ProductDraft", "StockAdjustmentRequest", "ThresholdRequest",
-                "RefundRequestBody", "SubscribeRequest", "ProfileUpdateRequest", "AddressRequest",
+                "RefundRequestBody", "SubscribeRequest", "ProfileUpdateRequest", "AddressRequest", "CartItemRequest",
+                "CartQuantityRequest", "CartMergeRequest", "CheckoutRequest", "ReturnRequest",
             ]
         )
         var checked: Set<String> = []
@@ -129,7 +132,19 @@ import WarehouseAPI
             .invalidAddress([FieldError(field: "postalCode", message: "must be a postal code of NL, like 1234 AB")]),
             .invalidProfile([FieldError(field: "displayName", message: "is required")]), .invalid("must be between 1 and 100", field: "limit"),
         ]
-        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments + customers
+        let cart: [CartError] = [
+            .versionConflict(expected: 1, actual: 2), .productNotFound("p-1"), .productOffSale("p-1"), .lineNotFound("p-1"),
+            .tooManyLines(limit: 50), .invalid("the quantity must be from 0 (to remove the line) to 99", field: "quantity"),
+            .invalid("a cart belongs either to a customer or to a guest token"),
+        ]
+        let orders: [OrdersError] = [
+            .orderNotFound("o-1"), .emptyCart, .cartNotPurchasable(["p-1", "p-2"]), .notCancellable("o-1", .pending),
+            .notCancellable("o-1", .shipped), .notReturnable("o-1", .confirmed),
+            .returnRefused("o-1", reason: "product p-9 is not part of the order"), .addressNotFound("adr_1"),
+            .invalid("must be from 1 to 100", field: "limit"), .invalid("give exactly one of addressId and shippingAddress"),
+            .invalidAddress([FieldError(field: "shippingAddress.postalCode", message: "must be a postal code of NL, like 1234 AB")]),
+        ]
+        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments + customers + cart + orders
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")
