@@ -8,177 +8,181 @@ import Testing
 import Glibc
 #endif
 
-/// The real `emporium` binary, run as a child process: what a shell user sees (output, exit status).
-@Suite struct CLITests {
-    @Test func helpNamesEveryCommandAndExitsZero() async throws {
-        let run = try await EmporiumRun.finish(["--help"])
-        #expect(run.status == 0)
-        for command in ["serve", "demo", "seed", "backup", "services"] {
-            #expect(run.stdout.contains("  \(command) "), "--help does not mention \(command)")
-        }
-        let serveHelp = try await EmporiumRun.finish(["serve", "--help"])
-        #expect(serveHelp.status == 0)
-        #expect(serveHelp.stdout.contains("--port PORT") && serveHelp.stdout.contains("EMPORIUM_PORT"))
-        let helpBackup = try await EmporiumRun.finish(["help", "backup"])
-        #expect(helpBackup.status == 0 && helpBackup.stdout.contains("Usage: emporium backup DEST"))
-    }
-
-    @Test(arguments: [["frobnicate"], ["serve", "--frobnicate"], ["serve", "--port", "eighty"], ["backup"], ["help", "frobnicate"]])
-    func usageErrorsExit64(arguments: [String]) async throws {
-        let run = try await EmporiumRun.finish(arguments)
-        #expect(run.status == 64, "\(arguments): \(run.stderr)")
-        #expect(run.stderr.hasPrefix("emporium: "))
-        #expect(run.stdout.isEmpty)
-    }
-
-    @Test func servingOnATakenPortExits69NamingThePort() async throws {
-        let directory = try TemporaryDirectory()
-        let listener = try ListeningSocket()
-        let run = try await EmporiumRun.finish(["serve", "--port", "\(listener.port)", "--data", directory.path("data"), "--no-seed"])
-        #expect(run.status == 69, "\(run.stderr)")
-        #expect(run.stderr.contains("127.0.0.1:\(listener.port)"))
-        #expect(run.stderr.contains("in use"))
-    }
-
-    @Test func aDataDirectoryUnderAFileExits73() async throws {
-        let directory = try TemporaryDirectory()
-        try Data("not a directory".utf8).write(to: directory.url.appendingPathComponent("file"))
-        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("file/sub")])
-        #expect(run.status == 73, "\(run.stderr)")
-        #expect(run.stderr.contains("file/sub"))
-    }
-
-    @Test func aDamagedDatabaseExits65() async throws {
-        let directory = try TemporaryDirectory()
-        let garbage = (0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        try Data(garbage).write(to: directory.url.appendingPathComponent("catalog.sqlite"))
-        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
-        #expect(run.status == 65, "\(run.stderr)")
-        #expect(run.stderr.contains("catalog.sqlite"))
-    }
-
-    @Test func aDatabaseFromANewerBuildExits76AndIsLeftAsItIs() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("search.sqlite")
-        let database = try Database(path: path)
-        try await database.write { connection in
-            try connection.execute("CREATE TABLE schema_migrations (id TEXT PRIMARY KEY NOT NULL, checksum TEXT, applied_at TEXT)")
-            try connection.execute("INSERT INTO schema_migrations (id, checksum, applied_at) VALUES ('9-from-a-newer-build', NULL, 'now')")
-        }
-        database.close()
-        let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
-        #expect(run.status == 76, "\(run.stderr)")
-        #expect(run.stderr.contains("search.sqlite"))
-        #expect(run.stderr.contains("newer"))
-        let reopened = try Database(path: path)
-        #expect(try await reopened.read { try $0.scalar(Int.self, "SELECT count(*) FROM schema_migrations") } == 1)
-    }
-
-    @Test func anUnreadableSeedExits66() async throws {
-        let directory = try TemporaryDirectory()
-        let run = try await EmporiumRun.finish(["seed", "--data", directory.path("data"), "--seed", directory.path("missing.json")])
-        #expect(run.status == 66, "\(run.stderr)")
-        #expect(run.stderr.contains("missing.json"))
-    }
-
-    @Test func servicesListsTheLiveWiring() async throws {
-        let json = try await EmporiumRun.finish(["services", "--json"])
-        #expect(json.status == 0, "\(json.stderr)")
-        let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
-        #expect(
-            Set(report.modules.map(\.name)) == ["catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders"]
-        )
-        let catalog = try #require(report.modules.first { $0.name == "catalog" })
-        #expect(catalog.endpoints.contains("catalog.product"))
-        #expect(catalog.publishes.contains("catalog.product-created.v1"))
-        let search = try #require(report.modules.first { $0.name == "search" })
-        #expect(search.consumes.contains("catalog.product-created.v1"))
-        #expect(search.endpoints.contains("search.query"))
-        let identity = try #require(report.modules.first { $0.name == "identity" })
-        #expect(identity.settings == ["identity.admin-email", "identity.admin-password", "identity.password-cost"])
-        #expect(report.routes.contains { $0.method == "GET" && $0.pattern == "/api/v1/products/{id}" && $0.access == "public" })
-        #expect(report.routes.contains { $0.pattern == "/admin/services" && $0.access == "role admin" })
-
-        let table = try await EmporiumRun.finish(["services", "--replicas", "catalog=3"])
-        #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.contains("catalog  (3 instances: catalog-1, catalog-2, catalog-3)"))
-        #expect(table.stdout.contains("consumes   catalog.product-created.v1"))
-    }
-
-    @Test func aModuleSettingIsSetOnTheCommandLineAndAnUnknownOneStopsTheStart() async throws {
-        let directory = try TemporaryDirectory()
-        let unknown = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.pasword-cost=6"])
-        #expect(unknown.status == 78, "\(unknown.stderr)")
-        #expect(unknown.stderr.contains("unknown setting identity.pasword-cost; settings: cart.idle-expiry, "))
-        #expect(unknown.stderr.contains(", identity.admin-email, "))
-        let bad = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.password-cost=99"])
-        #expect(bad.status == 78, "\(bad.stderr)")
-        #expect(bad.stderr.contains("identity.password-cost must be a whole number from 1 to 11, not '99'"))
-        let malformed = try await EmporiumRun.finish(["serve", "--set", "password-cost"])
-        #expect(malformed.status == 64, "\(malformed.stderr)")
-        let pace = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--fulfilment", "sometimes"])
-        #expect(pace.status == 78, "\(pace.stderr)")
-        #expect(pace.stderr.contains("warehouse.fulfilment must be fast, realistic or manual, not 'sometimes'"))
-    }
-
-    @Test func seedThenBackupWritesEveryDatabase() async throws {
-        let directory = try TemporaryDirectory()
-        let data = directory.path("data")
-        let seed = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
-        #expect(seed.status == 0, "\(seed.stderr)")
-        #expect(seed.stdout.contains("products added    540"))
-        #expect(seed.stdout.contains("search is up to date"))
-
-        let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
-        #expect(backup.status == 0, "\(backup.stderr)")
-        for module in ["catalog", "search", "identity", "warehouse", "payments", "customers", "cart", "orders"] {
-            let file = directory.path("backup/\(module).sqlite")
-            #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
-            #expect(backup.stdout.contains(file))
+extension WholeSystem {
+    /// The real `emporium` binary, run as a child process: what a shell user sees (output, exit status).
+    @Suite struct CLITests {
+        @Test func helpNamesEveryCommandAndExitsZero() async throws {
+            let run = try await EmporiumRun.finish(["--help"])
+            #expect(run.status == 0)
+            for command in ["serve", "demo", "seed", "backup", "services"] {
+                #expect(run.stdout.contains("  \(command) "), "--help does not mention \(command)")
+            }
+            let serveHelp = try await EmporiumRun.finish(["serve", "--help"])
+            #expect(serveHelp.status == 0)
+            #expect(serveHelp.stdout.contains("--port PORT") && serveHelp.stdout.contains("EMPORIUM_PORT"))
+            let helpBackup = try await EmporiumRun.finish(["help", "backup"])
+            #expect(helpBackup.status == 0 && helpBackup.stdout.contains("Usage: emporium backup DEST"))
         }
 
-        let again = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
-        #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("products skipped  540"))
-    }
-
-    @Test func serveAnswersHealthAndStopsCleanlyOnSIGTERM() async throws {
-        let directory = try TemporaryDirectory()
-        let serve = try EmporiumRun(["serve", "--port", "0", "--data", directory.path("data"), "--admin-password", "correct horse battery"])
-        defer { serve.killIfRunning() }
-        let line = try await serve.waitForLine(within: .seconds(60)) { $0.contains("/health") }
-        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.flatMap { URL(string: String($0)) })
-        let port = try #require(url.port)
-        #expect(port != 0)
-
-        let client = try HTTPClient()
-        defer { client.shutdown() }
-        let connection = try await client.connect(host: "127.0.0.1", port: port)
-        let health = try await connection.send(.get, "/health")
-        #expect(health.status.code == 200)
-        #expect(health.text.contains("ok"))
-        await connection.close()
-
-        #expect(serve.stdout.contains("\(url.scheme!)://127.0.0.1:\(port)/dashboard.html"))
-        #expect(serve.stdout.contains("admin@emporium.local"))
-        serve.process.signal(SIGTERM)
-        let status = try await serve.waitForExit(within: .seconds(30))
-        #expect(status == 0, "\(serve.stderr)")
-        #expect(serve.stdout.hasSuffix("stopped\n"))
-        #expect(serve.stderr.contains("\"level\":\"info\""), "logs are JSON lines on stderr")
-    }
-
-    @Test func demoWalksEveryStepAgainstAnInProcessSystem() async throws {
-        let run = try await EmporiumRun.finish(["demo"], timeout: .seconds(180))
-        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  ok ") }
-        #expect(steps.count == 9, "\(run.stdout)")
-        for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/search?q=", "/api/v1/me", "/api/v1/auth/logout"] {
-            #expect(steps.contains { $0.contains(path) }, "no step for \(path)")
+        @Test(arguments: [["frobnicate"], ["serve", "--frobnicate"], ["serve", "--port", "eighty"], ["backup"], ["help", "frobnicate"]])
+        func usageErrorsExit64(arguments: [String]) async throws {
+            let run = try await EmporiumRun.finish(arguments)
+            #expect(run.status == 64, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("emporium: "))
+            #expect(run.stdout.isEmpty)
         }
-        let traceID = /trace [0-9a-f]{32}/
-        #expect(steps.allSatisfy { $0.contains(traceID) })
-        #expect(run.stdout.contains("9 of 9 steps as expected"))
+
+        @Test func servingOnATakenPortExits69NamingThePort() async throws {
+            let directory = try TemporaryDirectory()
+            let listener = try ListeningSocket()
+            let run = try await EmporiumRun.finish(["serve", "--port", "\(listener.port)", "--data", directory.path("data"), "--no-seed"])
+            #expect(run.status == 69, "\(run.stderr)")
+            #expect(run.stderr.contains("127.0.0.1:\(listener.port)"))
+            #expect(run.stderr.contains("in use"))
+        }
+
+        @Test func aDataDirectoryUnderAFileExits73() async throws {
+            let directory = try TemporaryDirectory()
+            try Data("not a directory".utf8).write(to: directory.url.appendingPathComponent("file"))
+            let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("file/sub")])
+            #expect(run.status == 73, "\(run.stderr)")
+            #expect(run.stderr.contains("file/sub"))
+        }
+
+        @Test func aDamagedDatabaseExits65() async throws {
+            let directory = try TemporaryDirectory()
+            let garbage = (0..<16_384).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            try Data(garbage).write(to: directory.url.appendingPathComponent("catalog.sqlite"))
+            let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
+            #expect(run.status == 65, "\(run.stderr)")
+            #expect(run.stderr.contains("catalog.sqlite"))
+        }
+
+        @Test func aDatabaseFromANewerBuildExits76AndIsLeftAsItIs() async throws {
+            let directory = try TemporaryDirectory()
+            let path = directory.path("search.sqlite")
+            let database = try Database(path: path)
+            try await database.write { connection in
+                try connection.execute("CREATE TABLE schema_migrations (id TEXT PRIMARY KEY NOT NULL, checksum TEXT, applied_at TEXT)")
+                try connection.execute("INSERT INTO schema_migrations (id, checksum, applied_at) VALUES ('9-from-a-newer-build', NULL, 'now')")
+            }
+            database.close()
+            let run = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.url.path])
+            #expect(run.status == 76, "\(run.stderr)")
+            #expect(run.stderr.contains("search.sqlite"))
+            #expect(run.stderr.contains("newer"))
+            let reopened = try Database(path: path)
+            #expect(try await reopened.read { try $0.scalar(Int.self, "SELECT count(*) FROM schema_migrations") } == 1)
+        }
+
+        @Test func anUnreadableSeedExits66() async throws {
+            let directory = try TemporaryDirectory()
+            let run = try await EmporiumRun.finish(["seed", "--data", directory.path("data"), "--seed", directory.path("missing.json")])
+            #expect(run.status == 66, "\(run.stderr)")
+            #expect(run.stderr.contains("missing.json"))
+        }
+
+        @Test func servicesListsTheLiveWiring() async throws {
+            let json = try await EmporiumRun.finish(["services", "--json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
+            #expect(
+                Set(report.modules.map(\.name)) == [
+                    "catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders",
+                ]
+            )
+            let catalog = try #require(report.modules.first { $0.name == "catalog" })
+            #expect(catalog.endpoints.contains("catalog.product"))
+            #expect(catalog.publishes.contains("catalog.product-created.v1"))
+            let search = try #require(report.modules.first { $0.name == "search" })
+            #expect(search.consumes.contains("catalog.product-created.v1"))
+            #expect(search.endpoints.contains("search.query"))
+            let identity = try #require(report.modules.first { $0.name == "identity" })
+            #expect(identity.settings == ["identity.admin-email", "identity.admin-password", "identity.password-cost"])
+            #expect(report.routes.contains { $0.method == "GET" && $0.pattern == "/api/v1/products/{id}" && $0.access == "public" })
+            #expect(report.routes.contains { $0.pattern == "/admin/services" && $0.access == "role admin" })
+
+            let table = try await EmporiumRun.finish(["services", "--replicas", "catalog=3"])
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(table.stdout.contains("catalog  (3 instances: catalog-1, catalog-2, catalog-3)"))
+            #expect(table.stdout.contains("consumes   catalog.product-created.v1"))
+        }
+
+        @Test func aModuleSettingIsSetOnTheCommandLineAndAnUnknownOneStopsTheStart() async throws {
+            let directory = try TemporaryDirectory()
+            let unknown = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.pasword-cost=6"])
+            #expect(unknown.status == 78, "\(unknown.stderr)")
+            #expect(unknown.stderr.contains("unknown setting identity.pasword-cost; settings: cart.idle-expiry, "))
+            #expect(unknown.stderr.contains(", identity.admin-email, "))
+            let bad = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--set", "identity.password-cost=99"])
+            #expect(bad.status == 78, "\(bad.stderr)")
+            #expect(bad.stderr.contains("identity.password-cost must be a whole number from 1 to 11, not '99'"))
+            let malformed = try await EmporiumRun.finish(["serve", "--set", "password-cost"])
+            #expect(malformed.status == 64, "\(malformed.stderr)")
+            let pace = try await EmporiumRun.finish(["serve", "--port", "0", "--data", directory.path("data"), "--fulfilment", "sometimes"])
+            #expect(pace.status == 78, "\(pace.stderr)")
+            #expect(pace.stderr.contains("warehouse.fulfilment must be fast, realistic or manual, not 'sometimes'"))
+        }
+
+        @Test func seedThenBackupWritesEveryDatabase() async throws {
+            let directory = try TemporaryDirectory()
+            let data = directory.path("data")
+            let seed = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
+            #expect(seed.status == 0, "\(seed.stderr)")
+            #expect(seed.stdout.contains("products added    540"))
+            #expect(seed.stdout.contains("search is up to date"))
+
+            let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
+            #expect(backup.status == 0, "\(backup.stderr)")
+            for module in ["catalog", "search", "identity", "warehouse", "payments", "customers", "cart", "orders"] {
+                let file = directory.path("backup/\(module).sqlite")
+                #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
+                #expect(backup.stdout.contains(file))
+            }
+
+            let again = try await EmporiumRun.finish(["seed", "--data", data], timeout: .seconds(120))
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("products skipped  540"))
+        }
+
+        @Test func serveAnswersHealthAndStopsCleanlyOnSIGTERM() async throws {
+            let directory = try TemporaryDirectory()
+            let serve = try EmporiumRun(["serve", "--port", "0", "--data", directory.path("data"), "--admin-password", "correct horse battery"])
+            defer { serve.killIfRunning() }
+            let line = try await serve.waitForLine(within: .seconds(60)) { $0.contains("/health") }
+            let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.flatMap { URL(string: String($0)) })
+            let port = try #require(url.port)
+            #expect(port != 0)
+
+            let client = try HTTPClient()
+            defer { client.shutdown() }
+            let connection = try await client.connect(host: "127.0.0.1", port: port)
+            let health = try await connection.send(.get, "/health")
+            #expect(health.status.code == 200)
+            #expect(health.text.contains("ok"))
+            await connection.close()
+
+            #expect(serve.stdout.contains("\(url.scheme!)://127.0.0.1:\(port)/dashboard.html"))
+            #expect(serve.stdout.contains("admin@emporium.local"))
+            serve.process.signal(SIGTERM)
+            let status = try await serve.waitForExit(within: .seconds(30))
+            #expect(status == 0, "\(serve.stderr)")
+            #expect(serve.stdout.hasSuffix("stopped\n"))
+            #expect(serve.stderr.contains("\"level\":\"info\""), "logs are JSON lines on stderr")
+        }
+
+        @Test func demoWalksEveryStepAgainstAnInProcessSystem() async throws {
+            let run = try await EmporiumRun.finish(["demo"], timeout: .seconds(180))
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  ok ") }
+            #expect(steps.count == 9, "\(run.stdout)")
+            for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/search?q=", "/api/v1/me", "/api/v1/auth/logout"] {
+                #expect(steps.contains { $0.contains(path) }, "no step for \(path)")
+            }
+            let traceID = /trace [0-9a-f]{32}/
+            #expect(steps.allSatisfy { $0.contains(traceID) })
+            #expect(run.stdout.contains("9 of 9 steps as expected"))
+        }
     }
 }
 

@@ -11,148 +11,158 @@ import TestSupport
 import Testing
 import WarehouseAPI
 
-/// Buying over HTTP in the whole system: cart, checkout through the saga, and what follows an order.
-@Suite struct CheckoutEndToEndTests {
-    static let address = ["name": "Ada Lovelace", "line1": "Invalidenstraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE"]
+extension WholeSystem {
+    /// Buying over HTTP in the whole system: cart, checkout through the saga, and what follows an order.
+    @Suite struct CheckoutEndToEndTests {
+        static let address = ["name": "Ada Lovelace", "line1": "Invalidenstraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE"]
 
-    static func card(_ number: String = "4242424242424242") -> CardBody { CardBody(number: number, expMonth: 12, expYear: 2031, cvc: "123") }
+        static func card(_ number: String = "4242424242424242") -> CardBody { CardBody(number: number, expMonth: 12, expYear: 2031, cvc: "123") }
 
-    /// Registers, logs in, saves an address; the token and the address id.
-    static func shopper(_ shop: ShopHarness, _ email: String) async throws -> (token: String, addressId: String) {
-        let registered = try await shop.send(.post, "/api/v1/auth/register", json: ["email": email, "password": "correct horse battery"])
-        #expect(registered.status.code == 201, "\(registered.text)")
-        let token = try await shop.login(email, "correct horse battery")
-        struct Saved: Decodable { var id: String }
-        let saved = try shop.decode(Saved.self, from: try await shop.send(.post, "/api/v1/me/addresses", token: token, json: address), status: 201)
-        return (token, saved.id)
-    }
-
-    static func add(_ shop: ShopHarness, _ token: String, _ product: String, _ quantity: Int) async throws {
-        struct Item: Encodable {
-            var productId: String
-            var quantity: Int
+        /// Registers, logs in, saves an address; the token and the address id.
+        static func shopper(_ shop: ShopHarness, _ email: String) async throws -> (token: String, addressId: String) {
+            let registered = try await shop.send(.post, "/api/v1/auth/register", json: ["email": email, "password": "correct horse battery"])
+            #expect(registered.status.code == 201, "\(registered.text)")
+            let token = try await shop.login(email, "correct horse battery")
+            struct Saved: Decodable { var id: String }
+            let saved = try shop.decode(
+                Saved.self,
+                from: try await shop.send(.post, "/api/v1/me/addresses", token: token, json: address),
+                status: 201
+            )
+            return (token, saved.id)
         }
-        let response = try await shop.send(.post, "/api/v1/cart/items", token: token, json: Item(productId: product, quantity: quantity))
-        #expect(response.status == .ok, "\(response.text)")
-    }
 
-    static func stocked(_ configuration: inout EmporiumConfiguration) {
-        configuration.settings["inventory.seed"] = "fixture"
-        configuration.settings["warehouse.fulfilment"] = "manual"
-    }
-
-    @Test func aPurchaseIsConfirmedPaidAndReplayedAndCancellingRefundsAndRestocks() async throws {
-        try await ShopHarness.with(configure: Self.stocked) { shop in
-            let (token, addressId) = try await Self.shopper(shop, "ada@example.com")
-            let inventory = InventoryClient(client: shop.system.client)
-            let before = try await inventory.availability("p-00002").available
-            try await Self.add(shop, token, "p-00002", 2)
-            let body = CheckoutBody(addressId: addressId, card: Self.card())
-            let placed = try await shop.send(.post, "/api/v1/checkout", token: token, headers: ["Idempotency-Key": "buy-1"], json: body)
-            let order = try shop.decode(Order.self, from: placed, status: 201)
-            #expect(order.status == .confirmed)
-            #expect(order.number.hasPrefix("EMP-"))
-            #expect(placed.headers.first(name: "Location") == "/api/v1/orders/\(order.id.rawValue)")
-            #expect(order.lines.map(\.quantity) == [2])
-            #expect(order.payment?.last4 == "4242")
-            // The cart is empty now; the same key is the same order, replayed.
-            let cart = try await shop.send(.get, "/api/v1/cart", token: token)
-            #expect(cart.text.contains("\"lines\":[]"), "\(cart.text)")
-            let replay = try await shop.send(.post, "/api/v1/checkout", token: token, headers: ["Idempotency-Key": "buy-1"], json: body)
-            #expect(replay.status.code == 201)
-            #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
-            #expect(try shop.decode(Order.self, from: replay, status: 201).id == order.id)
-            #expect(try await inventory.availability("p-00002").available == before - 2)
-
-            // Cancelled before it shipped: the money comes back, the stock too.
-            try await waitUntil("the payment is captured") {
-                try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token)).payment?.captured
-                    .isZero == false
+        static func add(_ shop: ShopHarness, _ token: String, _ product: String, _ quantity: Int) async throws {
+            struct Item: Encodable {
+                var productId: String
+                var quantity: Int
             }
-            let cancelled = try shop.decode(Order.self, from: try await shop.send(.post, "/api/v1/orders/\(order.id.rawValue)/cancel", token: token))
-            #expect(cancelled.status == .cancelled)
-            #expect(cancelled.payment?.refunded == cancelled.payment?.captured)
-            #expect(try await inventory.availability("p-00002").available == before)
-            let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
-            try await waitUntil("the audit is clean") {
-                let audit = try await shop.send(.get, "/api/v1/admin/audit", token: admin)
-                return audit.status == .ok && audit.text.contains("\"violations\":[]")
-            }
+            let response = try await shop.send(.post, "/api/v1/cart/items", token: token, json: Item(productId: product, quantity: quantity))
+            #expect(response.status == .ok, "\(response.text)")
         }
-    }
 
-    @Test func aDeclineIs402WithTheCodeAndShortStockIs409NamingTheLineAndTheCartIsKept() async throws {
-        try await ShopHarness.with(configure: Self.stocked) { shop in
-            let (token, addressId) = try await Self.shopper(shop, "bob@example.com")
-            try await Self.add(shop, token, "p-00003", 1)
-            let declined = try await shop.send(
-                .post,
-                "/api/v1/checkout",
-                token: token,
-                headers: ["Idempotency-Key": "buy-declined"],
-                json: CheckoutBody(addressId: addressId, card: Self.card("4000000000009995"))
-            )
-            #expect(declined.status.code == 402, "\(declined.text)")
-            #expect(declined.text.contains("\"declineCode\":\"insufficient_funds\""))
-            #expect(declined.text.contains("\"orderId\""))
-            #expect(!(try await shop.send(.get, "/api/v1/cart", token: token)).text.contains("\"lines\":[]"))
-
-            let available = try await InventoryClient(client: shop.system.client).availability("p-00004").available
-            try await Self.add(shop, token, "p-00004", min(99, available + 1))
-            let short = try await shop.send(
-                .post,
-                "/api/v1/checkout",
-                token: token,
-                headers: ["Idempotency-Key": "buy-short"],
-                json: CheckoutBody(addressId: addressId, card: Self.card())
-            )
-            #expect(short.status.code == 409, "\(short.text)")
-            #expect(short.text.contains("\"lines\":[{"), "\(short.text)")
-            #expect(short.text.contains("\"productId\":\"p-00004\""))
+        static func stocked(_ configuration: inout EmporiumConfiguration) {
+            configuration.settings["inventory.seed"] = "fixture"
+            configuration.settings["warehouse.fulfilment"] = "manual"
         }
-    }
 
-    @Test func anotherCustomersOrderIsNotFoundOnEveryRoute() async throws {
-        try await ShopHarness.with(configure: Self.stocked) { shop in
-            let ada = try await Self.shopper(shop, "ada@example.com")
-            let eve = try await Self.shopper(shop, "eve@example.com")
-            try await Self.add(shop, ada.token, "p-00005", 1)
-            let placed = try await shop.send(
-                .post,
-                "/api/v1/checkout",
-                token: ada.token,
-                headers: ["Idempotency-Key": "ada-1"],
-                json: CheckoutBody(addressId: ada.addressId, card: Self.card())
-            )
-            let order = try shop.decode(Order.self, from: placed, status: 201)
-            let id = order.id.rawValue
-            struct Returned: Encodable {
-                struct Line: Encodable {
-                    var productId: String
-                    var quantity: Int
+        @Test func aPurchaseIsConfirmedPaidAndReplayedAndCancellingRefundsAndRestocks() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let (token, addressId) = try await Self.shopper(shop, "ada@example.com")
+                let inventory = InventoryClient(client: shop.system.client)
+                let before = try await inventory.availability("p-00002").available
+                try await Self.add(shop, token, "p-00002", 2)
+                let body = CheckoutBody(addressId: addressId, card: Self.card())
+                let placed = try await shop.send(.post, "/api/v1/checkout", token: token, headers: ["Idempotency-Key": "buy-1"], json: body)
+                let order = try shop.decode(Order.self, from: placed, status: 201)
+                #expect(order.status == .confirmed)
+                #expect(order.number.hasPrefix("EMP-"))
+                #expect(placed.headers.first(name: "Location") == "/api/v1/orders/\(order.id.rawValue)")
+                #expect(order.lines.map(\.quantity) == [2])
+                #expect(order.payment?.last4 == "4242")
+                // The cart is empty now; the same key is the same order, replayed.
+                let cart = try await shop.send(.get, "/api/v1/cart", token: token)
+                #expect(cart.text.contains("\"lines\":[]"), "\(cart.text)")
+                let replay = try await shop.send(.post, "/api/v1/checkout", token: token, headers: ["Idempotency-Key": "buy-1"], json: body)
+                #expect(replay.status.code == 201)
+                #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
+                #expect(try shop.decode(Order.self, from: replay, status: 201).id == order.id)
+                #expect(try await inventory.availability("p-00002").available == before - 2)
+
+                // Cancelled before it shipped: the money comes back, the stock too.
+                try await waitUntil("the payment is captured") {
+                    try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token)).payment?
+                        .captured
+                        .isZero == false
                 }
-                var lines: [Line]
+                let cancelled = try shop.decode(
+                    Order.self,
+                    from: try await shop.send(.post, "/api/v1/orders/\(order.id.rawValue)/cancel", token: token)
+                )
+                #expect(cancelled.status == .cancelled)
+                #expect(cancelled.payment?.refunded == cancelled.payment?.captured)
+                #expect(try await inventory.availability("p-00002").available == before)
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                try await waitUntil("the audit is clean") {
+                    let audit = try await shop.send(.get, "/api/v1/admin/audit", token: admin)
+                    return audit.status == .ok && audit.text.contains("\"violations\":[]")
+                }
             }
-            let returned = Returned(lines: [Returned.Line(productId: "p-00005", quantity: 1)])
-            for (method, path, body) in [
-                (HTTPMethod.get, "/api/v1/orders/\(id)", nil as Returned?),
-                (.post, "/api/v1/orders/\(id)/cancel", nil),
-                (.post, "/api/v1/orders/\(id)/returns", returned),
-            ] {
-                let response = try await shop.send(method, path, token: eve.token, json: body)
-                #expect(response.status == .notFound, "\(method) \(path): \(response.text)")
+        }
+
+        @Test func aDeclineIs402WithTheCodeAndShortStockIs409NamingTheLineAndTheCartIsKept() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let (token, addressId) = try await Self.shopper(shop, "bob@example.com")
+                try await Self.add(shop, token, "p-00003", 1)
+                let declined = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-declined"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card("4000000000009995"))
+                )
+                #expect(declined.status.code == 402, "\(declined.text)")
+                #expect(declined.text.contains("\"declineCode\":\"insufficient_funds\""))
+                #expect(declined.text.contains("\"orderId\""))
+                #expect(!(try await shop.send(.get, "/api/v1/cart", token: token)).text.contains("\"lines\":[]"))
+
+                let available = try await InventoryClient(client: shop.system.client).availability("p-00004").available
+                try await Self.add(shop, token, "p-00004", min(99, available + 1))
+                let short = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-short"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card())
+                )
+                #expect(short.status.code == 409, "\(short.text)")
+                #expect(short.text.contains("\"lines\":[{"), "\(short.text)")
+                #expect(short.text.contains("\"productId\":\"p-00004\""))
             }
-            // Ada's address id in Eve's checkout is not found either.
-            try await Self.add(shop, eve.token, "p-00005", 1)
-            let borrowed = try await shop.send(
-                .post,
-                "/api/v1/checkout",
-                token: eve.token,
-                headers: ["Idempotency-Key": "eve-1"],
-                json: CheckoutBody(addressId: ada.addressId, card: Self.card())
-            )
-            #expect(borrowed.status == .notFound, "\(borrowed.text)")
-            #expect(try shop.decode(OrderPage.self, from: try await shop.send(.get, "/api/v1/orders", token: eve.token)).items.isEmpty)
+        }
+
+        @Test func anotherCustomersOrderIsNotFoundOnEveryRoute() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let ada = try await Self.shopper(shop, "ada@example.com")
+                let eve = try await Self.shopper(shop, "eve@example.com")
+                try await Self.add(shop, ada.token, "p-00005", 1)
+                let placed = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: ada.token,
+                    headers: ["Idempotency-Key": "ada-1"],
+                    json: CheckoutBody(addressId: ada.addressId, card: Self.card())
+                )
+                let order = try shop.decode(Order.self, from: placed, status: 201)
+                let id = order.id.rawValue
+                struct Returned: Encodable {
+                    struct Line: Encodable {
+                        var productId: String
+                        var quantity: Int
+                    }
+                    var lines: [Line]
+                }
+                let returned = Returned(lines: [Returned.Line(productId: "p-00005", quantity: 1)])
+                for (method, path, body) in [
+                    (HTTPMethod.get, "/api/v1/orders/\(id)", nil as Returned?),
+                    (.post, "/api/v1/orders/\(id)/cancel", nil),
+                    (.post, "/api/v1/orders/\(id)/returns", returned),
+                ] {
+                    let response = try await shop.send(method, path, token: eve.token, json: body)
+                    #expect(response.status == .notFound, "\(method) \(path): \(response.text)")
+                }
+                // Ada's address id in Eve's checkout is not found either.
+                try await Self.add(shop, eve.token, "p-00005", 1)
+                let borrowed = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: eve.token,
+                    headers: ["Idempotency-Key": "eve-1"],
+                    json: CheckoutBody(addressId: ada.addressId, card: Self.card())
+                )
+                #expect(borrowed.status == .notFound, "\(borrowed.text)")
+                #expect(try shop.decode(OrderPage.self, from: try await shop.send(.get, "/api/v1/orders", token: eve.token)).items.isEmpty)
+            }
         }
     }
 }

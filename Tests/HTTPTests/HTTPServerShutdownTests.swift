@@ -27,7 +27,7 @@ struct HTTPServerShutdownTests {
         #expect(await waitUntil(timeout: .seconds(5)) { gate.arrivals == 1 })
 
         let shutdown = Task { await server.shutdown() }
-        #expect(await idle.waitForClose(timeout: .seconds(5)), "the idle connection stays open")
+        #expect(await idle.waitForClose(timeout: .seconds(30)), "the idle connection stays open")
         let refused = await waitUntil(timeout: .seconds(5)) {
             (try? await client.connect(port: port, timeout: .seconds(1))) == nil
         }

@@ -57,7 +57,8 @@ func pricingHandlers(instance: String, calls: LockedValue<[String: Int]>) -> End
         return quote
     }
     handlers.register(PricingEndpoints.slow) { value in
-        try await Task.sleep(for: .seconds(10))
+        // Far beyond the 50 ms timeout even when the suite's load delays the timer.
+        try await Task.sleep(for: .seconds(120))
         return value
     }
     return handlers

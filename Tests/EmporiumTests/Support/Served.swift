@@ -25,7 +25,11 @@ struct Served {
     static func start(data: String, extra: [String] = []) async throws -> Served {
         let process = try await ChildProcess(
             executable: try ChildProcess.builtExecutable("emporium"),
-            arguments: ["serve", "--port", "0", "--data", data, "--log-level", "error", "--admin-password", adminPassword] + extra,
+            arguments: [
+                "serve", "--port", "0", "--data", data, "--log-level", "error", "--admin-password", adminPassword, "--set",
+                "identity.password-cost=1",
+            ]
+                + extra,
             standardError: FileHandle(forWritingAtPath: "/dev/null")
         )
         let line = try await process.waitForLine(within: .seconds(90), description: "the listening line") { $0.contains("listening on http://") }

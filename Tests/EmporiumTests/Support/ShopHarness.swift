@@ -33,6 +33,7 @@ struct ShopHarness {
         configuration.settings["catalog.seed"] = try SmallCatalog.write(in: directory, first: 8, every: 6)
         configuration.settings["identity.admin-email"] = adminEmail
         configuration.settings["identity.admin-password"] = adminPassword
+        configuration.settings["identity.password-cost"] = "1"
         // Stock only where a test looks at it: every suite starts its own system at once on two cores, and stocking
         // 540 products is one more large transaction each.
         configuration.settings["inventory.seed"] = "none"
@@ -78,7 +79,7 @@ struct ShopHarness {
             headers.add(name: "Content-Type", value: "application/json")
             bytes = Array(try JSONEncoder().encode(body))
         }
-        return try await connection.send(method, target, headers: headers, body: bytes)
+        return try await connection.send(method, target, headers: headers, body: bytes, timeout: .seconds(60))
     }
 
     /// The JSON body of `response` decoded as `type`, after checking its status.

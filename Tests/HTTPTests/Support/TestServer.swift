@@ -56,6 +56,9 @@ extension HTTPServer.Configuration {
     static func testing(_ modify: (inout Self) -> Void = { _ in }) -> Self {
         var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0)
         configuration.eventLoopCount = 2
+        // A minute for a request head unless a test sets its own: with the whole suite starting at once on two cores,
+        // a client that connected may send late.
+        configuration.headerReadTimeout = .seconds(60)
         modify(&configuration)
         return configuration
     }
