@@ -16,7 +16,7 @@ let capabilities: [(name: String, uses: [String], names: [String], needs: [Targe
     ("Inventory", ["Catalog"], [], []),
     ("Warehouse", ["Inventory"], ["Inventory"], ["Telemetry"]),
     ("Payments", ["Identity"], [], ["Security", "Telemetry"]),
-    ("Customers", ["Identity", "Payments", "Warehouse"], [], ["Telemetry"]),
+    ("Customers", ["Identity", "Payments", "Warehouse", "Orders", "Cart"], [], ["Telemetry"]),
     ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], ["Security"]),
     ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], ["Telemetry"]),
 ]

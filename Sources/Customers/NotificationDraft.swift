@@ -1,6 +1,8 @@
+import CartAPI
 import Commerce
 import CustomersAPI
 import Foundation
+import OrdersAPI
 import PaymentsAPI
 import ServiceKit
 import WarehouseAPI
@@ -64,6 +66,42 @@ enum Notices {
             greeting: name,
             "\(units == 1 ? "one item" : "\(units) items") of your order \(shipment.orderId.rawValue) left our warehouse. "
                 + "Shipped with \(event.carrier), tracking \(event.trackingNumber)."
+        )
+    }
+
+    /// An order was confirmed: its number, what it holds and what it costs.
+    static func orderConfirmed(_ order: Order, name: String) -> NotificationDraft {
+        let units = order.lines.reduce(0) { $0 + $1.quantity }
+        return transactional(
+            "order.confirmed",
+            subject: "Your order \(order.number) is confirmed",
+            greeting: name,
+            "thank you for your order \(order.number): \(units == 1 ? "one item" : "\(units) items") for \(order.totals.total), "
+                + "VAT of \(order.totals.vatIncluded) included. We will tell you when it ships."
+        )
+    }
+
+    /// An order was cancelled: what comes back.
+    static func orderCancelled(_ order: Order, name: String) -> NotificationDraft {
+        let refunded =
+            order.payment.map { $0.refunded.isZero ? "Nothing was charged." : "A refund of \($0.refunded) was issued." } ?? "Nothing was charged."
+        return transactional(
+            "order.cancelled",
+            subject: "Your order \(order.number) is cancelled",
+            greeting: name,
+            "your order \(order.number) is cancelled. \(refunded)"
+        )
+    }
+
+    /// An order came back in full.
+    static func orderReturned(_ order: Order, name: String) -> NotificationDraft {
+        let refund = order.returns.reduce(Int64(0)) { $0 + $1.refund.minorUnits }
+        return transactional(
+            "order.returned",
+            subject: "Your return of order \(order.number) is complete",
+            greeting: name,
+            "we received everything you sent back from order \(order.number) and refunded "
+                + "\(Money(minorUnits: refund, currency: order.totals.total.currency))."
         )
     }
 

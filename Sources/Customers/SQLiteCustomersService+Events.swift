@@ -3,6 +3,7 @@ import CustomersAPI
 import Foundation
 import IdentityAPI
 public import Messaging
+import OrdersAPI
 import PaymentsAPI
 import ServiceKit
 import Storage
@@ -37,6 +38,15 @@ extension SQLiteCustomersService {
         }
         handlers.on(ShipmentDelivered.self) { event, envelope in
             try await notifyAbout(event.shipment.orderId, customer: nil, envelope) { [Notices.delivered(event, name: $0.displayName)] }
+        }
+        handlers.on(OrderPlaced.self) { event, envelope in
+            try await notifyAbout(nil, customer: event.order.customerId, envelope) { [Notices.orderConfirmed(event.order, name: $0.displayName)] }
+        }
+        handlers.on(OrderCancelled.self) { event, envelope in
+            try await notifyAbout(nil, customer: event.order.customerId, envelope) { [Notices.orderCancelled(event.order, name: $0.displayName)] }
+        }
+        handlers.on(OrderReturned.self) { event, envelope in
+            try await notifyAbout(nil, customer: event.order.customerId, envelope) { [Notices.orderReturned(event.order, name: $0.displayName)] }
         }
         handlers.on(SubscriptionStarted.self) { event, envelope in
             try await keepMembership(event.subscription, envelope) { [Notices.membershipStarted(event.subscription, name: $0.displayName)] }

@@ -1,6 +1,9 @@
+import CartAPI
 import Commerce
 import CustomersAPI
 import Foundation
+import Messaging
+import OrdersAPI
 import PaymentsAPI
 import ServiceKit
 import TestSupport
@@ -144,6 +147,41 @@ import Testing
             await #expect(throws: CustomersError.invalid("is not a cursor of this list; send the nextCursor of the previous page", field: "cursor")) {
                 try await fixture.customers.notifications(NotificationQuery(customerId: "c-1", cursor: "not-a-cursor"))
             }
+        }
+    }
+}
+
+@Suite struct OrderNotificationTests {
+    static func order(_ status: OrderStatus) throws -> Order {
+        let price = Money(minorUnits: 2500, currency: "EUR")
+        return Order(
+            id: "o-1",
+            number: "EMP-000042",
+            customerId: "c-1",
+            status: status,
+            lines: [
+                OrderLine(productId: "p-1", name: "Oak Stool", quantity: 2, unitPrice: price, lineTotal: Money(minorUnits: 5000, currency: "EUR"))
+            ],
+            totals: try Pricing.totals(subtotal: Money(minorUnits: 5000, currency: "EUR"), country: "DE", member: false),
+            shippingAddress: Address(name: "Anna", line1: "Invalidenstraße 1", city: "Berlin", postalCode: "10115", country: "DE"),
+            createdAt: CustomersFixture.now,
+            updatedAt: CustomersFixture.now
+        )
+    }
+
+    @Test func anOrdersConfirmationAndCancellationReachItsCustomerWithTheNumber() async throws {
+        try await CustomersFixture.with { fixture in
+            try await fixture.register("c-1", email: "anna@example.com")
+            try await fixture.publish(
+                try Envelope(OrderPlaced(order: try Self.order(.confirmed)), source: "/emporium/orders", subject: "o-1"),
+                try Envelope(OrderCancelled(order: try Self.order(.cancelled)), source: "/emporium/orders", subject: "o-1")
+            )
+            let feed = try await fixture.feed("c-1")
+            #expect(feed.map(\.topic).prefix(2) == ["order.cancelled", "order.confirmed"])
+            let confirmed = try #require(feed.first { $0.topic == "order.confirmed" })
+            #expect(confirmed.subject == "Your order EMP-000042 is confirmed")
+            #expect(confirmed.body.contains("2 items for 50.00 EUR, VAT of 7.98 EUR included"))
+            #expect(try #require(feed.first { $0.topic == "order.cancelled" }).body.contains("Nothing was charged."))
         }
     }
 }

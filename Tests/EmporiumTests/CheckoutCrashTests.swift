@@ -55,6 +55,14 @@ extension WholeSystem {
                 let audit = try await second.send(.get, "/api/v1/admin/audit", token: admin)
                 return audit.status == .ok && audit.text.contains("\"violations\":[]")
             }
+            // The same audit from the command line: it exits 0 when nothing is wrong.
+            let audit = try await ChildProcess(
+                executable: try ChildProcess.builtExecutable("emporium"),
+                arguments: ["audit", "--url", "http://127.0.0.1:\(second.port)", "--password", Served.adminPassword]
+            )
+            let printed = try await audit.readToEnd(within: .seconds(30))
+            #expect(try await audit.waitForExit(within: .seconds(30)) == 0, "\(printed)")
+            #expect(printed.contains("no violations"), "\(printed)")
             await second.stop()
         }
     }

@@ -1,9 +1,11 @@
+import CartAPI
 import Commerce
 import CustomersAPI
 import Foundation
 import Gateway
 import HTTP
 import IdentityAPI
+import OrdersAPI
 import PaymentsAPI
 import ServiceKit
 
@@ -16,11 +18,15 @@ enum AccountRoutes {
         let identity = IdentityClient(client: gateway.client)
         let customers = CustomersClient(client: gateway.client)
         let payments = PaymentsClient(client: gateway.client)
+        let carts = CartClient(client: gateway.client)
+        let orders = OrdersClient(client: gateway.client)
         gateway.route(.get, "/api/v1/me/export", access: .authenticated("customer")) { request in
             let customer = try RouteInputs.customer(request)
             async let user = identity.user(UserID(rawValue: customer.rawValue))
             async let held = customers.customerData(customer)
             async let paid = payments.customerPayments(customer)
+            async let cart = carts.cart(CartQuery(owner: .customer(customer)))
+            async let bought = orders.customerOrders(customer)
             let data = try await held
             return AccountExport(
                 exportedAt: Date(),
@@ -28,6 +34,8 @@ enum AccountRoutes {
                 profile: data.profile,
                 addresses: data.addresses,
                 notifications: data.notifications,
+                cart: try await cart,
+                orders: try await bought,
                 payments: try await paid
             )
         }
@@ -40,6 +48,8 @@ enum AccountRoutes {
         var profile: CustomerProfile?
         var addresses: [SavedAddress]
         var notifications: [CustomersAPI.Notification]
+        var cart: Cart
+        var orders: [Order]
         var payments: CustomerPayments
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import HTTP
+
+/// `emporium audit`: asks a running system for its cross-module audit and prints it; exits 1 on any violation.
+enum AuditCommand: Command {
+    static let name = "audit"
+    static let summary = "Check a running shop's orders against payments, stock and shipments; exit 1 on any violation."
+    static let usage = "audit --url URL [--email EMAIL] [--password PASSWORD]"
+    static let discussion = """
+        Logs in as an administrator and reads GET /api/v1/admin/audit: every order against its payment (captured minus
+        refunded is what the order says it was paid), its reservation and its shipments; payments and reservations
+        without an order; holds past their expiry; and Inventory's and Payments' own ledger checks.
+        """
+    static let examples = ["emporium audit --url http://127.0.0.1:8080 --password \"$(cat .emporium/initial-admin-password)\""]
+    static let url = Option("url", .value(placeholder: "URL"), environment: "EMPORIUM_URL", "The running emporium (http only).")
+    static let email = Option("email", .value(placeholder: "EMAIL"), "The administrator's e-mail (default admin@emporium.local).")
+    static let password = Option(
+        "password",
+        .value(placeholder: "PASSWORD"),
+        environment: "EMPORIUM_ADMIN_PASSWORD",
+        "The administrator's password (default: the data directory's initial-admin-password)."
+    )
+    static let options = [url, email, password, Options.data]
+
+    struct Report: Decodable {
+        struct Violation: Decodable {
+            var orderId: String?
+            var check: String
+            var detail: String
+        }
+        var orders: Int
+        var payments: Int
+        var reservations: Int
+        var violations: [Violation]
+    }
+
+    static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        try arguments.requirePositionals([], command: name)
+        guard let (text, source) = arguments.value(url) else { throw CLIError(.usage, "audit needs --url URL of a running emporium") }
+        guard let (host, port) = Demo.address(of: text) else {
+            throw CLIError(source.exitCode, "\(source): '\(text)' is not an http URL with a host this machine can resolve")
+        }
+        let login = arguments.value(email)?.text ?? "admin@emporium.local"
+        let secret: String
+        if let given = arguments.value(password)?.text {
+            secret = given
+        } else {
+            let file = Options.dataDirectory(arguments) + "/initial-admin-password"
+            guard let stored = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CLIError(.usage, "give the administrator's password with --password (no \(file) to read it from)")
+            }
+            secret = stored.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let connection: HTTPClientConnection
+        do {
+            connection = try await client.connect(host: host, port: port, timeout: .seconds(5))
+        } catch {
+            throw CLIError(.unavailable, "cannot reach \(text): \(error)")
+        }
+        defer { Task { await connection.close() } }
+        let body = try JSONSerialization.data(withJSONObject: ["email": login, "password": secret])
+        let session = try await connection.send(.post, "/api/v1/auth/login", headers: ["Content-Type": "application/json"], body: Array(body))
+        guard session.status == .ok,
+            let object = try? JSONSerialization.jsonObject(with: Data(session.body)) as? [String: Any],
+            let token = object["accessToken"] as? String
+        else { throw CLIError(.failure, "cannot log in as \(login): HTTP \(session.status.code)") }
+        let response = try await connection.send(.get, "/api/v1/admin/audit", headers: ["Authorization": "Bearer \(token)"], timeout: .seconds(120))
+        guard response.status == .ok else { throw CLIError(.failure, "the audit answered HTTP \(response.status.code): \(response.text)") }
+        let report = try JSONDecoder().decode(Report.self, from: Data(response.body))
+        Console.out("checked \(report.orders) orders, \(report.payments) payments, \(report.reservations) reservations")
+        for violation in report.violations {
+            Console.out("  \(violation.check)\(violation.orderId.map { " \($0)" } ?? ""): \(violation.detail)")
+        }
+        Console.out(report.violations.isEmpty ? "no violations" : "\(report.violations.count) violations")
+        return report.violations.isEmpty ? .success : .failure
+    }
+}
