@@ -1,3 +1,4 @@
+import CartAPI
 import Commerce
 import Emporium
 import Foundation
@@ -87,6 +88,109 @@ extension WholeSystem {
                     let audit = try await shop.send(.get, "/api/v1/admin/audit", token: admin)
                     return audit.status == .ok && audit.text.contains("\"violations\":[]")
                 }
+            }
+        }
+
+        @Test func aDeliveredOrderIsReturnedInPartWithAnExactRefundAndTheStockBack() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let (token, addressId) = try await Self.shopper(shop, "ada@example.com")
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                let inventory = InventoryClient(client: shop.system.client)
+                try await Self.add(shop, token, "p-00006", 3)
+                let placed = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-3"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card())
+                )
+                let order = try shop.decode(Order.self, from: placed, status: 201)
+                let path = "/api/v1/orders/\(order.id.rawValue)"
+                // The carrier is manual here: an administrator moves each shipment to the customer's door.
+                var shipments: [OrderShipment] = []
+                try await waitUntil("fulfilment made the shipments") {
+                    shipments = try shop.decode(Order.self, from: try await shop.send(.get, path, token: token)).shipments
+                    return !shipments.isEmpty
+                }
+                for shipment in shipments {
+                    for _ in 0..<4 {
+                        let advanced = try await shop.send(.post, "/api/v1/admin/shipments/\(shipment.id.rawValue)/advance", token: admin)
+                        #expect(advanced.status == .ok, "\(advanced.text)")
+                    }
+                }
+                try await waitUntil("the order is delivered") {
+                    try shop.decode(Order.self, from: try await shop.send(.get, path, token: token)).status == .delivered
+                }
+                let afterSale = try await inventory.stock("p-00006").warehouses.reduce(0) { $0 + $1.onHand }
+                struct Returned: Encodable {
+                    struct Line: Encodable {
+                        var productId: String
+                        var quantity: Int
+                    }
+                    var lines: [Line]
+                }
+                let response = try await shop.send(
+                    .post,
+                    "\(path)/returns",
+                    token: token,
+                    json: Returned(lines: [Returned.Line(productId: "p-00006", quantity: 1)])
+                )
+                let returned = try shop.decode(Order.self, from: response, status: 201)
+                // One of three units back: a third of the total (shipping and VAT included), to the cent.
+                let third = try order.totals.total.allocated(over: [1, 1, 1])
+                try await waitUntil("the refund is issued") {
+                    let now = try shop.decode(Order.self, from: try await shop.send(.get, path, token: token))
+                    return now.payment?.refunded == third[0] || now.payment?.refunded == third[2]
+                }
+                #expect(returned.returns.count == 1)
+                #expect(try await inventory.stock("p-00006").warehouses.reduce(0) { $0 + $1.onHand } == afterSale + 1)
+                // Four units were never bought: refused.
+                let tooMany = try await shop.send(
+                    .post,
+                    "\(path)/returns",
+                    token: token,
+                    json: Returned(lines: [Returned.Line(productId: "p-00006", quantity: 4)])
+                )
+                #expect(tooMany.status.code == 409, "\(tooMany.text)")
+                #expect(tooMany.text.contains("urn:emporium:problem:return-refused"))
+            }
+        }
+
+        @Test func aGuestCartJoinsTheAccountAtLoginAndAStaleWriteIs412() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                struct Item: Encodable {
+                    var productId: String
+                    var quantity: Int
+                }
+                let guest = try await shop.send(.post, "/api/v1/cart/items", json: Item(productId: "p-00007", quantity: 2))
+                #expect(guest.status == .ok, "\(guest.text)")
+                let cartToken = try #require(guest.headers.first(name: "X-Cart-Token"))
+                #expect(guest.headers.first(name: "ETag") == "\"1\"")
+                let again = try await shop.send(
+                    .post,
+                    "/api/v1/cart/items",
+                    headers: ["X-Cart-Token": cartToken, "If-Match": "\"1\""],
+                    json: Item(productId: "p-00007", quantity: 1)
+                )
+                #expect(again.headers.first(name: "ETag") == "\"2\"")
+                #expect(again.headers.first(name: "X-Cart-Token") == nil)
+                // Another tab still holds version 1.
+                let stale = try await shop.send(
+                    .put,
+                    "/api/v1/cart/items/p-00007",
+                    headers: ["X-Cart-Token": cartToken, "If-Match": "\"1\""],
+                    json: ["quantity": 5]
+                )
+                #expect(stale.status.code == 412, "\(stale.text)")
+                #expect(stale.text.contains("urn:emporium:problem:version-conflict"))
+                // At login the guest's lines join the account's cart.
+                let (token, _) = try await Self.shopper(shop, "gus@example.com")
+                try await Self.add(shop, token, "p-00007", 1)
+                let merged = try await shop.send(.post, "/api/v1/cart/merge", token: token, json: ["cartToken": cartToken])
+                #expect(merged.status == .ok, "\(merged.text)")
+                #expect(merged.text.contains("\"quantity\":4"), "\(merged.text)")
+                let emptied = try await shop.send(.get, "/api/v1/cart", headers: ["X-Cart-Token": cartToken])
+                #expect(emptied.text.contains("\"lines\":[]"), "\(emptied.text)")
             }
         }
 
