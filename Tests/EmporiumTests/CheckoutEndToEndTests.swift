@@ -71,10 +71,10 @@ extension WholeSystem {
                 #expect(try await inventory.availability("p-00002").available == before - 2)
 
                 // Cancelled before it shipped: the money comes back, the stock too.
-                try await waitUntil("the payment is captured") {
-                    try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token)).payment?
-                        .captured
-                        .isZero == false
+                // Once the saga has captured and asked for fulfilment (until then a cancel is asked to wait).
+                try await waitUntil("the payment is captured and fulfilment requested") {
+                    let now = try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token))
+                    return now.payment?.captured.isZero == false && now.timeline.contains { $0.step == "fulfilment-requested" }
                 }
                 let cancelled = try shop.decode(
                     Order.self,
