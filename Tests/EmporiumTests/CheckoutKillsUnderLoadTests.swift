@@ -67,7 +67,9 @@ extension WholeSystem {
                         }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+                // A random moment: after a random number of further checkout attempts, mid-flight for some of them.
+                let target = told.attempts + Int.random(in: 1...(3 * Self.shoppers), using: &generator)
+                try await waitUntil("the shoppers make \(target) checkout attempts", timeout: .seconds(60)) { told.attempts >= target }
                 server.process.killHard()
                 _ = await load.value
                 await server.connection.close()
