@@ -106,7 +106,7 @@ let package = Package(
             ),
             .executableTarget(
                 name: "Benchmarks",
-                dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "HTTP", "Commerce"] + capabilityAPIs
+                dependencies: ["CSQLite", "Storage", "Telemetry", "Messaging", "ModuleKit", "ServiceKit", "HTTP", "Commerce", "Emporium"] + capabilityAPIs
                     + capabilityImplementations
             ),
             // The example of Docs/embedding.md; EmporiumTests builds and runs it.

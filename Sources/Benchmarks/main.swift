@@ -13,6 +13,7 @@ let suites: [String: any BenchmarkSuite] = [
     "identity": IdentitySuite(),
     "inventory": InventorySuite(),
     "payments": PaymentsSuite(),
+    "checkout": CheckoutSuite(),
     "startup": StartupSuite(),
 ]
 
