@@ -158,11 +158,12 @@ public final class Outbox: Sendable {
     }
 }
 
-/// Wakes every waiter: a generation count that each commit with events moves on.
+/// Wakes every waiter: a generation count that each ``wake()`` moves on. The outbox's relays wait on one for commits
+/// with events; a module may keep one for its own "something changed" (Orders wakes checkouts waiting for their saga).
 ///
-/// A waiter reads ``generation`` before looking at the outbox and waits only while it is unchanged, so a commit
+/// A waiter reads ``generation`` before looking at what it waits for and waits only while it is unchanged, so a wake
 /// between looking and waiting is never missed.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var nextWaiter = 0
@@ -172,9 +173,14 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    var generation: UInt64 { state.withLock { $0.generation } }
+    /// A signal no one has woken yet.
+    public init() {}
 
-    func wake() {
+    /// How many times it was woken.
+    public var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Wakes every current waiter and moves the generation on.
+    public func wake() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation &+= 1
             defer { state.waiters.removeAll() }
@@ -184,7 +190,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns once the generation differs from `seen`, after `timeout`, or when the task is cancelled.
-    func wait(after seen: UInt64, timeout: Duration, clock: any Clock<Duration>) async {
+    public func wait(after seen: UInt64, timeout: Duration, clock: any Clock<Duration> = ContinuousClock()) async {
         let id = state.withLock { state -> Int? in
             guard state.generation == seen else { return nil }
             state.nextWaiter += 1

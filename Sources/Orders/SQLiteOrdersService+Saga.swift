@@ -122,7 +122,7 @@ extension SQLiteOrdersService {
     ) async throws -> Order {
         let at = now()
         let until = Self.microseconds(at.addingTimeInterval(configuration.claimDuration / .seconds(1)))
-        return try await database.write { connection in
+        let persisted = try await database.write { connection in
             guard var stored = try Self.stored(id, in: connection) else { throw OrdersError.orderNotFound(id) }
             change(&stored.order)
             stored.order.updatedAt = at
@@ -131,6 +131,9 @@ extension SQLiteOrdersService {
             try connection.execute("UPDATE orders SET claimed_until_us = ? WHERE id = ?", [until, id.rawValue])
             return stored.order
         }
+        // Checkouts waiting for a decision look again.
+        steps.wake()
+        return persisted
     }
 
     /// What an outcome tells the order: its payment, shipments or short lines.

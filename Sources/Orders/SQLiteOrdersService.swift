@@ -38,6 +38,8 @@ struct SQLiteOrdersService: OrdersService {
     let configuration: Configuration
     let runner: SagaRunner
     let afterStep: SagaStepHook?
+    /// Woken whenever a saga step is persisted: what a checkout waiting for its decision waits on.
+    let steps = WakeSignal()
     let logger: Logger
     let now: @Sendable () -> Date
     let cart: CartClient
@@ -174,9 +176,13 @@ struct SQLiteOrdersService: OrdersService {
     /// The order once the saga decided it, or as it stands when `deadline` passes.
     private func awaitDecision(_ id: OrderID, until deadline: ContinuousClock.Instant) async throws -> Order {
         while true {
+            // Read the generation first: a step persisted between the read and the wait is not missed.
+            let seen = steps.generation
             let order = try await requireOrder(id)
-            if order.status.isDecided || ContinuousClock.now >= deadline { return order }
-            try await Task.sleep(for: .milliseconds(5))
+            let left = deadline - ContinuousClock.now
+            if order.status.isDecided || left <= .zero { return order }
+            try Task.checkCancellation()
+            await steps.wait(after: seen, timeout: left)
         }
     }
 
