@@ -44,22 +44,43 @@ struct Audit: Sendable {
     }
 
     func run(now: Date = Date()) async throws -> Report {
-        let allOrders = try await everyOrder()
+        // The order of the reads matters while the shop runs. Payments and reservations first: every one read then
+        // belongs to an order that exists when the orders are read. Then the sagas still running, work in flight whose
+        // order and payment may be a step apart: only their age is checked. An order whose saga starts after that read
+        // has not yet moved money or stock the first reads could have seen.
         let allPayments = try await everyPayment()
         let allReservations = try await everyReservation()
+        let running = Set(try await orders.openSagas().orderIds)
+        let allOrders = try await everyOrder()
         let paymentsByOrder = Dictionary(grouping: allPayments.filter { $0.orderId != nil }) { $0.orderId! }
         let reservationsByOrder = Dictionary(uniqueKeysWithValues: allReservations.map { ($0.orderId, $0) })
         let orderIds = Set(allOrders.map(\.id))
         var violations: [Violation] = []
 
-        for order in allOrders {
-            violations += Self.check(
+        for order in allOrders where running.contains(order.id) {
+            if now.timeIntervalSince(order.updatedAt) > settleTime {
+                violations.append(
+                    Violation(
+                        orderId: order.id,
+                        check: "unfinished-saga",
+                        detail: "The saga of order \(order.id.rawValue) has not moved since \(order.updatedAt.formatted(.iso8601))."
+                    )
+                )
+            }
+        }
+        for order in allOrders where !running.contains(order.id) {
+            var found = Self.check(
                 order,
                 payments: paymentsByOrder[order.id] ?? [],
                 reservation: reservationsByOrder[order.id],
                 now: now,
                 settle: settleTime
             )
+            if !found.isEmpty {
+                // Read apart, an order and its payment may have been a step apart: look again at this order alone.
+                found = try await recheck(order.id, now: now)
+            }
+            violations += found
         }
         for (orderId, intents) in paymentsByOrder where !orderIds.contains(orderId) {
             for intent in intents where !(intent.amountCaptured.isZero && intent.amountCapturable.isZero) {
@@ -175,6 +196,20 @@ struct Audit: Sendable {
             }
         }
         return found
+    }
+
+    /// One order checked again, its payments and reservation read after it.
+    private func recheck(_ id: OrderID, now: Date) async throws -> [Violation] {
+        let order = try await orders.order(OrderReference(customerId: nil, orderId: id))
+        guard !(try await orders.openSagas().orderIds.contains(id)) else { return [] }
+        let intents = try await payments.payments(PaymentQuery(orderId: id, limit: 100)).items
+        let reservation: Reservation?
+        do {
+            reservation = try await inventory.reservation(id)
+        } catch InventoryError.reservationNotFound {
+            reservation = nil
+        }
+        return Self.check(order, payments: intents, reservation: reservation, now: now, settle: settleTime)
     }
 
     private func everyOrder() async throws -> [Order] {

@@ -62,8 +62,10 @@ extension WholeSystem {
                 #expect(order.lines.map(\.quantity) == [2])
                 #expect(order.payment?.last4 == "4242")
                 // The cart is empty now; the same key is the same order, replayed.
-                let cart = try await shop.send(.get, "/api/v1/cart", token: token)
-                #expect(cart.text.contains("\"lines\":[]"), "\(cart.text)")
+                // The cart's lines leave it right after the confirmation, in the background.
+                try await waitUntil("the cart is emptied") {
+                    try await shop.send(.get, "/api/v1/cart", token: token).text.contains("\"lines\":[]")
+                }
                 let replay = try await shop.send(.post, "/api/v1/checkout", token: token, headers: ["Idempotency-Key": "buy-1"], json: body)
                 #expect(replay.status.code == 201)
                 #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
@@ -153,6 +155,45 @@ extension WholeSystem {
                 )
                 #expect(tooMany.status.code == 409, "\(tooMany.text)")
                 #expect(tooMany.text.contains("urn:emporium:problem:return-refused"))
+            }
+        }
+
+        struct RefundBody: Encodable { var amount: Money }
+
+        @Test func theAuditReportsARefundTheOrderDoesNotKnowOf() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let (token, addressId) = try await Self.shopper(shop, "ada@example.com")
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                try await Self.add(shop, token, "p-00002", 1)
+                let placed = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-audited"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card())
+                )
+                let order = try shop.decode(Order.self, from: placed, status: 201)
+                var intent: String?
+                try await waitUntil("the saga has captured and asked for fulfilment") {
+                    let now = try shop.decode(Order.self, from: try await shop.send(.get, "/api/v1/orders/\(order.id.rawValue)", token: token))
+                    intent = now.payment?.intentId.rawValue
+                    return now.timeline.contains { $0.step == "fulfilment-requested" }
+                }
+                try await waitUntil("the audit is clean") {
+                    try await shop.send(.get, "/api/v1/admin/audit", token: admin).text.contains("\"violations\":[]")
+                }
+                // Money given back behind the order's back: Payments and the order now disagree, and the audit says so.
+                let refund = try await shop.send(
+                    .post,
+                    "/api/v1/admin/payments/\(try #require(intent))/refunds",
+                    token: admin,
+                    headers: ["Idempotency-Key": "stray-refund"],
+                    json: RefundBody(amount: Money(minorUnits: 100, currency: "EUR"))
+                )
+                #expect(refund.status.code == 201, "\(refund.text)")
+                let audit = try await shop.send(.get, "/api/v1/admin/audit", token: admin)
+                #expect(audit.text.contains("\"check\":\"payment\""), "\(audit.text)")
+                #expect(audit.text.contains("\"orderId\":\"\(order.id.rawValue)\""), "\(audit.text)")
             }
         }
 
