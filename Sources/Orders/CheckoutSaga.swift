@@ -235,14 +235,14 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
         case (.capturing, .refused(let reason)):
             return compensate(.cancelled, from: .voiding, note: ("payment-captured", reason))
         case (.capturing, .unanswered(let reason)):
-            return retry(reason, service: "Payments") { $0.compensate(.cancelled, from: .voiding, note: ("payment-captured", $1)) }
+            return retryUntilAnswered(reason, service: "Payments")
 
         case (.fulfilling, .fulfilled):
             return finish(nil, [.note(step: "fulfilment-requested", outcome: "ok", detail: nil)])
         case (.fulfilling, .refused(let reason)):
             return compensate(.cancelled, from: .refunding, note: ("fulfilment-requested", reason))
         case (.fulfilling, .unanswered(let reason)):
-            return retry(reason, service: "Warehouse") { $0.compensate(.cancelled, from: .refunding, note: ("fulfilment-requested", $1)) }
+            return retryUntilAnswered(reason, service: "Warehouse")
 
         // Compensating: never given up.
         case (.voiding, .voided), (.refunding, .voided):
@@ -297,6 +297,17 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
             ]
         }
         return giveUp(&self, "\(service) did not answer after \(attempts) attempts (\(reason)).")
+    }
+
+    /// A call after the confirmation without an answer. The customer was told the order is confirmed, so a missing
+    /// answer never undoes it (only a refusal does): again after a backoff, then once each recovery pass. A step a
+    /// killed process left in flight answers `in progress` until its idempotency lease runs out (a minute); then
+    /// the retry takes it over.
+    private mutating func retryUntilAnswered(_ reason: String, service: String) -> [SagaAction] {
+        attempts += 1
+        let note = SagaAction.note(step: "retry", outcome: "retrying", detail: "\(service) did not answer (\(reason)); trying again.")
+        if attempts < policy.attempts { return [note, .wait(policy.backoff(after: attempts)), .call(pendingCall!)] }
+        return [note, .suspend]
     }
 
     private mutating func retryCompensation(_ reason: String) -> [SagaAction] {

@@ -157,6 +157,25 @@ import Testing
         #expect(Self.call(silent.handle(.unanswered("timeout"))) == .capture)
     }
 
+    @Test func afterTheConfirmationAMissingAnswerNeverUndoesTheOrder() {
+        var saga = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 2))
+        _ = saga.handle(.reserved)
+        _ = saga.handle(.extended)
+        _ = saga.handle(.authorized(Self.payment))
+        _ = saga.handle(.cartCleared)
+        #expect(Self.call(saga.handle(.unanswered("in progress"))) == .capture)
+        let suspended = saga.handle(.unanswered("in progress"))
+        #expect(suspended.last == .suspend)
+        #expect(!suspended.contains(.call(.void)))
+        #expect(saga.resume() == [.call(.capture)])
+        _ = saga.handle(.captured(Self.payment))
+        _ = saga.handle(.unanswered("timeout"))
+        #expect(saga.handle(.unanswered("timeout")).last == .suspend)
+        #expect(saga.resume() == [.call(.fulfil)])
+        #expect(!saga.handle(.fulfilled([])).contains(.setStatus(.cancelled)))
+        #expect(saga.isFinished)
+    }
+
     @Test func compensationsAreNeverGivenUpButSuspendForTheRecoveryLoop() {
         var saga = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 2))
         _ = saga.handle(.short([]))
