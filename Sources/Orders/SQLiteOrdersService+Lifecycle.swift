@@ -14,24 +14,36 @@ extension SQLiteOrdersService {
     // MARK: - Cancel
 
     func cancel(_ reference: OrderReference) async throws -> Order {
-        let order = try await owned(reference)
-        guard let stored = try await stored(order.id) else { throw OrdersError.orderNotFound(order.id) }
-        switch order.status {
+        let found = try await owned(reference)
+        guard var stored = try await stored(found.id) else { throw OrdersError.orderNotFound(found.id) }
+        var current = found
+        switch current.status {
         case .rejected, .paymentFailed, .cancelled:
-            return order
+            return current
         case .pending:
-            throw OrdersError.notCancellable(order.id, .pending)
+            throw OrdersError.notCancellable(current.id, .pending)
         case .shipped, .delivered, .returned:
-            throw OrdersError.notCancellable(order.id, order.status)
+            throw OrdersError.notCancellable(current.id, current.status)
         case .confirmed:
             break
         }
+        // Still capturing or asking for fulfilment: wait for it a while (as long as a checkout waits for its
+        // decision), so that the shipments to cancel are known.
+        let deadline = ContinuousClock.now + configuration.checkoutDeadline
+        while !stored.saga.isFinished && !stored.saga.isCompensating {
+            let seen = steps.generation
+            guard let again = try await self.stored(current.id) else { throw OrdersError.orderNotFound(current.id) }
+            (stored, current) = (again, again.order)
+            if stored.saga.isFinished || stored.saga.isCompensating { break }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw OrdersError.notCancellable(current.id, .pending) }
+            await steps.wait(after: seen, timeout: left)
+        }
+        let order = current
         if stored.saga.isCompensating {
             // Cancelled already, or being compensated: the answer is where that goes.
             return try await awaitStatus(order.id, other: .confirmed)
         }
-        // Still capturing or asking for fulfilment: cancel once it has, so the shipments are known.
-        guard stored.saga.isFinished else { throw OrdersError.notCancellable(order.id, .pending) }
         var shipments = order.shipments
         var refusal: OrdersError?
         for index in shipments.indices where shipments[index].status != .cancelled {

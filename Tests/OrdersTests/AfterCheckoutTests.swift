@@ -84,6 +84,42 @@ import WarehouseAPI
         }
     }
 
+    @Test func aCancelWhileTheSagaStillFulfilsWaitsForItThenCancels() async throws {
+        var services = Services.happy()
+        let calls = services.calls
+        let gate = Gate()
+        services.warehouse.onFulfil = { request in
+            calls.record("warehouse.fulfil")
+            await gate.wait()
+            return [try shipment(request.orderId)]
+        }
+        services.warehouse.onCancel = { id in
+            calls.record("warehouse.cancel")
+            return try shipment("o-any", id, .cancelled)
+        }
+        try await OrdersFixture.with(services) { fixture in
+            // The answer comes at the confirmation; capture and fulfilment go on behind it.
+            let order = try await fixture.checkout().body
+            #expect(order.status == .confirmed)
+            try await waitUntil("fulfilment is asked for") { gate.arrivals == 1 }
+            let started = Gate()
+            let cancelling = Task {
+                started.open()
+                return try await fixture.orders.cancel(OrderReference(customerId: customer, orderId: order.id))
+            }
+            // The cancel runs while fulfilment is held: before this change it was refused at once ("try again").
+            await started.wait()
+            try await waitUntil("the order still waits for its fulfilment") {
+                try await fixture.orders.order(OrderReference(customerId: customer, orderId: order.id)).shipments.isEmpty
+            }
+            gate.open()
+            let cancelled = try await cancelling.value
+            #expect(cancelled.status == .cancelled)
+            #expect(cancelled.shipments.map(\.status) == [.cancelled])
+            #expect(services.calls.values.suffix(3) == ["warehouse.cancel", "payments.refund", "inventory.release"])
+        }
+    }
+
     @Test func aShipmentAlreadyWithTheCarrierCannotBeCancelled() async throws {
         var services = Services.happy()
         services.warehouse.onCancel = { id in throw WarehouseError.shipmentAlreadyShipped(id, .shipping) }
