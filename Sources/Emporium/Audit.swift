@@ -213,35 +213,36 @@ struct Audit: Sendable {
     }
 
     private func everyOrder() async throws -> [Order] {
-        var all: [Order] = []
-        var cursor: String?
-        repeat {
+        try await Self.everyPage { cursor in
             let page = try await orders.orders(OrderQuery(cursor: cursor, limit: 100))
-            all += page.items
-            cursor = page.nextCursor
-        } while cursor != nil
-        return all
+            return (page.items, page.nextCursor)
+        }
     }
 
     private func everyPayment() async throws -> [PaymentIntent] {
-        var all: [PaymentIntent] = []
-        var cursor: String?
-        repeat {
+        try await Self.everyPage { cursor in
             let page = try await payments.payments(PaymentQuery(cursor: cursor, limit: 100))
-            all += page.items
-            cursor = page.nextCursor
-        } while cursor != nil
-        return all
+            return (page.items, page.nextCursor)
+        }
     }
 
     private func everyReservation() async throws -> [Reservation] {
-        var all: [Reservation] = []
-        var after: OrderID?
-        repeat {
+        try await Self.everyPage { after in
             let page = try await inventory.reservations(ReservationQuery(after: after, limit: 500))
-            all += page.items
-            after = page.nextAfter
-        } while after != nil
+            return (page.items, page.nextAfter)
+        }
+    }
+
+    /// Every item of a paged listing: `page` is asked for the page after a cursor (`nil` for the first) and says where
+    /// the next one starts (`nil` after the last).
+    private static func everyPage<Item, Cursor>(_ page: (Cursor?) async throws -> ([Item], Cursor?)) async throws -> [Item] {
+        var all: [Item] = []
+        var cursor: Cursor?
+        repeat {
+            let (items, next) = try await page(cursor)
+            all += items
+            cursor = next
+        } while cursor != nil
         return all
     }
 }
