@@ -30,6 +30,8 @@ extension SQLiteOrdersService {
         // Still capturing or asking for fulfilment: wait for it a while (as long as a checkout waits for its
         // decision), so that the shipments to cancel are known.
         let deadline = ContinuousClock.now + configuration.checkoutDeadline
+        let steps = watchers.watch(found.id)
+        defer { watchers.leave(found.id) }
         while !stored.saga.isFinished && !stored.saga.isCompensating {
             let seen = steps.generation
             guard let again = try await self.stored(current.id) else { throw OrdersError.orderNotFound(current.id) }
@@ -42,7 +44,7 @@ extension SQLiteOrdersService {
         let order = current
         if stored.saga.isCompensating {
             // Cancelled already, or being compensated: the answer is where that goes.
-            return try await awaitStatus(order.id, other: .confirmed)
+            return try await awaitStatus(order.id, other: .confirmed, steps: steps)
         }
         var shipments = order.shipments
         var refusal: OrdersError?
@@ -75,16 +77,19 @@ extension SQLiteOrdersService {
         }
         if let refusal { throw refusal }
         if started { runner.submit(order.id) }
-        return try await awaitStatus(order.id, other: .confirmed)
+        return try await awaitStatus(order.id, other: .confirmed, steps: steps)
     }
 
     /// The order once its status is no longer `status`, or as it stands at the checkout deadline.
-    private func awaitStatus(_ id: OrderID, other status: OrderStatus) async throws -> Order {
+    private func awaitStatus(_ id: OrderID, other status: OrderStatus, steps: WakeSignal) async throws -> Order {
         let deadline = ContinuousClock.now + configuration.checkoutDeadline
         while true {
+            let seen = steps.generation
             let order = try await requireOrder(id)
-            if order.status != status || ContinuousClock.now >= deadline { return order }
-            try await Task.sleep(for: .milliseconds(5))
+            let left = deadline - ContinuousClock.now
+            if order.status != status || left <= .zero { return order }
+            try Task.checkCancellation()
+            await steps.wait(after: seen, timeout: left)
         }
     }
 

@@ -50,6 +50,8 @@ extension SQLiteOrdersService {
                     }
                     if saga.isFinished || saga.phase == .clearingCart { cards.remove(id) }
                     try await afterStep?(id, notes.last(where: { $0.step != "retry" })?.step ?? saga.phase.rawValue)
+                    // Decided: the checkout waiting for it answers before the background steps take the CPU.
+                    if newStatus?.isDecided == true { await watchers.awaitLeaving(id, timeout: configuration.checkoutDeadline) }
                 }
                 guard let call else {
                     return try await unclaim(id)
@@ -131,8 +133,8 @@ extension SQLiteOrdersService {
             try connection.execute("UPDATE orders SET claimed_until_us = ? WHERE id = ?", [until, id.rawValue])
             return stored.order
         }
-        // Checkouts waiting for a decision look again.
-        steps.wake()
+        // Requests waiting on the saga look again.
+        watchers.stepped(id)
         return persisted
     }
 

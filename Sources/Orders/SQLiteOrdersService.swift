@@ -38,8 +38,8 @@ struct SQLiteOrdersService: OrdersService {
     let configuration: Configuration
     let runner: SagaRunner
     let afterStep: SagaStepHook?
-    /// Woken whenever a saga step is persisted: what a checkout waiting for its decision waits on.
-    let steps = WakeSignal()
+    /// The requests waiting on sagas, woken at their sagas' steps.
+    let watchers = SagaWatchers()
     let logger: Logger
     let now: @Sendable () -> Date
     let cart: CartClient
@@ -75,6 +75,9 @@ struct SQLiteOrdersService: OrdersService {
 
     func checkout(_ request: IdempotentRequest<CheckoutRequest>) async throws -> IdempotentReply<Order> {
         let orderId = try Self.orderID(customer: request.body.customerId, key: request.key)
+        // Watched until the reply is stored, which is when the saga may go on with its background steps.
+        let steps = watchers.watch(orderId)
+        defer { watchers.leave(orderId) }
         return try await keys.run(request, for: OrdersEndpoints.checkout) { body in
             if let existing = try await stored(orderId) {
                 // A retry after a crash (the key's lease ran out): the same order, resumed, with the card again.
@@ -92,7 +95,7 @@ struct SQLiteOrdersService: OrdersService {
                 try await afterStep?(orderId, "order-created")
                 runner.submit(orderId)
             }
-            return try await awaitDecision(orderId, until: ContinuousClock.now + configuration.checkoutDeadline)
+            return try await awaitDecision(orderId, steps: steps, until: ContinuousClock.now + configuration.checkoutDeadline)
         }
     }
 
@@ -174,7 +177,7 @@ struct SQLiteOrdersService: OrdersService {
     }
 
     /// The order once the saga decided it, or as it stands when `deadline` passes.
-    private func awaitDecision(_ id: OrderID, until deadline: ContinuousClock.Instant) async throws -> Order {
+    private func awaitDecision(_ id: OrderID, steps: WakeSignal, until deadline: ContinuousClock.Instant) async throws -> Order {
         while true {
             // Read the generation first: a step persisted between the read and the wait is not missed.
             let seen = steps.generation
