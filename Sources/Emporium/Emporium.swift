@@ -94,7 +94,8 @@ public final class Emporium: Service {
             configuration: ServiceClient.Configuration(balancing: configuration.balancing),
             faults: faults,
             metrics: metrics,
-            tracer: tracer
+            tracer: tracer,
+            logger: logger
         )
         let bus = InProcessMessageBus(metrics: metrics, tracer: tracer)
         self.metrics = metrics

@@ -42,6 +42,21 @@ struct Operations: Sendable {
             recentTraces(limit: try limit(request, default: 20))
         }
         gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil, traced: false) { _ in stats() }
+        // Taking an instance down makes every call to it fail while it still heartbeats, as a broken replica would:
+        // what outlier ejection is for. Up clears it.
+        for (action, down) in [("down", true), ("up", false)] {
+            gateway.route(.post, "/admin/instances/{id}/\(action)", access: admin, rateLimitClass: nil, traced: false) { request in
+                let id = try request.pathParameter("id")
+                guard let entry = registry.entry(InstanceID(rawValue: id)) else {
+                    throw GatewayError(status: .notFound, detail: "There is no instance \(id).", problemType: "instance-not-found")
+                }
+                client.faults.setDown(down, instance: entry.instance.id)
+                guard let view = services().services.lazy.flatMap(\.instances).first(where: { $0.id == id }) else {
+                    throw GatewayError(status: .notFound, detail: "There is no instance \(id).", problemType: "instance-not-found")
+                }
+                return view
+            }
+        }
     }
 
     /// Every dead-letter store: the modules' own tables, then the bus's default for groups without one.
@@ -62,6 +77,14 @@ struct Operations: Sendable {
             var health: String
             var secondsSinceHeartbeat: Double
             var endpoints: [String]
+            /// Whether calls to it are made to fail (`POST /admin/instances/{id}/down`).
+            var down: Bool
+            /// When it is out of the rotation for failing: for how many more seconds, and the how manieth time.
+            var ejection: Ejection?
+        }
+        struct Ejection: Encodable, Sendable {
+            var secondsLeft: Double
+            var count: Int
         }
         struct Breaker: Encodable, Sendable {
             var state: String
@@ -82,6 +105,8 @@ struct Operations: Sendable {
         let now = SystemClock().now
         let entries = registry.entries
         let breakers = client.breakers
+        let ejections = client.ejections
+        let down = client.faults.current.down
         let bindings = bus.bindings
         let wired = modules.modules
         let names = Set(entries.map(\.instance.service)).union(wired.map(\.module.name)).sorted()
@@ -96,7 +121,11 @@ struct Operations: Sendable {
                             version: entry.instance.version,
                             health: entry.health.rawValue,
                             secondsSinceHeartbeat: entry.lastHeartbeat.duration(to: now) / .seconds(1),
-                            endpoints: entry.instance.endpointNames
+                            endpoints: entry.instance.endpointNames,
+                            down: down.contains(entry.instance.id),
+                            ejection: ejections[name]?[entry.instance.id].map {
+                                ServicesView.Ejection(secondsLeft: max(0, now.duration(to: $0.until) / .seconds(1)), count: $0.count)
+                            }
                         )
                     },
                     breaker: breakers[name].map {

@@ -160,9 +160,9 @@ struct RoutePipeline: Sendable {
             instance: instance,
             requestID: requestID
         )
-        // The client gets no description of an internal error (it may name types or echo internals); the
-        // operator gets it here, under the request id the client can quote.
-        if response.status == .internalServerError {
+        // The client gets no description of an internal or upstream error (it may name types or echo internals);
+        // the operator gets it here, under the request id the client can quote.
+        if response.status == .internalServerError || response.status == .badGateway {
             logger.error("route failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)", "path": "\(instance)"])
         }
         return response

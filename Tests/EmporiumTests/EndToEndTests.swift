@@ -163,6 +163,63 @@ extension WholeSystem {
             }
         }
 
+        @Test func aReplicaTakenDownIsEjectedAndTheCatalogKeepsAnsweringWritesIncluded() async throws {
+            try await ShopHarness.with(
+                configure: { $0.replicas = ["catalog": 3] },
+                { shop in
+                    let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                    struct Instance: Decodable {
+                        struct Ejection: Decodable {
+                            var secondsLeft: Double
+                            var count: Int
+                        }
+                        var id: String
+                        var down: Bool
+                        var ejection: Ejection?
+                    }
+                    let taken = try shop.decode(Instance.self, from: try await shop.send(.post, "/admin/instances/catalog-2/down", token: admin))
+                    #expect(taken.id == "catalog-2" && taken.down)
+                    #expect(try await shop.send(.post, "/admin/instances/catalog-9/down", token: admin).status.code == 404)
+                    #expect(try await shop.send(.post, "/admin/instances/catalog-2/up").status.code == 401)
+
+                    // Writes are not retried: the ones that meet the broken replica fail (502 or 503, never 500)
+                    // until it is ejected, after a handful; after that every write and every read succeeds.
+                    var statuses: [Int] = []
+                    for index in 0..<60 {
+                        let draft = ProductDraft(
+                            sku: "EJECT-\(index)",
+                            name: "Ejection Lamp \(index)",
+                            description: "A lamp.",
+                            price: Money(minorUnits: Int64(1000 + index), currency: "EUR"),
+                            category: CategoryID(rawValue: "lighting")
+                        )
+                        statuses.append(Int(try await shop.send(.post, "/api/v1/admin/products", token: admin, json: draft).status.code))
+                        statuses.append(Int(try await shop.send(.get, "/api/v1/products?limit=\(1 + index % 50)").status.code))
+                    }
+                    let failed = statuses.indices.filter { ![200, 201].contains(statuses[$0]) }
+                    #expect(failed.count <= 5, "\(statuses)")
+                    #expect(failed.allSatisfy { [502, 503].contains(statuses[$0]) }, "\(statuses)")
+                    #expect((failed.last ?? 0) < 40, "the replica was ejected late: \(statuses)")
+
+                    struct Services: Decodable {
+                        struct Service: Decodable {
+                            var name: String
+                            var instances: [Instance]
+                        }
+                        var services: [Service]
+                    }
+                    let services = try shop.decode(Services.self, from: try await shop.send(.get, "/admin/services", token: admin))
+                    let catalog = try #require(services.services.first { $0.name == "catalog" })
+                    let broken = try #require(catalog.instances.first { $0.id == "catalog-2" })
+                    #expect(broken.down && broken.ejection?.count == 1)
+                    #expect(catalog.instances.filter { $0.ejection != nil }.count == 1)
+
+                    let healed = try shop.decode(Instance.self, from: try await shop.send(.post, "/admin/instances/catalog-2/up", token: admin))
+                    #expect(!healed.down)
+                }
+            )
+        }
+
         @Test func theOperationsAPIShowsTheLiveSystem() async throws {
             try await ShopHarness.with(
                 configure: { $0.replicas = ["catalog": 2] },

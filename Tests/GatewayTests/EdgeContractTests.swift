@@ -132,8 +132,8 @@ import Testing
         let records = RecordingLogHandler.Records()
         try await GatewayHarness.with(logRecords: records) { harness in
             let response = try await harness.get("/api/v1/boom", headers: ["X-Request-Id": "boom-1"])
-            #expect(response.status == .internalServerError)
-            #expect(response.problem?.type == "urn:emporium:problem:internal-error")
+            #expect(response.status == .badGateway)
+            #expect(response.problem?.type == "urn:emporium:problem:upstream-error")
             #expect(!response.text.contains("Boom"))
             let logged = try #require(records.all.first { $0.message.description == "route failed" })
             #expect(logged.metadata?["request_id"] == "boom-1")

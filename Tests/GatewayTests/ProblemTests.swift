@@ -135,14 +135,39 @@ import Testing
         breaker.minimumNumberOfCalls = 2
         breaker.waitDurationInOpenState = .seconds(30)
         try await GatewayHarness.with(clientConfiguration: .init(breaker: breaker, retry: .never)) { harness in
-            try expectProblem(try await harness.get("/api/v1/boom"), .internalServerError, instance: "/api/v1/boom")
-            try expectProblem(try await harness.get("/api/v1/boom"), .internalServerError, instance: "/api/v1/boom")
+            try expectProblem(try await harness.get("/api/v1/boom"), .badGateway, instance: "/api/v1/boom")
+            try expectProblem(try await harness.get("/api/v1/boom"), .badGateway, instance: "/api/v1/boom")
             let open = try await harness.get("/api/v1/boom")
             try expectProblem(open, .serviceUnavailable, instance: "/api/v1/boom")
             #expect(open.headers.first(name: "Retry-After").flatMap { Int($0) }.map { (1...30).contains($0) } == true)
             #expect(harness.calls["items.boom"] == 2)
         }
     }
+
+    @Test func aFailingServiceIs502AndADownInstance503AndOnlyTheGatewaysOwnFaultIs500() async throws {
+        try await GatewayHarness.with(
+            clientConfiguration: .init(retry: .never),
+            configure: { gateway, _ in
+                gateway.route(.get, "/api/v1/gateway-fault", rateLimitClass: nil) { _ -> Int in throw GatewayFault() }
+            }
+        ) { harness in
+            let failed = try await harness.get("/api/v1/boom")
+            try expectProblem(failed, .badGateway, instance: "/api/v1/boom")
+            #expect(failed.problem?.type == "urn:emporium:problem:upstream-error")
+            #expect(failed.problem?.detail == "A service behind the gateway failed to answer the request; try again.")
+
+            let own = try await harness.get("/api/v1/gateway-fault")
+            try expectProblem(own, .internalServerError, instance: "/api/v1/gateway-fault")
+            #expect(own.problem?.type == "urn:emporium:problem:internal-error")
+
+            harness.gateway.client.faults.setDown(true, instance: "items-1")
+            let down = try await harness.get("/api/v1/items/lamp")
+            try expectProblem(down, .serviceUnavailable, instance: "/api/v1/items/lamp")
+            #expect(down.headers.first(name: "Retry-After") == "1")
+        }
+    }
+
+    private struct GatewayFault: Error {}
 
     @Test func aTimeoutIs504() async throws {
         try await GatewayHarness.with { harness in

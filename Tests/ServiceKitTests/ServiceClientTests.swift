@@ -58,7 +58,9 @@ import Testing
 
     @Test func idempotentCallsRetryOnAnotherInstanceAndOthersDoNot() async throws {
         let calls = LockedValue<[String: Int]>([:])
-        let client = makeClient(instances: ["pricing-1", "pricing-2"], calls: calls, configuration: .init(balancing: .roundRobin))
+        // Ejection off (it would soon take the down instance out of the rotation): only the retries are seen here.
+        let configuration = ServiceClient.Configuration(balancing: .roundRobin, outliers: .init(maxEjectedShare: 0))
+        let client = makeClient(instances: ["pricing-1", "pricing-2"], calls: calls, configuration: configuration)
         client.faults.setDown(true, instance: "pricing-1")
         // Every idempotent call succeeds: an attempt that meets the down instance is retried on the other one.
         for _ in 0..<20 {
@@ -74,6 +76,118 @@ import Testing
             }
         }
         #expect(failures == 5)
+    }
+
+    @Test func aRetryGoesToAnotherInstanceThanTheOneThatFailed() async throws {
+        let calls = LockedValue<[String: Int]>([:])
+        // Neither ejection nor the breaker (two thirds of first attempts fail): only the retries' choices are seen.
+        var breaker = CircuitBreaker.Configuration()
+        breaker.failureRateThreshold = 100
+        let configuration = ServiceClient.Configuration(breaker: breaker, outliers: .init(maxEjectedShare: 0))
+        let client = makeClient(instances: ["pricing-1", "pricing-2", "pricing-3"], calls: calls, configuration: configuration)
+        client.faults.setDown(true, instance: "pricing-1")
+        client.faults.setDown(true, instance: "pricing-2")
+        // Two of three fail every call and may each be chosen first; three attempts never meet the same one twice.
+        for _ in 0..<50 {
+            #expect(try await client.call(PricingEndpoints.quote, "lamp").servedBy == "pricing-3")
+        }
+    }
+
+    @Test func aReplicaFailingEveryCallIsEjectedSoWritesSucceedAndTwoOfThreeFailingStillLeaveOne() async throws {
+        let clock = ManualClock()
+        let calls = LockedValue<[String: Int]>([:])
+        let metrics = MetricsRegistry()
+        // A breaker that would open on ten failures in twenty calls: ejection keeps the service's failure rate under it.
+        var breaker = CircuitBreaker.Configuration()
+        breaker.slidingWindow = .countBased(size: 20)
+        breaker.minimumNumberOfCalls = 20
+        let client = makeClient(
+            instances: ["pricing-1", "pricing-2", "pricing-3"],
+            calls: calls,
+            configuration: .init(breaker: breaker),
+            clock: clock,
+            metrics: metrics
+        )
+        client.faults.setFault(.init(errorRate: 1), for: "pricing-2")
+        func writes(_ count: Int) async -> (failed: Int, lastFailure: Int?) {
+            var failed = 0
+            var lastFailure: Int?
+            for index in 0..<count {
+                do {
+                    _ = try await client.call(PricingEndpoints.setPrice, Quote(sku: "lamp", cents: 5, servedBy: ""))
+                } catch {
+                    failed += 1
+                    lastFailure = index
+                }
+            }
+            return (failed, lastFailure)
+        }
+        // Writes are not retried: the bad replica fails the ones it gets until it is ejected after five in a row.
+        let first = await writes(200)
+        #expect(first.failed == 5)
+        #expect((first.lastFailure ?? 0) < 40, "ejected within a handful of calls, not after \(first.lastFailure ?? 0)")
+        #expect(client.ejections["pricing"]?["pricing-2"] != nil)
+        #expect(client.breakers["pricing"]?.state == .closed)
+        #expect(metrics.exposition().contains(#"emporium_instance_ejected{instance="pricing-2",service="pricing"} 1"#))
+        #expect(metrics.exposition().contains(#"emporium_instance_ejections_total{instance="pricing-2",service="pricing"} 1"#))
+
+        // A second replica breaks: it is ejected too, and the third serves everything.
+        client.faults.setFault(.init(errorRate: 1), for: "pricing-3")
+        let second = await writes(200)
+        #expect(second.failed == 5)
+        #expect(client.ejections["pricing"]?.count == 2)
+        calls.withLock { $0 = [:] }
+        #expect(await writes(50).failed == 0)
+        #expect(calls.value == ["pricing-1": 50])
+        #expect(client.breakers["pricing"]?.state == .closed)
+
+        // Healed and past their ejections, both come back.
+        client.faults.setFault(nil, for: "pricing-2")
+        client.faults.setFault(nil, for: "pricing-3")
+        clock.advance(by: .seconds(11))
+        calls.withLock { $0 = [:] }
+        #expect(await writes(300).failed == 0)
+        #expect(calls.value.count == 3, "\(calls.value)")
+        #expect(client.ejections.isEmpty)
+        #expect(metrics.exposition().contains(#"emporium_instance_ejected{instance="pricing-2",service="pricing"} 0"#))
+    }
+
+    @Test func anInstanceBackOnProbationIsEjectedAgainAtItsFirstFailureAndForLonger() async throws {
+        let clock = ManualClock()
+        let client = makeClient(instances: ["pricing-1", "pricing-2"], calls: LockedValue([:]), configuration: .init(retry: .never), clock: clock)
+        client.faults.setFault(.init(errorRate: 1), for: "pricing-1")
+        for _ in 0..<40 { _ = try? await client.call(PricingEndpoints.quote, "lamp") }
+        let first = try #require(client.ejections["pricing"]?["pricing-1"])
+        #expect(first.count == 1)
+        #expect(first.until == clock.now.advanced(by: .seconds(10)))
+
+        // Still failing when it returns: the first call it gets ejects it again, for twice as long.
+        clock.advance(by: .seconds(10))
+        var failures = 0
+        for _ in 0..<40 {
+            do { _ = try await client.call(PricingEndpoints.quote, "lamp") } catch { failures += 1 }
+        }
+        #expect(failures == 1)
+        let second = try #require(client.ejections["pricing"]?["pricing-1"])
+        #expect(second.count == 2)
+        #expect(second.until == clock.now.advanced(by: .seconds(20)))
+    }
+
+    @Test func aServiceFailingAsAWholeKeepsAnInstanceInTheRotationAndItsBreakerDecides() async throws {
+        let clock = ManualClock()
+        var breaker = CircuitBreaker.Configuration()
+        breaker.slidingWindow = .countBased(size: 20)
+        breaker.minimumNumberOfCalls = 20
+        let client = makeClient(
+            instances: ["pricing-1", "pricing-2", "pricing-3"],
+            calls: LockedValue([:]),
+            configuration: .init(breaker: breaker, retry: .never),
+            clock: clock
+        )
+        client.faults.setFault(.init(errorRate: 1), for: "pricing")
+        for _ in 0..<60 { _ = try? await client.call(PricingEndpoints.quote, "lamp") }
+        #expect((client.ejections["pricing"]?.count ?? 0) <= 2, "never the last instance")
+        #expect(client.breakers["pricing"]?.state == .open)
     }
 
     @Test func theBreakerOpensFailsFastAndRecoversThroughHalfOpenProbes() async throws {

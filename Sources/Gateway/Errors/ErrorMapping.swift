@@ -21,8 +21,9 @@ final class FailureStatuses: Sendable {
 /// Turns what a route threw into a problem response.
 ///
 /// Every problem gets a specific `type`, and a `detail` written for a person: a declared failure says its own
-/// (``ServiceKit/ServiceFailure/detail``); anything undeclared is `internal-error` without its description, which
-/// may name types or echo internals (the route logs it instead).
+/// (``ServiceKit/ServiceFailure/detail``). A service behind the gateway that failed, was unreachable or too slow is
+/// `502`, `503` or `504` (with `Retry-After` where waiting helps); `500` (`internal-error`, without its description,
+/// which may name types or echo internals; the route logs it instead) is left for the gateway's own faults.
 enum ErrorMapping {
     /// The problem for `error`.
     /// - Parameters:
@@ -66,9 +67,14 @@ enum ErrorMapping {
                     retryAfter: error.retryAfter
                 )
             case .noHealthyInstance:
-                return problem(.serviceUnavailable, "service-unavailable", "No instance of the service is available; try again later.")
+                return problem(
+                    .serviceUnavailable,
+                    "service-unavailable",
+                    "No instance of the service is available; try again later.",
+                    retryAfter: .seconds(5)
+                )
             case .bulkheadFull:
-                return problem(.serviceUnavailable, "service-busy", "The service is at capacity; try again later.")
+                return problem(.serviceUnavailable, "service-busy", "The service is at capacity; try again later.", retryAfter: .seconds(1))
             case .timeout:
                 return problem(.gatewayTimeout, "timeout", "The service did not answer in time.")
             case .retriesExhausted:
@@ -79,6 +85,10 @@ enum ErrorMapping {
             default:
                 return internalError(instance: instance, requestID: requestID)
             }
+        case let fault as InjectedFault where fault.kind == .instanceDown:
+            return problem(.serviceUnavailable, "service-unavailable", "The service's instance is down; try again.", retryAfter: .seconds(1))
+        case is InjectedFault, is RemoteCallError:
+            return problem(.badGateway, "upstream-error", "A service behind the gateway failed to answer the request; try again.")
         default:
             return internalError(instance: instance, requestID: requestID)
         }

@@ -35,7 +35,8 @@ public final class FaultInjector: Sendable {
     /// An injector with no faults.
     public init() {}
 
-    /// Sets the fault for an endpoint name (`catalog.product`) or a whole service (`catalog`); `nil` clears it.
+    /// Sets the fault for an endpoint name (`catalog.product`), one instance (`catalog-2`) or a whole service
+    /// (`catalog`); `nil` clears it. A call takes its endpoint's fault, else its instance's, else its service's.
     public func setFault(_ fault: Fault?, for target: String) {
         state.withLock { state in
             state.faults[target] = fault
@@ -63,7 +64,7 @@ public final class FaultInjector: Sendable {
         guard hasFaults.load(ordering: .acquiring) else { return }
         let (fault, down) = state.withLock { state -> (Fault?, Bool) in
             if state.isEmpty { return (nil, false) }
-            return (state.faults[endpoint] ?? state.faults[service], state.downInstances.contains(instance))
+            return (state.faults[endpoint] ?? state.faults[instance.rawValue] ?? state.faults[service], state.downInstances.contains(instance))
         }
         if down { throw InjectedFault(kind: .instanceDown, endpoint: endpoint, instance: instance) }
         guard let fault else { return }

@@ -3,13 +3,16 @@ public import Telemetry
 
 /// Makes calls to services: the one pipeline every call goes through, whatever the transport.
 ///
-/// A call's attempt runs discovery (healthy instances from the ``ServiceRegistry``) → load balancing (round
-/// robin or power of two choices) → the service's circuit breaker → its bulkhead → the endpoint's timeout →
-/// fault injection → the transport. Idempotent endpoints retry failed attempts with backoff and jitter, within
-/// the service's retry budget, and each retry starts again from discovery, so it can go to another instance.
+/// A call's attempt runs discovery (healthy instances from the ``ServiceRegistry``) → outlier ejection (instances
+/// whose calls fail while their siblings' succeed are left out for a while, see ``OutlierDetector``) → load
+/// balancing (round robin or power of two choices) → the service's circuit breaker → its bulkhead → the endpoint's
+/// timeout → fault injection → the transport. Idempotent endpoints retry failed attempts with backoff and jitter,
+/// within the service's retry budget; each retry starts again from discovery and goes to another instance than the
+/// one that just failed, when there is one.
 /// Each call is a client span (when a tracer is given) and is counted in `emporium_calls_total`,
 /// `emporium_call_duration_seconds` and `emporium_call_retries_total`; breaker states are in
-/// `emporium_circuit_breaker_state`.
+/// `emporium_circuit_breaker_state`, ejections in `emporium_instance_ejections_total` and
+/// `emporium_instance_ejected` (and a log line each, when a logger is given).
 ///
 /// Declared failures (the endpoint's ``ServiceFailure``) are answers, not faults: they count as healthy calls
 /// for the breaker, are never retried, and reach the caller as the typed error.
@@ -36,6 +39,8 @@ public final class ServiceClient: Sendable {
         public var retry: RetryPolicy
         /// How many retries a service may receive relative to its calls.
         public var retryBudget: RetryBudget.Configuration
+        /// When an instance of a service leaves the rotation.
+        public var outliers: OutlierDetector.Configuration
 
         /// Creates a configuration with defaults that suit in-process calls.
         public init(
@@ -44,7 +49,8 @@ public final class ServiceClient: Sendable {
             maxConcurrentCalls: Int = 256,
             maxQueuedCalls: Int = 1024,
             retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(500)),
-            retryBudget: RetryBudget.Configuration = RetryBudget.Configuration()
+            retryBudget: RetryBudget.Configuration = RetryBudget.Configuration(),
+            outliers: OutlierDetector.Configuration = OutlierDetector.Configuration()
         ) {
             self.balancing = balancing
             self.breaker = breaker
@@ -52,6 +58,7 @@ public final class ServiceClient: Sendable {
             self.maxQueuedCalls = maxQueuedCalls
             self.retry = retry
             self.retryBudget = retryBudget
+            self.outliers = outliers
         }
     }
 
@@ -64,6 +71,7 @@ public final class ServiceClient: Sendable {
     private let clock: any ServiceClock
     private let metrics: MetricsRegistry
     private let tracer: Tracer?
+    private let logger: Logger?
     private let deadlines: DeadlineTimer
     private let services = Mutex<[String: ServiceProtection]>([:])
     /// By endpoint name, what a call to it needs: looked up once per call.
@@ -77,6 +85,7 @@ public final class ServiceClient: Sendable {
         faults: FaultInjector = FaultInjector(),
         metrics: MetricsRegistry = MetricsRegistry(),
         tracer: Tracer? = nil,
+        logger: Logger? = nil,
         clock: any ServiceClock = SystemClock()
     ) {
         self.registry = registry
@@ -85,6 +94,7 @@ public final class ServiceClient: Sendable {
         self.faults = faults
         self.metrics = metrics
         self.tracer = tracer
+        self.logger = logger
         self.clock = clock
         self.deadlines = DeadlineTimer(clock: clock)
     }
@@ -130,9 +140,11 @@ public final class ServiceClient: Sendable {
         // `withRetry`; this loop only adds the per-attempt work of the pipeline.
         var machine = RetryStateMachine(policy: configuration.retry, isIdempotent: endpoint.isIdempotent)
         var generator = SystemRandomNumberGenerator()
+        // The instances this call's attempts failed on: a retry goes elsewhere when it can.
+        var failedOn: [InstanceID] = []
         while true {
             do {
-                return try await attemptCall(endpoint, request, protection, now: now)
+                return try await attemptCall(endpoint, request, protection, now: now, failedOn: &failedOn)
             } catch {
                 let classification: RetryClassification = Self.isTransient(error) && !Task.isCancelled ? .retryable : .nonRetryable
                 let failedAt = clock.now
@@ -157,13 +169,16 @@ public final class ServiceClient: Sendable {
         _ endpoint: Endpoint<Request, Response>,
         _ request: Request,
         _ protection: ServiceProtection,
-        now: ServiceInstant
+        now: ServiceInstant,
+        failedOn: inout [InstanceID]
     ) async throws -> Response {
         guard let discovered = registry.discovery(endpoint.service), !discovered.ids.isEmpty else {
             throw ResilienceError.noHealthyInstance(service: endpoint.service)
         }
         let ticket = try protection.breaker.acquirePermission(now: now)
-        guard let chosen = protection.balancer.acquire(from: discovered.ids), let instance = discovered.instance(chosen) else {
+        var candidates = protection.outliers.admitted(discovered.ids, now: now)
+        if !failedOn.isEmpty, candidates.contains(where: { !failedOn.contains($0) }) { candidates.removeAll { failedOn.contains($0) } }
+        guard let chosen = protection.balancer.acquire(from: candidates), let instance = discovered.instance(chosen) else {
             protection.breaker.record(.ignoredError, for: ticket)
             throw ResilienceError.noHealthyInstance(service: endpoint.service)
         }
@@ -184,9 +199,13 @@ public final class ServiceClient: Sendable {
                 return try await transport.call(endpoint, request, on: instance)
             }
             protection.breaker.record(.success, for: ticket)
+            protection.outliers.record(chosen, failed: false, among: discovered.ids, now: now)
             return response
         } catch {
-            protection.breaker.record(Self.breakerOutcome(error), for: ticket)
+            let outcome = Self.breakerOutcome(error)
+            protection.breaker.record(outcome, for: ticket)
+            if outcome != .ignoredError { protection.outliers.record(chosen, failed: outcome == .failure, among: discovered.ids, now: clock.now) }
+            if outcome == .failure { failedOn.append(chosen) }
             throw error
         }
     }
@@ -229,7 +248,7 @@ public final class ServiceClient: Sendable {
 
     private func protection(for service: String) -> ServiceProtection {
         if let existing = services.withLock({ $0[service] }) { return existing }
-        let created = ServiceProtection(service: service, configuration: configuration, metrics: metrics, clock: clock)
+        let created = ServiceProtection(service: service, configuration: configuration, metrics: metrics, logger: logger, clock: clock)
         return services.withLock { services in
             if let existing = services[service] { return existing }
             services[service] = created
@@ -241,6 +260,11 @@ public final class ServiceClient: Sendable {
     public var breakers: [String: CircuitBreaker.Snapshot] {
         services.withLock { $0.mapValues(\.breaker.snapshot) }
     }
+
+    /// The instances out of the rotation now, by service, for operators.
+    public var ejections: [String: [InstanceID: OutlierDetector.Ejection]] {
+        services.withLock { $0.mapValues(\.outliers.ejections) }.filter { !$0.value.isEmpty }
+    }
 }
 
 /// What calls to one endpoint use: its service's protection and its own metrics.
@@ -249,14 +273,15 @@ private struct CallTarget: Sendable {
     let measures: EndpointMetrics
 }
 
-/// The breaker, bulkhead, balancer and retry budget guarding calls to one service.
+/// The breaker, bulkhead, balancer, outlier detector and retry budget guarding calls to one service.
 private final class ServiceProtection: Sendable {
     let breaker: SharedCircuitBreaker
+    let outliers: OutlierDetector
     let bulkhead: SharedBulkhead
     let balancer: LoadBalancer
     let retryBudget: SharedRetryBudget
 
-    init(service: String, configuration: ServiceClient.Configuration, metrics: MetricsRegistry, clock: any ServiceClock) {
+    init(service: String, configuration: ServiceClient.Configuration, metrics: MetricsRegistry, logger: Logger?, clock: any ServiceClock) {
         let state = metrics.makeGauge(
             name: "emporium_circuit_breaker_state",
             labels: [("service", service)],
@@ -279,6 +304,35 @@ private final class ServiceProtection: Sendable {
         case .powerOfTwoChoices: balancer = LoadBalancer(service: service, strategy: PowerOfTwoChoices())
         }
         retryBudget = SharedRetryBudget(configuration: configuration.retryBudget)
+        outliers = OutlierDetector(service: service, configuration: configuration.outliers) { event in
+            switch event {
+            case .ejected(let instance, let until, let count, let reason):
+                metrics.makeCounter(
+                    name: "emporium_instance_ejections_total",
+                    labels: [("service", service), ("instance", instance.rawValue)],
+                    help: "Times an instance was taken out of the rotation for failing while its siblings did not."
+                ).increment()
+                Self.ejectedGauge(metrics, service, instance).set(to: 1)
+                logger?.warning(
+                    "instance ejected from the rotation",
+                    metadata: [
+                        "service": "\(service)", "instance": "\(instance.rawValue)", "reason": "\(reason)", "ejection": "\(count)",
+                        "seconds": "\((until - clock.now) / .seconds(1))",
+                    ]
+                )
+            case .returned(let instance):
+                Self.ejectedGauge(metrics, service, instance).set(to: 0)
+                logger?.info("instance back in the rotation, on probation", metadata: ["service": "\(service)", "instance": "\(instance.rawValue)"])
+            }
+        }
+    }
+
+    private static func ejectedGauge(_ metrics: MetricsRegistry, _ service: String, _ instance: InstanceID) -> Gauge {
+        metrics.makeGauge(
+            name: "emporium_instance_ejected",
+            labels: [("service", service), ("instance", instance.rawValue)],
+            help: "1 while an instance is out of the rotation for failing, else 0."
+        )
     }
 }
 
