@@ -17,16 +17,18 @@ struct ServerService: Service {
 }
 
 extension Emporium {
-    /// Checks the service and endpoint names `faults` mention against the modules as wired (`replicas` and
-    /// settings are checked by the wiring).
+    /// Checks the service, instance and endpoint names `faults` mention against the modules as wired (`replicas`
+    /// and settings are checked by the wiring).
     /// - Throws: ``EmporiumError`` (`invalidConfiguration`) naming the unknown names.
     static func checkFaults(in configuration: EmporiumConfiguration, modules: ModuleHost) throws {
-        let targets = Set(modules.modules.map(\.module.name)).union(modules.modules.flatMap(\.parts.handlers.endpointNames))
+        let services = modules.modules.map(\.module.name)
+        let instances = services.flatMap { name in (1...max(1, configuration.replicas[name] ?? 1)).map { "\(name)-\($0)" } }
+        let targets = Set(services + instances).union(modules.modules.flatMap(\.parts.handlers.endpointNames))
         let unknownTargets = configuration.faults.keys.filter { !targets.contains($0) }.sorted()
         if !unknownTargets.isEmpty {
             throw EmporiumError(
                 .invalidConfiguration,
-                "faults: unknown service or endpoint \(unknownTargets.joined(separator: ", ")); 'emporium services' lists them"
+                "faults: unknown service, instance or endpoint \(unknownTargets.joined(separator: ", ")); 'emporium services' lists them"
             )
         }
     }

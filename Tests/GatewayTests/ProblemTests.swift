@@ -149,22 +149,23 @@ import Testing
             clientConfiguration: .init(retry: .never),
             configure: { gateway, _ in
                 gateway.route(.get, "/api/v1/gateway-fault", rateLimitClass: nil) { _ -> Int in throw GatewayFault() }
+            },
+            { harness in
+                let failed = try await harness.get("/api/v1/boom")
+                try expectProblem(failed, .badGateway, instance: "/api/v1/boom")
+                #expect(failed.problem?.type == "urn:emporium:problem:upstream-error")
+                #expect(failed.problem?.detail == "A service behind the gateway failed to answer the request; try again.")
+
+                let own = try await harness.get("/api/v1/gateway-fault")
+                try expectProblem(own, .internalServerError, instance: "/api/v1/gateway-fault")
+                #expect(own.problem?.type == "urn:emporium:problem:internal-error")
+
+                harness.gateway.client.faults.setDown(true, instance: "items-1")
+                let down = try await harness.get("/api/v1/items/lamp")
+                try expectProblem(down, .serviceUnavailable, instance: "/api/v1/items/lamp")
+                #expect(down.headers.first(name: "Retry-After") == "1")
             }
-        ) { harness in
-            let failed = try await harness.get("/api/v1/boom")
-            try expectProblem(failed, .badGateway, instance: "/api/v1/boom")
-            #expect(failed.problem?.type == "urn:emporium:problem:upstream-error")
-            #expect(failed.problem?.detail == "A service behind the gateway failed to answer the request; try again.")
-
-            let own = try await harness.get("/api/v1/gateway-fault")
-            try expectProblem(own, .internalServerError, instance: "/api/v1/gateway-fault")
-            #expect(own.problem?.type == "urn:emporium:problem:internal-error")
-
-            harness.gateway.client.faults.setDown(true, instance: "items-1")
-            let down = try await harness.get("/api/v1/items/lamp")
-            try expectProblem(down, .serviceUnavailable, instance: "/api/v1/items/lamp")
-            #expect(down.headers.first(name: "Retry-After") == "1")
-        }
+        )
     }
 
     private struct GatewayFault: Error {}

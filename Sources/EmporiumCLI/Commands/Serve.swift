@@ -52,7 +52,7 @@ enum Serve: Command {
         "fault",
         .repeatable(placeholder: "TARGET=SPEC", separator: ";"),
         environment: "EMPORIUM_FAULTS",
-        "Slow or fail calls of a service or endpoint: SPEC is latency:50ms,error:0.1; repeatable, env ';'-separated."
+        "Slow or fail calls of a service, instance (catalog-2) or endpoint: SPEC is latency:50ms,error:0.1; repeatable, env ';'-separated."
     )
     static let durable = Option("durable", .flag, environment: "EMPORIUM_DURABLE", "Commits wait for the disk (synchronous=FULL), not only the WAL.")
     static let noSeed = Option("no-seed", .flag, "Start with an empty catalog.")
