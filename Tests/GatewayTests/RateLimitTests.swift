@@ -1,6 +1,8 @@
+import Foundation
 import Gateway
 import HTTP
 import ServiceKit
+import Telemetry
 import Testing
 
 @Suite struct RateLimitTests {
@@ -27,6 +29,44 @@ import Testing
             #expect(try await harness.get("/api/v1/items/lamp").status == .ok)
             #expect(try await harness.get("/api/v1/items/lamp").status == .tooManyRequests)
         }
+    }
+
+    @Test func refusalsAreCountedAndLoggedInSummaryNotOneAccessLineEach() async throws {
+        let configuration = Gateway.Configuration(rateLimits: [RateLimitPolicy(name: "default", limit: 2, window: .seconds(600))])
+        let records = RecordingLogHandler.Records()
+        try await GatewayHarness.with(configuration: configuration, logRecords: records) { harness in
+            var refused = 0
+            for _ in 0..<52 where try await harness.get("/api/v1/items/lamp").status == .tooManyRequests { refused += 1 }
+            #expect(refused == 50)
+            let accessLines = records.all.filter { $0.message.description == "request" }
+            #expect(accessLines.count == 2, "one access line per served request, none per refusal")
+            let summaries = records.all.filter { $0.message.description == "requests refused" }
+            // The first refusal is logged at once, then at most one line a second with the count since the last.
+            #expect((1...3).contains(summaries.count))
+            #expect(summaries.first?.metadata?["reason"].map { "\($0)" } == "rate-limited")
+            #expect(summaries.first?.metadata?["route"].map { "\($0)" } == "/api/v1/items/{id}")
+            let exposition = harness.metrics.exposition()
+            #expect(exposition.contains(#"emporium_http_refusals_total{reason="rate-limited",route="/api/v1/items/{id}"} 50"#))
+            #expect(exposition.contains(#"emporium_http_requests_total{method="GET",route="/api/v1/items/{id}",status="429"} 50"#))
+        }
+    }
+
+    @Test func problemBodiesAreWrittenAsJSONThatDecodesToTheSameProblem() throws {
+        let problem = Problem(
+            status: .unprocessableContent,
+            type: Problem.type("validation-failed"),
+            detail: "The name \"Straße\" \\ is\twrong\n, and so is \u{1}.",
+            instance: "/api/v1/items/a/b",
+            requestId: "r-1",
+            errors: [FieldError(field: "name", message: "must not be \"x\""), FieldError(field: "price.currency", message: "is unknown")]
+        )
+        guard case .bytes(let body) = problem.response().body else { Issue.record("a problem has its body in full"); return }
+        #expect(try JSONDecoder().decode(Problem.self, from: Data(body)) == problem)
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"detail":"#) && text.hasSuffix(#""type":"urn:emporium:problem:validation-failed"}"#))
+        #expect(text.contains("/api/v1/items/a/b"), "slashes are not escaped")
+        guard case .bytes(let plain) = Problem(status: .tooManyRequests).response().body else { return }
+        #expect(plain == Array(#"{"status":429,"title":"Too Many Requests","type":"urn:emporium:problem:rate-limited"}"#.utf8))
     }
 
     @Test func authenticatedClientsAreLimitedBySubjectNotByAddress() async throws {

@@ -3,11 +3,16 @@ import Telemetry
 
 /// The outermost step of every gateway request: request id, server span, problem+json for the router's own
 /// 404 and 405 and for anything thrown, then one access-log line and the per-route metrics.
+///
+/// A refusal (`429`) is the cheapest answer: it gets no access-log line of its own, only its counter
+/// (`emporium_http_refusals_total{route,reason}`) and at most one summary line per route and reason a second, so
+/// a flood costs less to turn away than to serve.
 struct EdgeMiddleware: HTTPMiddleware {
     let tracer: Tracer?
     let untraced: UntracedRoutes
     let logger: Logger
     let metrics: MetricsRegistry
+    let refusals: RefusalLog
 
     /// Seconds: most gateway requests take well under the default histogram's first bucket (5 ms).
     static let durationBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -47,6 +52,10 @@ struct EdgeMiddleware: HTTPMiddleware {
 
         let elapsed = ContinuousClock.now - started
         let status = response.status.code
+        if status == 429 {
+            refusals.refused(route: route, method: Self.methodLabel(request.method), status: status, reason: "rate-limited", logger: logger)
+            return response
+        }
         metrics.makeCounter(
             name: "emporium_http_requests_total",
             labels: [("route", route), ("method", Self.methodLabel(request.method)), ("status", String(status))],

@@ -1,8 +1,6 @@
 public import HTTP
 public import ServiceKit
 
-import struct Foundation.Data
-import class Foundation.JSONEncoder
 
 /// An RFC 9457 problem detail: the body of every error response of the gateway, sent as
 /// `application/problem+json`.
@@ -71,10 +69,75 @@ public struct Problem: Codable, Sendable, Hashable {
     public func response(headers: HTTPHeaders = [:]) -> HTTPResponse {
         var fields = headers
         fields.replaceOrAdd(name: "Content-Type", value: Self.contentType)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(self)).map { Array($0) } ?? Array("{\"status\":\(status)}".utf8)
-        return HTTPResponse(status: HTTPStatus(code: status), headers: fields, body: body)
+        return HTTPResponse(status: HTTPStatus(code: status), headers: fields, body: json)
+    }
+
+    /// The problem as JSON, keys sorted, written directly: a refusal (a `429`, say) is the cheapest answer the
+    /// gateway gives, so it does not go through `JSONEncoder`.
+    var json: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + (detail?.utf8.count ?? 0) + (instance?.utf8.count ?? 0))
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        if let detail {
+            key("detail")
+            Self.append(string: detail, to: &out)
+        }
+        if let errors {
+            key("errors")
+            out.append(UInt8(ascii: "["))
+            for (index, error) in errors.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: Array(#"{"field":"#.utf8))
+                Self.append(string: error.field, to: &out)
+                out.append(contentsOf: Array(#","message":"#.utf8))
+                Self.append(string: error.message, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        if let instance {
+            key("instance")
+            Self.append(string: instance, to: &out)
+        }
+        if let requestId {
+            key("requestId")
+            Self.append(string: requestId, to: &out)
+        }
+        key("status")
+        out.append(contentsOf: Array(String(status).utf8))
+        key("title")
+        Self.append(string: title, to: &out)
+        key("type")
+        Self.append(string: type, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
+    static func append(string text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// The `type` URI of a problem kind: `urn:emporium:problem:<slug>`.
