@@ -120,7 +120,9 @@ public struct Gateway: HTTPResponder {
         self.tokenVerifier = tokenVerifier
         self.impliedRoles = configuration.impliedRoles
         self.cacheOutcomes = CacheOutcomes(metrics: metrics)
-        router.add(middleware: EdgeMiddleware(tracer: tracer, untraced: untraced, logger: logger, metrics: metrics, refusals: RefusalLog(metrics: metrics)))
+        router.add(
+            middleware: EdgeMiddleware(tracer: tracer, untraced: untraced, logger: logger, metrics: metrics, refusals: RefusalLog(metrics: metrics))
+        )
         addOperationalRoutes()
     }
 

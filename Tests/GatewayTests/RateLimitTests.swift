@@ -60,7 +60,10 @@ import Testing
             requestId: "r-1",
             errors: [FieldError(field: "name", message: "must not be \"x\""), FieldError(field: "price.currency", message: "is unknown")]
         )
-        guard case .bytes(let body) = problem.response().body else { Issue.record("a problem has its body in full"); return }
+        guard case .bytes(let body) = problem.response().body else {
+            Issue.record("a problem has its body in full")
+            return
+        }
         #expect(try JSONDecoder().decode(Problem.self, from: Data(body)) == problem)
         let text = String(decoding: body, as: UTF8.self)
         #expect(text.hasPrefix(#"{"detail":"#) && text.hasSuffix(#""type":"urn:emporium:problem:validation-failed"}"#))
