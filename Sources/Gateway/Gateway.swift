@@ -121,7 +121,13 @@ public struct Gateway: HTTPResponder {
         self.impliedRoles = configuration.impliedRoles
         self.cacheOutcomes = CacheOutcomes(metrics: metrics)
         router.add(
-            middleware: EdgeMiddleware(tracer: tracer, untraced: untraced, logger: logger, metrics: metrics, refusals: RefusalLog(metrics: metrics))
+            middleware: EdgeMiddleware(
+                tracer: tracer,
+                untraced: untraced,
+                logger: logger,
+                refusals: RefusalLog(metrics: metrics),
+                meters: RouteMeters(metrics: metrics)
+            )
         )
         addOperationalRoutes()
     }

@@ -149,6 +149,16 @@ import Testing
         #expect(cache.lookup("GET /b") == nil)
         #expect(cache.lookup("GET /c") != nil)
         #expect(ResponseCache.key(path: "/x", query: "b=2&a=1") == ResponseCache.key(path: "/x", query: "a=1&b=2"))
+        // Paths and queries already normal are kept as they are; the others are normalized to the same key.
+        let pairs: [(String, String?, String)] = [
+            ("/", nil, "GET /"), ("", nil, "GET /"), ("/items/lamp", nil, "GET /items/lamp"), ("/items/lamp/", nil, "GET /items/lamp"),
+            ("//items//lamp", nil, "GET /items/lamp"), ("/items/%6Camp", nil, "GET /items/lamp"), ("/items/a%2fb", nil, "GET /items/a%2Fb"),
+            ("/x", "limit=3", "GET /x?limit=3"), ("/x", "", "GET /x"), ("/x", "&", "GET /x"), ("/x", "q=%6c", "GET /x?q=l"),
+            ("/x", "b=2&a=1&", "GET /x?a=1&b=2"),
+        ]
+        for (path, query, key) in pairs {
+            #expect(ResponseCache.key(path: Substring(path), query: query.map { Substring($0) }) == key, "\(path) \(query ?? "-")")
+        }
 
         // Storing under an existing key replaces the entry and makes it the most recent.
         cache.store(entry("/a"), under: "GET /a")

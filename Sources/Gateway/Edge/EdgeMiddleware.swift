@@ -1,4 +1,5 @@
 import HTTP
+import Synchronization
 import Telemetry
 
 /// The outermost step of every gateway request: request id, server span, problem+json for the router's own
@@ -11,11 +12,8 @@ struct EdgeMiddleware: HTTPMiddleware {
     let tracer: Tracer?
     let untraced: UntracedRoutes
     let logger: Logger
-    let metrics: MetricsRegistry
     let refusals: RefusalLog
-
-    /// Seconds: most gateway requests take well under the default histogram's first bucket (5 ms).
-    static let durationBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    let meters: RouteMeters
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext, next: HTTPMiddlewareNext) async throws -> HTTPResponse {
         let started = ContinuousClock.now
@@ -56,17 +54,7 @@ struct EdgeMiddleware: HTTPMiddleware {
             refusals.refused(route: route, method: Self.methodLabel(request.method), status: status, reason: "rate-limited", logger: logger)
             return response
         }
-        metrics.makeCounter(
-            name: "emporium_http_requests_total",
-            labels: [("route", route), ("method", Self.methodLabel(request.method)), ("status", String(status))],
-            help: "Requests answered by the gateway, by route pattern, method and status."
-        ).increment()
-        metrics.makeHistogram(
-            name: "emporium_http_request_duration_seconds",
-            labels: [("route", route)],
-            buckets: Self.durationBuckets,
-            help: "Time from routing to response, by route pattern."
-        ).record(elapsed)
+        meters.record(route: route, method: Self.methodLabel(request.method), status: status, elapsed: elapsed)
         logger.info(
             "request",
             metadata: [
@@ -131,5 +119,50 @@ struct EdgeMiddleware: HTTPMiddleware {
             requestId: requestID
         )
         return problem.response(headers: ["Allow": allow])
+    }
+}
+
+/// The per-route request counters and duration histograms, looked up once per route, method and status rather
+/// than made (names and labels checked, labels sorted) on every request.
+final class RouteMeters: Sendable {
+    private struct Key: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    /// Seconds: most gateway requests take well under the default histogram's first bucket (5 ms).
+    static let durationBuckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    private let metrics: MetricsRegistry
+    private let meters = Mutex<[Key: (requests: Counter, duration: Histogram)]>([:])
+
+    init(metrics: MetricsRegistry) {
+        self.metrics = metrics
+    }
+
+    /// Counts one answered request and records how long it took.
+    func record(route: String, method: String, status: Int, elapsed: Duration) {
+        let key = Key(route: route, method: method, status: status)
+        let meter = meters.withLock { meters in
+            if let meter = meters[key] { return meter }
+            let meter = (
+                requests: metrics.makeCounter(
+                    name: "emporium_http_requests_total",
+                    labels: [("route", route), ("method", method), ("status", String(status))],
+                    help: "Requests answered by the gateway, by route pattern, method and status."
+                ),
+                duration: metrics.makeHistogram(
+                    name: "emporium_http_request_duration_seconds",
+                    labels: [("route", route)],
+                    buckets: Self.durationBuckets,
+                    help: "Time from routing to response, by route pattern."
+                )
+            )
+            meters[key] = meter
+            return meter
+        }
+        meter.requests.increment()
+        meter.duration.record(elapsed)
     }
 }

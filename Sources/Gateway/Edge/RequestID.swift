@@ -26,11 +26,15 @@ enum RequestID {
         var generator = IdentifierRandom()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64
-        return hex(high) + hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        // 32 lower-case hex digits written straight into the string's storage: one allocation.
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                let shift = UInt64(60 - 4 * index)
+                buffer[index] = digits.utf8Start[Int((high >> shift) & 0xF)]
+                buffer[16 + index] = digits.utf8Start[Int((low >> shift) & 0xF)]
+            }
+            return 32
+        }
     }
 }
