@@ -42,4 +42,3 @@ enum URINormalization {
         PercentEncoding.normalize(Substring(raw))
     }
 }
-
