@@ -150,7 +150,8 @@ public final class Emporium: Service {
                 rateLimits: [RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60))]
                     + (configuration.requestsPerMinute > 0
                         ? [RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60))] : []),
-                impliedRoles: ["admin": ["customer"]]
+                impliedRoles: ["admin": ["customer"]],
+                maxRequestsInFlight: configuration.maxRequestsInFlight
             ),
             tokenVerifier: JWTTokenVerifier(signer: JWTSigner(secret: secret)),
             metrics: metrics,

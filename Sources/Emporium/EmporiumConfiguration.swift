@@ -43,6 +43,10 @@ public struct EmporiumConfiguration: Sendable {
     /// Requests per minute per client on the API (rate-limit class `default`); 0 turns the limit off (load tests).
     /// Logins and registrations have their own class, `auth`, of 20 a minute.
     public var requestsPerMinute: Int
+    /// How many API requests may be in the gateway at once; more are shed with `503` (`overloaded`,
+    /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits
+    /// everything.
+    public var maxRequestsInFlight: Int?
     /// Whether to listen for HTTP at all; off for commands that only use the modules (`seed`, `backup`).
     public var serveHTTP: Bool
     /// Serves the web store and dashboard at `/`.
@@ -70,6 +74,7 @@ public struct EmporiumConfiguration: Sendable {
         signingSecret = nil
         settings = ModuleSettings()
         requestsPerMinute = 600
+        maxRequestsInFlight = 256
         serveHTTP = true
         serveStoreFront = true
         eventLoops = nil

@@ -52,18 +52,24 @@ public struct Gateway: HTTPResponder {
         /// Roles that also grant others: `["admin": ["customer"]]` lets an admin call customer routes. Not
         /// transitive. Empty by default: a route's role must match exactly.
         public var impliedRoles: [Role: Set<Role>]
+        /// How many `/api/` requests may be in the gateway at once; more are shed at the edge with `503`
+        /// (`overloaded`, `Retry-After: 1`) before any work. `nil` admits everything.
+        public var maxRequestsInFlight: Int?
 
         /// The defaults.
         public init(
             rateLimits: [RateLimitPolicy] = [RateLimitPolicy(name: "default", limit: 100, window: .seconds(60))],
             maxRateLimitBuckets: Int = 100_000,
             cacheCapacity: Int = 10_000,
-            impliedRoles: [Role: Set<Role>] = [:]
+            impliedRoles: [Role: Set<Role>] = [:],
+            maxRequestsInFlight: Int? = nil
         ) {
+            precondition(maxRequestsInFlight.map { $0 >= 1 } ?? true, "at least one request must be admitted")
             self.rateLimits = rateLimits
             self.maxRateLimitBuckets = maxRateLimitBuckets
             self.cacheCapacity = cacheCapacity
             self.impliedRoles = impliedRoles
+            self.maxRequestsInFlight = maxRequestsInFlight
         }
     }
 
@@ -126,6 +132,7 @@ public struct Gateway: HTTPResponder {
                 untraced: untraced,
                 logger: logger,
                 refusals: RefusalLog(metrics: metrics),
+                admission: configuration.maxRequestsInFlight.map { Admission(limit: $0, metrics: metrics) },
                 meters: RouteMeters(metrics: metrics)
             )
         )

@@ -3,6 +3,7 @@ import Gateway
 import HTTP
 import ServiceKit
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite struct RateLimitTests {
@@ -48,6 +49,31 @@ import Testing
             let exposition = harness.metrics.exposition()
             #expect(exposition.contains(#"emporium_http_refusals_total{reason="rate-limited",route="/api/v1/items/{id}"} 50"#))
             #expect(exposition.contains(#"emporium_http_requests_total{method="GET",route="/api/v1/items/{id}",status="429"} 50"#))
+        }
+    }
+
+    @Test func requestsOverTheInFlightLimitAreShedWith503AndRetryAfterWhileProbesStillAnswer() async throws {
+        let records = RecordingLogHandler.Records()
+        try await GatewayHarness.with(configuration: Gateway.Configuration(maxRequestsInFlight: 1), logRecords: records) { harness in
+            let first = try await harness.connect()
+            let inFlight = Task { try await first.send(.get, "/api/v1/gated/a", timeout: .seconds(10)) }
+            try await waitUntil("the first request waits at the gate") { harness.gate.arrivals == 1 }
+            let shed = try await harness.get("/api/v1/items/lamp")
+            #expect(shed.status == .serviceUnavailable)
+            #expect(shed.headers.first(name: "Retry-After") == "1")
+            #expect(shed.problem?.type == "urn:emporium:problem:overloaded")
+            #expect(shed.problem?.detail == "The shop is busier than it can serve well right now; try again in a second.")
+            #expect(harness.calls["items.get"] == 0, "a shed request does no work")
+            #expect(try await harness.get("/health").status == .ok)
+            let exposition = harness.metrics.exposition()
+            #expect(exposition.contains(#"emporium_http_refusals_total{reason="overloaded",route="/api/v1/items/{id}"} 1"#))
+            #expect(exposition.contains("emporium_http_requests_in_flight 1"))
+            #expect(!records.all.contains { $0.message.description == "request" && $0.metadata?["status"].map { "\($0)" } == "503" })
+
+            harness.gate.open()
+            #expect(try await inFlight.value.status == .ok)
+            await first.close()
+            #expect(try await harness.get("/api/v1/items/lamp").status == .ok)
         }
     }
 

@@ -90,11 +90,18 @@ enum Serve: Command {
         "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
     )
 
+    static let maxInFlight = Option(
+        "max-in-flight",
+        .value(placeholder: "N"),
+        environment: "EMPORIUM_MAX_IN_FLIGHT",
+        "API requests served at once (default 256); more are shed with 503 and Retry-After. 0 admits everything."
+    )
+
     /// Environment only: a secret on a command line is visible to every user of the machine.
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, Options.logLevel, durable, Options.seed, noSeed,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, maxInFlight, Options.logLevel, durable, Options.seed, noSeed,
         adminEmail, adminPassword, fulfilment, setting,
     ]
 
@@ -108,6 +115,9 @@ enum Serve: Command {
         }
         if let limit = try arguments.value(rateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.requestsPerMinute = limit
+        }
+        if let limit = try arguments.value(maxInFlight, expected: "a number of requests (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+            configuration.maxRequestsInFlight = limit == 0 ? nil : limit
         }
         if let mode = try arguments.value(transport, expected: "direct or serialized", InProcessTransport.Mode.init(rawValue:)) {
             configuration.transport = mode

@@ -13,9 +13,40 @@ struct EdgeMiddleware: HTTPMiddleware {
     let untraced: UntracedRoutes
     let logger: Logger
     let refusals: RefusalLog
+    /// The limit on `/api/` requests in flight, when there is one.
+    let admission: Admission?
     let meters: RouteMeters
 
     func handle(_ request: HTTPRequest, context: HTTPRequestContext, next: HTTPMiddlewareNext) async throws -> HTTPResponse {
+        // Shedding comes first and costs least: no span, no access line, no work behind it. Operations routes,
+        // probes and the web store's files are always admitted, so operators can see an overloaded system.
+        if let admission, request.path.hasPrefix("/api/") {
+            guard admission.enter() else { return shed(request) }
+            defer { admission.leave() }
+            return try await admitted(request, context: context, next: next)
+        }
+        return try await admitted(request, context: context, next: next)
+    }
+
+    private func shed(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = RequestID.generate()
+        refusals.refused(
+            route: request.route ?? "unmatched",
+            method: Self.methodLabel(request.method),
+            status: 503,
+            reason: "overloaded",
+            logger: logger
+        )
+        return Problem(
+            status: .serviceUnavailable,
+            type: Problem.type("overloaded"),
+            detail: "The shop is busier than it can serve well right now; try again in a second.",
+            instance: String(request.path),
+            requestId: requestID
+        ).response(headers: ["Retry-After": "1", "X-Request-Id": requestID])
+    }
+
+    private func admitted(_ request: HTTPRequest, context: HTTPRequestContext, next: HTTPMiddlewareNext) async throws -> HTTPResponse {
         let started = ContinuousClock.now
         let requestID = RequestID.accept(request.headers.first(name: "X-Request-Id")) ?? RequestID.generate()
         var context = context
@@ -119,6 +150,35 @@ struct EdgeMiddleware: HTTPMiddleware {
             requestId: requestID
         )
         return problem.response(headers: ["Allow": allow])
+    }
+}
+
+/// A limit on requests in flight: ``enter()`` admits one or refuses, lock-free.
+final class Admission: Sendable {
+    private let limit: Int
+    private let inFlight = Atomic<Int>(0)
+    private let gauge: Gauge
+
+    init(limit: Int, metrics: MetricsRegistry) {
+        self.limit = limit
+        gauge = metrics.makeGauge(name: "emporium_http_requests_in_flight", help: "API requests in the gateway now; above the limit they are shed.")
+    }
+
+    /// Counts one more request in, or refuses it when `limit` are in already.
+    func enter() -> Bool {
+        let now = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
+        guard now <= limit else {
+            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+            return false
+        }
+        gauge.set(to: Double(now))
+        return true
+    }
+
+    /// Counts one admitted request out.
+    func leave() {
+        let now = inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue
+        gauge.set(to: Double(now))
     }
 }
 
