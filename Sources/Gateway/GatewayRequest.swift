@@ -46,6 +46,12 @@ public struct GatewayRequest: Sendable {
         guard let document = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw GatewayError(status: .badRequest, detail: "The body is not valid JSON.", problemType: "malformed-json")
         }
+        // JSON leaves duplicate members undefined and decoders differ (Foundation's keeps the first): refused, so
+        // that no layer reads a different value than another.
+        if let duplicate = JSONCoding.duplicateMember(in: http.body) {
+            let errors = [FieldError(field: duplicate, message: "appears more than once")]
+            throw GatewayError(status: .badRequest, detail: Problem.sentence(describing: errors), problemType: "invalid-body", fieldErrors: errors)
+        }
         let body: Body
         do {
             body = try JSONCoding.decoder().decode(type, from: data)
@@ -70,6 +76,66 @@ enum JSONCoding {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
+    }
+
+    /// The dotted path of the first member that appears twice in one object of `json` (valid JSON), or `nil`.
+    static func duplicateMember(in json: [UInt8]) -> String? {
+        struct Container {
+            var isObject: Bool
+            var path: String
+            var keys: Set<String> = []
+            /// In an array, the element being read.
+            var element = 0
+        }
+        var stack: [Container] = []
+        var expectingKey = false
+        var lastKey = ""
+        var index = 0
+        while index < json.count {
+            switch json[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let parent = stack.last
+                let member = parent.map { $0.isObject ? lastKey : String($0.element) }
+                let name = parent.map { $0.path.isEmpty ? member ?? "" : $0.path + "." + (member ?? "") } ?? ""
+                stack.append(Container(isObject: json[index] == UInt8(ascii: "{"), path: name))
+                expectingKey = json[index] == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                stack.removeLast()
+                expectingKey = false
+            case UInt8(ascii: ","):
+                expectingKey = stack.last?.isObject ?? false
+                if stack.last?.isObject == false { stack[stack.count - 1].element += 1 }
+            case UInt8(ascii: ":"):
+                expectingKey = false
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                var escaped = false
+                while index < json.count, json[index] != UInt8(ascii: "\"") {
+                    if json[index] == UInt8(ascii: "\\") {
+                        escaped = true
+                        index += 1
+                    }
+                    index += 1
+                }
+                if expectingKey, !stack.isEmpty {
+                    let raw = Array(json[start...min(index, json.count - 1)])
+                    let key =
+                        escaped
+                        ? ((try? JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])) as? String ?? "")
+                        : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                    if stack[stack.count - 1].keys.insert(key).inserted == false {
+                        let path = stack[stack.count - 1].path
+                        return path.isEmpty ? key : path + "." + key
+                    }
+                    lastKey = key
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
     }
 
     static func encoder() -> JSONEncoder {

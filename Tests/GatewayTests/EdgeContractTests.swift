@@ -113,6 +113,19 @@ import Testing
                 let accepted = try await harness.send(.post, "/api/v1/batch", body: #"{"items":[{"name":"a"},{"name":"b"}]}"#)
                 #expect(accepted.status == .ok)
                 #expect(accepted.text == "2")
+
+                // A member twice in one object is refused wherever it is, escapes decoded; the same name in two
+                // objects is not a duplicate.
+                for (body, field) in [
+                    (#"{"items":[{"name":"a"}],"items":[]}"#, "items"),
+                    (#"{"items":[{"name":"a"},{"name":"b","name":"c"}]}"#, "items.1.name"),
+                    (#"{"items":[{"name":"a","n\u0061me":"b"}]}"#, "items.0.name"),
+                ] {
+                    let duplicate = try await harness.send(.post, "/api/v1/batch", body: body)
+                    #expect(duplicate.status == .badRequest, "\(body)")
+                    #expect(duplicate.problem?.type == "urn:emporium:problem:invalid-body")
+                    #expect(duplicate.problem?.errors == [FieldError(field: field, message: "appears more than once")], "\(body)")
+                }
             }
         }
     }
