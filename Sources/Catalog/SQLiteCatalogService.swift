@@ -119,6 +119,9 @@ public struct SQLiteCatalogService: CatalogService {
         let outbox = outbox
         try await database.write { connection in
             try Self.requireUniqueSKU(draft.sku, except: nil, in: connection)
+            guard try connection.queryFirst("SELECT 1 FROM product WHERE id = ?", [product.id.rawValue]) == nil else {
+                throw CatalogError.duplicateProductID(product.id)
+            }
             try Self.insert(product, outbox: outbox, in: connection)
         }
         return product

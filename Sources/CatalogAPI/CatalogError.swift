@@ -9,6 +9,8 @@ public enum CatalogError: ServiceFailure {
     case categoryNotFound(CategoryID)
     /// Another product has this SKU.
     case duplicateSKU(String)
+    /// A product with this id exists (a new product may name its id).
+    case duplicateProductID(ProductID)
     /// The product changed since the caller read it.
     case versionConflict(expected: Int, actual: Int)
     /// The product or query is not acceptable: the text says why, worded to follow the field's name
@@ -18,13 +20,14 @@ public enum CatalogError: ServiceFailure {
     /// The cursor is not one the catalog issued.
     case invalidCursor
 
-    /// `product-not-found`, `category-not-found`, `duplicate-sku`, `version-conflict`, `validation-failed` or
-    /// `invalid-cursor`.
+    /// `product-not-found`, `category-not-found`, `duplicate-sku`, `duplicate-product-id`, `version-conflict`,
+    /// `validation-failed` or `invalid-cursor`.
     public var problemType: String {
         switch self {
         case .productNotFound: "product-not-found"
         case .categoryNotFound: "category-not-found"
         case .duplicateSKU: "duplicate-sku"
+        case .duplicateProductID: "duplicate-product-id"
         case .versionConflict: "version-conflict"
         case .invalid: "validation-failed"
         case .invalidCursor: "invalid-cursor"
@@ -37,6 +40,7 @@ public enum CatalogError: ServiceFailure {
         case .productNotFound(let id): "No product has the id \(id.rawValue)."
         case .categoryNotFound(let id): "No category has the id \(id.rawValue)."
         case .duplicateSKU(let sku): "Another product already has the SKU \(sku)."
+        case .duplicateProductID(let id): "A product with the id \(id.rawValue) already exists."
         case .versionConflict(let expected, let actual):
             "The product changed since it was read: the request expects version \(expected), the product is at version \(actual)."
         case .invalid(let reason, let field?): "The field \(field) \(reason)."

@@ -12,7 +12,8 @@ public protocol CatalogService: Sendable {
     /// Every category, parents before children.
     func categories() async throws -> [Category]
     /// Adds a product.
-    /// - Throws: ``CatalogError/invalid(_:field:)``, ``CatalogError/duplicateSKU(_:)``, ``CatalogError/categoryNotFound(_:)``.
+    /// - Throws: ``CatalogError/invalid(_:field:)``, ``CatalogError/duplicateSKU(_:)``, ``CatalogError/duplicateProductID(_:)``,
+    ///   ``CatalogError/categoryNotFound(_:)``.
     func createProduct(_ draft: ProductDraft) async throws -> Product
     /// Changes a product if it is still at the expected version.
     /// - Throws: ``CatalogError/versionConflict(expected:actual:)`` and the errors of ``createProduct(_:)``.

@@ -75,6 +75,10 @@ struct CatalogFixture {
         var sameSKU = fixture.draft(2)
         sameSKU.sku = "SKU-00001"
         await #expect(throws: CatalogError.duplicateSKU("SKU-00001")) { try await fixture.catalog.createProduct(sameSKU) }
+        let first = try await fixture.catalog.createProduct(fixture.draft(4))
+        var sameID = fixture.draft(5)
+        sameID.id = first.id
+        await #expect(throws: CatalogError.duplicateProductID(first.id)) { try await fixture.catalog.createProduct(sameID) }
         await #expect(throws: CatalogError.categoryNotFound("nowhere")) {
             try await fixture.catalog.createProduct(fixture.draft(3, category: "nowhere"))
         }
@@ -87,8 +91,8 @@ struct CatalogFixture {
             try await fixture.catalog.createProduct(badCurrency)
         }
         await #expect(throws: CatalogError.productNotFound("p-99999")) { try await fixture.catalog.product("p-99999") }
-        // Nothing of the refused attempts was stored or announced.
-        #expect(try await fixture.events().count == 1)
+        // Nothing of the refused attempts was stored or announced: the two products made, two events.
+        #expect(try await fixture.events().count == 2)
     }
 
     @Test func updatesNeedTheCurrentVersion() async throws {

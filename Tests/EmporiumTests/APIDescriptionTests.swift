@@ -97,7 +97,7 @@ import WarehouseAPI
     @Test func everyFailureHasADocumentedProblemTypeAndASentence() throws {
         let document = try Self.document()
         let catalog: [CatalogError] = [
-            .productNotFound("p-1"), .categoryNotFound("c"), .duplicateSKU("s"), .versionConflict(expected: 1, actual: 2),
+            .productNotFound("p-1"), .categoryNotFound("c"), .duplicateSKU("s"), .duplicateProductID("p-1"), .versionConflict(expected: 1, actual: 2),
             .invalid("must be between 1 and 100", field: "limit"), .invalid("the document is malformed"), .invalidCursor,
         ]
         let identity: [IdentityError] = [

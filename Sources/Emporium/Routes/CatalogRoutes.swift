@@ -28,7 +28,7 @@ enum CatalogRoutes {
             switch error {
             case .productNotFound: .notFound
             case .categoryNotFound, .invalid, .invalidCursor: .unprocessableContent
-            case .duplicateSKU: .conflict
+            case .duplicateSKU, .duplicateProductID: .conflict
             case .versionConflict: .preconditionFailed
             }
         }
