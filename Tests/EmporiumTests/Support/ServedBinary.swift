@@ -8,7 +8,8 @@ import Glibc
 #endif
 
 /// The real `emporium serve` binary on a temporary data directory and an ephemeral port, seeded with the fixture
-/// catalog; stopped with SIGTERM afterwards, which must end it cleanly.
+/// catalog, without a rate limit (browsers poll) and with the cheapest password hashes; stopped with SIGTERM
+/// afterwards, which must end it cleanly.
 struct ServedBinary {
     static let adminEmail = "admin@emporium.local"
     static let adminPassword = "browser test password"
@@ -19,12 +20,15 @@ struct ServedBinary {
     /// `base` + `path`.
     func url(_ path: String) -> String { base + path }
 
-    /// Serves, waits until search has indexed the seed catalog, runs `body`, stops.
-    static func with(_ body: (ServedBinary) async throws -> Void) async throws {
+    /// Serves with `extra` arguments, waits until search has indexed the seed catalog, runs `body`, stops.
+    static func with(extra: [String] = [], _ body: (ServedBinary) async throws -> Void) async throws {
         let data = try TemporaryDirectory()
         let server = try await ChildProcess(
             executable: try ChildProcess.builtExecutable("emporium"),
-            arguments: ["serve", "--port", "0", "--data", data.path("data"), "--log-level", "error", "--admin-password", adminPassword],
+            arguments: [
+                "serve", "--port", "0", "--data", data.path("data"), "--log-level", "error", "--admin-password", adminPassword, "--rate-limit", "0",
+                "--set", "identity.password-cost=1",
+            ] + extra,
             standardError: FileHandle(forWritingAtPath: "/dev/null")
         )
         let line = try await server.waitForLine(within: .seconds(60), description: "the listening line") { $0.contains("listening on http://") }
