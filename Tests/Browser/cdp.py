@@ -212,11 +212,12 @@ class Page:
 
     # MARK: - Pictures
 
-    def screenshot(self, path):
-        """Saves the whole page, not only what fits on the screen, as a PNG."""
+    def screenshot(self, path, height=None):
+        """Saves the whole page as a PNG, not only what fits on the screen; or its first `height` pixels."""
         metrics = self.send("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        clip = {"x": 0, "y": 0, "width": max(size["width"], self.browser.width), "height": max(size["height"], 200), "scale": 1}
+        full = max(size["height"], 200)
+        clip = {"x": 0, "y": 0, "width": max(size["width"], self.browser.width), "height": min(full, height or full), "scale": 1}
         image = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})["data"]
         with open(path, "wb") as file:
             file.write(base64.b64decode(image))

@@ -79,6 +79,11 @@ extension WholeSystem {
                 #expect(journey.fieldError.contains("postal code"), "\(journey.fieldError)")
                 #expect(journey.decline.contains("card_declined"), "\(journey.decline)")
                 #expect(journey.refund.contains("refunded") || journey.refund.contains("voided"), "\(journey.refund)")
+                // A fresh store: the dashboard counts exactly the journey's orders.
+                let states = journey.dashboard.split(separator: "\n").map(String.init)
+                for (state, count) in [("cancelled", "1"), ("payment-failed", "1"), ("confirmed", "0"), ("pending", "0")] {
+                    #expect(states.firstIndex(of: state).flatMap { $0 + 1 < states.count ? states[$0 + 1] : nil } == count, "\(state) in \(states)")
+                }
                 for page in [
                     "home", "product", "cart", "checkout", "confirmation", "account", "checkout-declined", "orders", "order-cancelled", "dashboard",
                 ] {
@@ -94,6 +99,7 @@ extension WholeSystem {
             var fieldError: String
             var decline: String
             var refund: String
+            var dashboard: String
         }
 
         /// `$EMPORIUM_SCREENSHOTS/<name>`, else `.build/browser-screenshots/<name>` in the package, emptied.

@@ -485,33 +485,31 @@ function drawCompensations({ sagas, ended }) {
         if (!payment) return 'nothing charged';
         if (payment.refunded && payment.refunded.minorUnits > 0) return `refunded ${money(payment.refunded)}`;
         if (payment.status === 'canceled') return 'authorisation voided';
-        return order.status === 'payment-failed' ? `declined (${payment.declineCode ?? 'invalid card'})` : payment.status;
+        return order.status === 'payment-failed' ? 'nothing charged' : payment.status;
     };
     const rows = [
         ...running.map((saga) =>
             el(
                 'tr',
                 { class: 'compensating', 'data-order-id': saga.orderId },
-                el('td', {}, el('strong', {}, saga.number)),
+                el('td', {}, el('strong', {}, saga.number), el('div', { class: 'muted' }, ago(saga.updatedAt))),
                 el('td', {}, badge('compensating', 'bad')),
-                el('td', {}, saga.lastStep?.detail ?? phaseWords[saga.phase] ?? saga.phase),
+                el('td', {}, saga.lastStep?.detail ?? '—'),
                 el('td', {}, phaseWords[saga.phase] ?? saga.phase),
-                el('td', {}, ago(saga.updatedAt)),
             ),
         ),
         ...recent.map((order) =>
             el(
                 'tr',
                 { 'data-order-id': order.id },
-                el('td', {}, el('strong', {}, order.number)),
+                el('td', {}, el('strong', {}, order.number), el('div', { class: 'muted' }, ago(order.updatedAt))),
                 el('td', {}, badge(order.status, orderTones[order.status] ?? 'warn')),
                 el('td', {}, reason(order)),
                 el('td', {}, undone(order)),
-                el('td', {}, ago(order.updatedAt)),
             ),
         ),
     ];
-    return table([['Order'], ['Status'], ['Why'], ['Money'], ['When']], rows, 'No order was cancelled or declined yet.');
+    return table([['Order'], ['Status'], ['Why'], ['Money']], rows, 'No order was cancelled or declined yet.');
 }
 
 function stockPath() {
@@ -583,7 +581,8 @@ function drawPayments(payments) {
                 'td',
                 {},
                 el('code', { title: payment.id }, `${payment.id.slice(0, 12)}…`),
-                el('div', { class: 'muted' }, paid, payment.card ? ` · ${payment.card.brand} ${payment.card.last4}` : ''),
+                el('div', { class: 'muted' }, paid),
+                payment.card && el('div', { class: 'muted' }, `${payment.card.brand} ${payment.card.last4}`),
             ),
             el(
                 'td',

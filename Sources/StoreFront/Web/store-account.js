@@ -343,7 +343,7 @@ async function drawMembership(section) {
                 setFormError(problem, `${errorText(error)} Press the button again: you will not be charged twice.`);
                 return;
             }
-            subscribing.answered();
+            if (!(error instanceof ApiError && error.type === 'idempotency-key-in-use')) subscribing.answered();
             if (!showFieldErrors(form, error)) setFormError(problem, errorText(error));
         } finally {
             button.disabled = false;

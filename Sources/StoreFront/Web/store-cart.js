@@ -322,7 +322,8 @@ export async function checkoutView({ isCurrent }) {
                 setFormError(problem, `${errorText(error)} Press “Place order” again: the same order is sent, and you will not be charged twice.`);
                 return;
             }
-            checkoutSubmission.answered();
+            // The first request with this key still runs: asking again later with the same key gets its answer.
+            if (!(error instanceof ApiError && error.type === 'idempotency-key-in-use')) checkoutSubmission.answered();
             return refused(error);
         }
         checkoutSubmission.answered();

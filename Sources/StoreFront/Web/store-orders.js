@@ -309,11 +309,19 @@ function shortLinesNote(order) {
     );
 }
 
+/** The payment's state in words: a captured payment refunded in full or in part says so. */
+function paymentStatus(payment) {
+    if (payment.status === 'succeeded' && !isZero(payment.refunded)) {
+        return payment.refunded.minorUnits >= payment.captured.minorUnits ? 'Refunded in full' : 'Paid, partly refunded';
+    }
+    return paymentWords[payment.status] ?? payment.status;
+}
+
 function paymentSection(payment) {
     const rows = payment
         ? [
               ['Card', `${brand(payment.brand)} ending ${payment.last4 ?? '····'}`],
-              ['Status', paymentWords[payment.status] ?? payment.status],
+              ['Status', paymentStatus(payment)],
               ['Amount', money(payment.amount)],
               ['Captured', money(payment.captured)],
               ['Refunded', money(payment.refunded)],

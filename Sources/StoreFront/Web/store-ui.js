@@ -198,6 +198,7 @@ export const testCards = [
     ['4000 0000 0000 0127', 'Declined: incorrect CVC (incorrect_cvc)'],
     ['4000 0000 0000 0119', 'Processing error (processing_error), tried again'],
     ['4000 0000 0000 5126', 'Succeeds, but refunds to it fail'],
+    ['Any other number passing the Luhn check', 'Succeeds'],
 ];
 
 /** The test numbers as a table a person can copy from; `open` shows it at once. */
