@@ -23,9 +23,9 @@ enum InventoryRoutes {
         let stale: @Sendable (GatewayRequest) -> [CacheInvalidation] = { request in
             [.path("/api/v1/products/\(request.http.pathParameters["productId"] ?? "")/availability")]
         }
-        // Read by the dashboard every few seconds: neither rate-limited nor traced, like the operations views.
-        gateway.route(.get, "/api/v1/admin/inventory", to: InventoryEndpoints.stockLevels, access: admin, rateLimitClass: nil, traced: false) {
-            request in
+        // Read by the dashboard every few seconds, so not rate-limited (the dashboard's polls send an unsampled
+        // traceparent, so they record no trace).
+        gateway.route(.get, "/api/v1/admin/inventory", to: InventoryEndpoints.stockLevels, access: admin, rateLimitClass: nil) { request in
             StockQuery(
                 lowOnly: try RouteInputs.boolean(request, "low") ?? false,
                 cursor: request.queryParameter("cursor"),
