@@ -100,7 +100,14 @@ export function statusBadge(status) {
  */
 export function field(label, input, hint) {
     const error = input.dataset?.field ? el('p', { class: 'field-error', id: `${input.id}-error`, hidden: true }) : null;
-    if (error) input.setAttribute('aria-describedby', error.id);
+    if (error) {
+        input.setAttribute('aria-describedby', error.id);
+        // What the person changes is no longer what the error was about.
+        input.addEventListener('input', () => {
+            error.hidden = true;
+            input.removeAttribute('aria-invalid');
+        });
+    }
     return el('div', { class: 'field' }, el('label', { for: input.id }, label), input, hint && el('p', { class: 'hint' }, hint), error);
 }
 
@@ -212,7 +219,7 @@ export function testCardsTable({ open = true } = {}) {
             'table',
             {},
             el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Card number'), el('th', { scope: 'col' }, 'What happens'))),
-            el('tbody', {}, testCards.map(([number, result]) => el('tr', {}, el('td', {}, el('code', {}, number)), el('td', {}, result)))),
+            el('tbody', {}, testCards.map(([number, result]) => el('tr', {}, el('td', {}, /^\d/.test(number) ? el('code', {}, number) : number), el('td', {}, result)))),
         ),
     );
 }
