@@ -305,6 +305,37 @@ public struct SQLiteInventoryService: InventoryService {
         return try await database.read { try Self.productStock(productId, defaultThreshold: threshold, in: $0) }
     }
 
+    public func stockLevels(_ query: StockQuery) async throws -> StockPage {
+        guard (1...100).contains(query.limit) else { throw InventoryError.invalid("must be between 1 and 100", field: "limit") }
+        let fallback = configuration.defaultLowStockThreshold
+        return try await database.read { connection in
+            // Available units and threshold per product, filtered to the low ones when asked; the page's figures then
+            // come from the same snapshot.
+            let products = try connection.query(
+                """
+                SELECT s.product_id AS product_id FROM stock s LEFT JOIN threshold t ON t.product_id = s.product_id
+                WHERE s.product_id > ?1
+                GROUP BY s.product_id
+                HAVING ?2 = 0 OR SUM(s.on_hand - s.reserved) <= COALESCE(MAX(t.low_stock), ?3)
+                ORDER BY s.product_id LIMIT ?4
+                """,
+                [query.cursor ?? "", query.lowOnly ? 1 : 0, fallback, query.limit + 1]
+            ).map { ProductID(rawValue: try $0["product_id"]) }
+            let page = products.prefix(query.limit)
+            let warehouses = try Self.warehouseOrder(in: connection)
+            let items = try page.map { product in
+                StockSummary(
+                    ProductStock(
+                        productId: product,
+                        warehouses: try warehouses.map { try Self.level(product, $0, in: connection) },
+                        lowStockThreshold: try Self.threshold(product, default: fallback, in: connection)
+                    )
+                )
+            }
+            return StockPage(items: items, nextCursor: products.count > query.limit ? page.last?.rawValue : nil)
+        }
+    }
+
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock {
         guard adjustment.delta != 0 else { throw InventoryError.invalid("delta must not be zero", field: "delta") }
         guard abs(adjustment.delta) <= 1_000_000 else { throw InventoryError.invalid("delta must be within ±1000000", field: "delta") }

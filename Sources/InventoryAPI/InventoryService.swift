@@ -31,6 +31,9 @@ public protocol InventoryService: Sendable {
     func availability(_ productId: ProductID) async throws -> Availability
     /// A product's stock in every warehouse.
     func stock(_ productId: ProductID) async throws -> ProductStock
+    /// Every stocked product's stock in every warehouse, or only the low ones, a page at a time in product id order.
+    /// - Throws: ``InventoryError/invalid(_:field:)`` for a limit outside 1 to 100.
+    func stockLevels(_ query: StockQuery) async throws -> StockPage
     /// Corrects on hand in one warehouse, with a reason in the ledger.
     /// - Throws: ``InventoryError/adjustmentBelowReserved(_:_:onHand:reserved:)``,
     ///   ``InventoryError/warehouseNotFound(_:)``, ``InventoryError/invalid(_:field:)``.
@@ -70,6 +73,8 @@ public enum InventoryEndpoints {
     public static let availability = Endpoint<ProductID, Availability>("inventory.availability", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/stock(_:)``.
     public static let stock = Endpoint<ProductID, ProductStock>("inventory.stock", idempotent: true, failure: InventoryError.self)
+    /// ``InventoryService/stockLevels(_:)``.
+    public static let stockLevels = Endpoint<StockQuery, StockPage>("inventory.stock-levels", idempotent: true, failure: InventoryError.self)
     /// ``InventoryService/adjust(_:)``: not idempotent (each adjustment is a movement).
     public static let adjust = Endpoint<StockAdjustment, ProductStock>("inventory.adjust", failure: InventoryError.self)
     /// ``InventoryService/setThreshold(_:)``.
@@ -116,6 +121,7 @@ public struct InventoryClient: InventoryService {
         try await client.call(InventoryEndpoints.availability, productId)
     }
     public func stock(_ productId: ProductID) async throws -> ProductStock { try await client.call(InventoryEndpoints.stock, productId) }
+    public func stockLevels(_ query: StockQuery) async throws -> StockPage { try await client.call(InventoryEndpoints.stockLevels, query) }
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock { try await client.call(InventoryEndpoints.adjust, adjustment) }
     public func setThreshold(_ threshold: LowStockThreshold) async throws -> ProductStock {
         try await client.call(InventoryEndpoints.setThreshold, threshold)
@@ -139,6 +145,7 @@ extension EndpointHandlers {
         register(InventoryEndpoints.reservations) { try await service.reservations($0) }
         register(InventoryEndpoints.availability) { try await service.availability($0) }
         register(InventoryEndpoints.stock) { try await service.stock($0) }
+        register(InventoryEndpoints.stockLevels) { try await service.stockLevels($0) }
         register(InventoryEndpoints.adjust) { try await service.adjust($0) }
         register(InventoryEndpoints.setThreshold) { try await service.setThreshold($0) }
         register(InventoryEndpoints.expectIncoming) { try await service.expectIncoming($0) }

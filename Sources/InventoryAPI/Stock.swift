@@ -101,6 +101,68 @@ public struct Availability: Codable, Sendable, Hashable {
     }
 }
 
+/// Which products' stock to list, in product id order, a page at a time: `GET /api/v1/admin/inventory`.
+public struct StockQuery: Codable, Sendable, Hashable {
+    /// Only products at or below their low-stock threshold (out of stock included).
+    public var lowOnly: Bool
+    /// The previous page's ``StockPage/nextCursor``; from the first product when `nil`.
+    public var cursor: String?
+    /// At most this many: 1 to 100.
+    public var limit: Int
+
+    /// Creates the query.
+    public init(lowOnly: Bool = false, cursor: String? = nil, limit: Int = 50) {
+        self.lowOnly = lowOnly
+        self.cursor = cursor
+        self.limit = limit
+    }
+}
+
+/// One product's stock in every warehouse and whether it is low: a row of the operators' stock list.
+public struct StockSummary: Codable, Sendable, Hashable {
+    /// The product.
+    public var productId: ProductID
+    /// Per warehouse, in priority order.
+    public var warehouses: [StockLevel]
+    /// The product's low-stock threshold (its own, or the default).
+    public var lowStockThreshold: Int
+    /// Units available in all warehouses together.
+    public var available: Int
+    /// In stock, low or out, as shoppers see it.
+    public var status: StockStatus
+    /// Whether the product is at or below its threshold: `low-stock` or `out-of-stock`.
+    public var low: Bool
+    /// The warehouses whose own available units are at or below the threshold, in priority order; none when the
+    /// threshold is 0 (the warning is off).
+    public var lowWarehouses: [WarehouseID]
+
+    /// The summary of `stock`: totals, status and low warehouses follow from its levels and threshold.
+    public init(_ stock: ProductStock) {
+        productId = stock.productId
+        warehouses = stock.warehouses
+        lowStockThreshold = stock.lowStockThreshold
+        available = stock.warehouses.reduce(0) { $0 + $1.available }
+        status = StockStatus(available: available, threshold: stock.lowStockThreshold)
+        low = status != .inStock
+        let threshold = stock.lowStockThreshold
+        lowWarehouses = threshold > 0 ? stock.warehouses.filter { $0.available <= threshold }.map(\.warehouse) : []
+    }
+}
+
+/// A page of products' stock, in product id order.
+public struct StockPage: Codable, Sendable, Hashable {
+    /// The products.
+    public var items: [StockSummary]
+    /// Where the next page starts; `nil` on the last page.
+    public var nextCursor: String?
+
+    /// Creates the value.
+    public init(items: [StockSummary], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
 /// An administrator's correction of one product's stock in one warehouse.
 public struct StockAdjustment: Codable, Sendable, Hashable {
     /// The product; from the path over HTTP.

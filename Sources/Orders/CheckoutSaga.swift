@@ -317,3 +317,21 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
         return [note, .suspend]
     }
 }
+
+extension CheckoutSaga.Phase {
+    /// The phase as the API names it (the stored raw values stay as they were written).
+    var `public`: SagaPhase {
+        switch self {
+        case .reserving: .reserving
+        case .extending: .extending
+        case .authorizing: .authorizing
+        case .clearingCart: .clearingCart
+        case .capturing: .capturing
+        case .fulfilling: .fulfilling
+        case .voiding: .voiding
+        case .refunding: .refunding
+        case .releasing: .releasing
+        case .finished: .finished
+        }
+    }
+}

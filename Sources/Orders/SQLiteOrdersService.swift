@@ -229,10 +229,36 @@ struct SQLiteOrdersService: OrdersService {
     }
 
     func openSagas() async throws -> OpenSagas {
-        let ids = try await database.read { connection in
-            try connection.query("SELECT id FROM orders WHERE open = 1 ORDER BY seq").map { OrderID(rawValue: try $0["id"]) }
+        let sagas = try await database.read { connection in
+            try connection.query("SELECT document, saga FROM orders WHERE open = 1 ORDER BY seq").map { row in
+                let order = try Self.decode(Order.self, row["document"])
+                let saga = try Self.decode(CheckoutSaga.self, row["saga"])
+                return OpenSaga(
+                    orderId: order.id,
+                    number: order.number,
+                    customerId: order.customerId,
+                    status: order.status,
+                    phase: saga.phase.public,
+                    compensatingTo: saga.target,
+                    attempts: saga.attempts,
+                    lastStep: order.timeline.last,
+                    since: order.createdAt,
+                    updatedAt: order.updatedAt
+                )
+            }
         }
-        return OpenSagas(orderIds: ids)
+        return OpenSagas(sagas: sagas)
+    }
+
+    func summary() async throws -> OrdersSummary {
+        let counts = try await database.read { connection in
+            var counts: [OrderStatus: Int] = [:]
+            try connection.forEach("SELECT status, COUNT(*) AS n FROM orders GROUP BY status") { row in
+                if let status = OrderStatus(rawValue: try row["status"]) { counts[status] = try row["n"] }
+            }
+            return counts
+        }
+        return OrdersSummary(counts: counts)
     }
 
     /// The order, when the reference may see it.

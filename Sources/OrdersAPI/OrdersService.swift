@@ -34,8 +34,11 @@ public protocol OrdersService: Sendable {
     func requestReturn(_ request: ReturnRequest) async throws -> Order
     /// Every order of a customer, newest first, for their data export.
     func customerOrders(_ customerId: CustomerID) async throws -> [Order]
-    /// The checkout sagas that have not reached their end.
+    /// The checkout sagas that have not reached their end, oldest order first, each with its phase and whether it is
+    /// compensating.
     func openSagas() async throws -> OpenSagas
+    /// How many orders there are in each status.
+    func summary() async throws -> OrdersSummary
 }
 
 /// Orders' endpoints.
@@ -59,6 +62,8 @@ public enum OrdersEndpoints {
     public static let customerOrders = Endpoint<CustomerID, [Order]>("orders.customer-orders", idempotent: true, failure: OrdersError.self)
     /// ``OrdersService/openSagas()``.
     public static let openSagas = Endpoint<NoInput, OpenSagas>("orders.open-sagas", idempotent: true, failure: OrdersError.self)
+    /// ``OrdersService/summary()``.
+    public static let summary = Endpoint<NoInput, OrdersSummary>("orders.summary", idempotent: true, failure: OrdersError.self)
 }
 
 /// Orders as other modules and the gateway reach it: every method is a call through the pipeline.
@@ -79,6 +84,7 @@ public struct OrdersClient: OrdersService {
         try await client.call(OrdersEndpoints.customerOrders, customerId)
     }
     public func openSagas() async throws -> OpenSagas { try await client.call(OrdersEndpoints.openSagas, NoInput()) }
+    public func summary() async throws -> OrdersSummary { try await client.call(OrdersEndpoints.summary, NoInput()) }
 }
 
 extension EndpointHandlers {
@@ -91,5 +97,6 @@ extension EndpointHandlers {
         register(OrdersEndpoints.requestReturn) { try await service.requestReturn($0) }
         register(OrdersEndpoints.customerOrders) { try await service.customerOrders($0) }
         register(OrdersEndpoints.openSagas) { _ in try await service.openSagas() }
+        register(OrdersEndpoints.summary) { _ in try await service.summary() }
     }
 }

@@ -100,6 +100,58 @@ struct InventoryFixture {
         }
     }
 
+    @Test func stockIsListedPageByPageWithTheLowProductsAndWarehousesMarked() async throws {
+        let stock: [(String, WarehouseID, Int)] = [
+            ("p-1", "berlin", 50), ("p-1", "rotterdam", 40), ("p-2", "berlin", 3), ("p-3", "berlin", 20), ("p-3", "rotterdam", 2),
+            ("p-4", "berlin", 1), ("p-4", "berlin", -1), ("p-5", "berlin", 8), ("p-6", "berlin", 4),
+        ]
+        try await InventoryFixture.with(stock: stock) { fixture throws in
+            _ = try await fixture.inventory.setThreshold(LowStockThreshold(productId: "p-5", threshold: 10))
+            _ = try await fixture.inventory.setThreshold(LowStockThreshold(productId: "p-6", threshold: 0))
+            var pages: [StockPage] = [try await fixture.inventory.stockLevels(StockQuery(limit: 2))]
+            while let cursor = pages.last?.nextCursor { pages.append(try await fixture.inventory.stockLevels(StockQuery(cursor: cursor, limit: 2))) }
+            #expect(pages.map { $0.items.map(\.productId.rawValue) } == [["p-1", "p-2"], ["p-3", "p-4"], ["p-5", "p-6"]])
+            let all = Dictionary(uniqueKeysWithValues: pages.flatMap(\.items).map { ($0.productId, $0) })
+
+            let p1 = try #require(all["p-1"])
+            #expect(p1.warehouses.map(\.warehouse) == ["berlin", "rotterdam"])
+            #expect(p1.warehouses.map(\.available) == [50, 40])
+            #expect(p1.available == 90)
+            #expect(p1.lowStockThreshold == 5)
+            #expect(p1.status == .inStock && !p1.low && p1.lowWarehouses.isEmpty)
+            // In stock overall, but Rotterdam holds no more than the threshold.
+            let p3 = try #require(all["p-3"])
+            #expect(p3.status == .inStock && !p3.low)
+            #expect(p3.lowWarehouses == ["rotterdam"])
+            let p2 = try #require(all["p-2"])
+            #expect(p2.status == .lowStock && p2.low)
+            #expect(p2.lowWarehouses == ["berlin", "rotterdam"])
+            #expect(all["p-4"]?.status == .outOfStock)
+            #expect(all["p-5"]?.lowStockThreshold == 10)
+            #expect(all["p-5"]?.status == .lowStock)
+            // A threshold of 0 turns the warning off: only out of stock would count.
+            let p6 = try #require(all["p-6"])
+            #expect(!p6.low && p6.lowWarehouses.isEmpty)
+
+            let low = try await fixture.inventory.stockLevels(StockQuery(lowOnly: true))
+            #expect(low.items.map(\.productId) == ["p-2", "p-4", "p-5"])
+            #expect(low.nextCursor == nil)
+
+            // What is reserved is not available: a large order makes p-1 low, and the low pages follow.
+            _ = try await fixture.inventory.reserve(ReservationRequest(orderId: "o-1", lines: lines(("p-1", 86))))
+            let first = try await fixture.inventory.stockLevels(StockQuery(lowOnly: true, limit: 2))
+            #expect(first.items.map(\.productId) == ["p-1", "p-2"])
+            #expect(first.items.first?.warehouses.map(\.reserved) == [50, 36])
+            let second = try await fixture.inventory.stockLevels(StockQuery(lowOnly: true, cursor: first.nextCursor, limit: 2))
+            #expect(second.items.map(\.productId) == ["p-4", "p-5"])
+            #expect(second.nextCursor == nil)
+
+            await #expect(throws: InventoryError.invalid("must be between 1 and 100", field: "limit")) {
+                try await fixture.inventory.stockLevels(StockQuery(limit: 101))
+            }
+        }
+    }
+
     @Test func shortStockNamesEveryShortLineWithWhatIsLeftAndHoldsNothing() async throws {
         try await InventoryFixture.with(stock: [("p-1", "berlin", 3), ("p-2", "berlin", 5)]) { fixture throws in
             let request = ReservationRequest(orderId: "o-1", lines: lines(("p-1", 4), ("p-2", 5), ("p-3", 1)))

@@ -23,6 +23,15 @@ enum InventoryRoutes {
         let stale: @Sendable (GatewayRequest) -> [CacheInvalidation] = { request in
             [.path("/api/v1/products/\(request.http.pathParameters["productId"] ?? "")/availability")]
         }
+        // Read by the dashboard every few seconds, so not rate-limited (the dashboard's polls send an unsampled
+        // traceparent, so they record no trace).
+        gateway.route(.get, "/api/v1/admin/inventory", to: InventoryEndpoints.stockLevels, access: admin, rateLimitClass: nil) { request in
+            StockQuery(
+                lowOnly: try RouteInputs.boolean(request, "low") ?? false,
+                cursor: request.queryParameter("cursor"),
+                limit: try RouteInputs.limit(request, default: 50, maximum: 100)
+            )
+        }
         gateway.route(.get, "/api/v1/admin/inventory/{productId}", to: InventoryEndpoints.stock, access: admin) { request in
             ProductID(rawValue: try request.pathParameter("productId"))
         }

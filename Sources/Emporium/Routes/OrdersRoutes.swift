@@ -71,6 +71,11 @@ enum OrdersRoutes {
         gateway.route(.get, "/api/v1/admin/orders/{id}", to: OrdersEndpoints.order, access: admin) { request in
             OrderReference(customerId: nil, orderId: OrderID(rawValue: try request.pathParameter("id")))
         }
+        // Read by the dashboard every few seconds, so not rate-limited. They stay traced: a route that is not would
+        // leave its service call without a server span, and the call would start a trace of its own on every poll. The
+        // dashboard sends an unsampled traceparent instead, so its polls record nothing.
+        gateway.route(.get, "/api/v1/admin/orders/summary", to: OrdersEndpoints.summary, access: admin, rateLimitClass: nil) { _ in NoInput() }
+        gateway.route(.get, "/api/v1/admin/sagas", to: OrdersEndpoints.openSagas, access: admin, rateLimitClass: nil) { _ in NoInput() }
         let audit = Audit(client: gateway.client)
         gateway.route(.get, "/api/v1/admin/audit", access: admin, rateLimitClass: nil) { _ in try await audit.run() }
         gateway.mapFailures(OrdersError.self) { error in

@@ -51,13 +51,28 @@ export function formatMoney(minorUnits, currency) {
     return formatter(currency)?.format(amount) ?? `${amount.toFixed(currencyDigits(currency))} ${currency}`;
 }
 
-/** A failed call, carrying the problem+json body: its message is the problem's `detail`. */
+/**
+ * A failed call, carrying the problem+json body: its message is the problem's `detail`. `headers` are the response's
+ * (a declined checkout's `Location` names its order).
+ */
 export class ApiError extends Error {
-    constructor(status, problem, fallback) {
+    constructor(status, problem, fallback, headers = new Headers()) {
         super(problem.detail || problem.title || fallback);
         this.name = 'ApiError';
         this.status = status;
         this.problem = problem;
+        this.headers = headers;
+    }
+
+    /** The problem's slug: `payment-declined` for `urn:emporium:problem:payment-declined`. */
+    get type() {
+        return String(this.problem.type ?? '').split(':').pop();
+    }
+
+    /** The problem's field errors as a map from field to message (`{'card.number': 'fails the Luhn check'}`). */
+    get fieldErrors() {
+        const errors = Array.isArray(this.problem.errors) ? this.problem.errors : [];
+        return Object.fromEntries(errors.filter((error) => error?.field).map((error) => [error.field, error.message]));
     }
 }
 
@@ -71,7 +86,7 @@ async function errorFrom(response) {
     let fallback = `${response.status} ${response.statusText || 'error'}`.trim();
     const retryAfter = response.headers.get('Retry-After');
     if (response.status === 429 && retryAfter) fallback += ` (try again in ${retryAfter} s)`;
-    return new ApiError(response.status, problem && typeof problem === 'object' ? problem : {}, fallback);
+    return new ApiError(response.status, problem && typeof problem === 'object' ? problem : {}, fallback, response.headers);
 }
 
 /** Calls the API; one `Client` per stored session (the store and the dashboard keep separate ones). */
@@ -101,15 +116,23 @@ export class Client {
      * Sends a request and returns the decoded JSON body (null for an empty one). With `auth`, sends the access
      * token; on 401 it refreshes the session once and retries. Throws ApiError for any other status.
      */
-    async request(path, { method = 'GET', body, auth = false } = {}) {
+    async request(path, options = {}) {
+        return (await this.call(path, options)).body;
+    }
+
+    /**
+     * Like `request`, with more: `headers` are sent too, and the answer is `{status, headers, body}`, so a caller
+     * can read `ETag`, `Location` or a `202`. Network failures throw the browser's TypeError.
+     */
+    async call(path, { method = 'GET', body, auth = false, headers = {} } = {}) {
         const token = auth ? this.session?.accessToken : undefined;
-        let response = await send(path, method, body, token);
+        let response = await send(path, method, body, token, headers);
         if (response.status === 401 && token && (await this.#refresh(token))) {
-            response = await send(path, method, body, this.session.accessToken);
+            response = await send(path, method, body, this.session.accessToken, headers);
         }
         if (!response.ok) throw await errorFrom(response);
         const text = await response.text();
-        return text ? JSON.parse(text) : null;
+        return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
     }
 
     /** Logs in and stores the session; returns it. */
@@ -153,9 +176,17 @@ export class Client {
     }
 }
 
-function send(path, method, body, token) {
-    const headers = { Accept: 'application/json' };
+function send(path, method, body, token, extra = {}) {
+    const headers = { Accept: 'application/json', ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
-    return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // What belongs to one person (or one guest cart) is never taken from the browser's cache.
+    const personal = token || Object.keys(extra).length > 0;
+    return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: personal ? 'no-store' : 'default' });
+}
+
+/** A random key for `Idempotency-Key`: 128 bits as hex (works outside secure contexts, unlike `randomUUID`). */
+export function randomKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -1,23 +1,39 @@
 // The operations dashboard: an admin logs in, then the page polls the /admin endpoints every two seconds and
-// redraws services, traffic, outboxes, dead letters and recent traces.
-import { ApiError, Client, el, svg } from './api.js';
+// redraws services, traffic, outboxes, dead letters and recent traces, and, a little less often, the shop: orders by
+// state, the checkout sagas in flight, compensations, stock per warehouse, payments and refunds, and the audit.
+import { ApiError, Client, el, formatMoney, randomKey, svg } from './api.js';
 
 const client = new Client('emporium.admin-session');
 const app = document.getElementById('app');
 const messages = document.getElementById('messages');
 const POLL_MS = 2000;
 const HISTORY = 60;
+const STOCK_PAGE = 25;
+// What each poll reads: a path (or a function making one) and every how many polls (the shop's views change less
+// often than the traffic; the audit reads every order, so it runs every half minute or on demand).
 const sources = {
-    services: '/admin/services',
-    stats: '/admin/stats',
-    outbox: '/admin/outbox',
-    deadLetters: '/admin/dead-letters?limit=50',
-    traces: '/admin/traces?limit=20',
+    services: { path: '/admin/services' },
+    stats: { path: '/admin/stats' },
+    outbox: { path: '/admin/outbox' },
+    deadLetters: { path: '/admin/dead-letters?limit=50' },
+    traces: { path: '/admin/traces?limit=20' },
+    orders: { path: '/api/v1/admin/orders/summary', every: 2 },
+    sagas: { path: '/api/v1/admin/sagas', every: 2 },
+    cancelled: { path: '/api/v1/admin/orders?status=cancelled&limit=10', every: 5 },
+    declined: { path: '/api/v1/admin/orders?status=payment-failed&limit=10', every: 5 },
+    stock: { path: () => stockPath(), every: 5 },
+    payments: { path: '/api/v1/admin/payments?limit=15', every: 5 },
+    audit: { path: '/api/v1/admin/audit', every: 15 },
 };
 
 let timer = null;
 let generation = 0;
+let ticks = 0;
 let previousStats = null;
+// The stock list: only the low products, or every product a page at a time.
+const stockList = { all: false, cursors: [null], next: null };
+// The last answers of the shop's sources, kept between the polls that do not read them.
+const latest = {};
 const rateHistory = [];
 const openTraces = new Set();
 // What each section last drew: unchanged data is not redrawn, so focus and scroll positions survive a poll.
@@ -52,6 +68,27 @@ function table(headers, rows, empty) {
         el('thead', {}, el('tr', {}, headers.map(([label, numeric]) => el('th', { scope: 'col', class: numeric && 'num' }, label)))),
         el('tbody', {}, rows),
     );
+}
+
+function money(value) {
+    return value ? formatMoney(value.minorUnits, value.currency) : '—';
+}
+
+/** How long ago `iso` was, roughly: `12 s`, `4 min`, `3 h`. */
+function ago(iso) {
+    const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+    if (Number.isNaN(seconds)) return '';
+    if (seconds < 90) return `${Math.round(seconds)} s ago`;
+    if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+    return `${Math.round(seconds / 3600)} h ago`;
+}
+
+/**
+ * A `traceparent` whose sampled flag is off: the dashboard's own reads of traced routes are not recorded, so polling
+ * does not push the interesting traces out of the store.
+ */
+function untraced() {
+    return { traceparent: `00-${randomKey()}-${randomKey().slice(0, 16)}-00` };
 }
 
 function hueOf(text) {
@@ -117,8 +154,15 @@ function showDashboard() {
     rateHistory.length = 0;
     const deadLetters = section('dead-letters', 'Dead letters');
     deadLetters.addEventListener('click', replay);
+    const stock = section('stock', 'Stock per warehouse', stockControls());
+    const runAudit = el('button', { type: 'button', id: 'run-audit', class: 'secondary small' }, 'Run now');
+    runAudit.addEventListener('click', () => refresh('audit', runAudit));
     app.replaceChildren(
         el('div', { id: 'overview', class: 'tiles', 'aria-live': 'off' }),
+        section('orders', 'Orders by state'),
+        el('div', { class: 'grid-even' }, section('sagas', 'Sagas in flight'), section('compensations', 'Compensations')),
+        el('div', { class: 'grid-even' }, stock, section('payments', 'Payments and refunds')),
+        section('audit', 'Audit', el('span', { class: 'muted' }, ' — orders, payments and stock checked against each other '), runAudit),
         section('services', 'Services'),
         section('routes', 'Routes'),
         el('div', { class: 'grid-2' }, section('outbox', 'Outbox backlog'), deadLetters),
@@ -130,6 +174,8 @@ function showDashboard() {
 
 function startPolling() {
     stopPolling();
+    ticks = 0;
+    for (const name of Object.keys(latest)) delete latest[name];
     const mine = ++generation;
     const tick = async () => {
         await poll(mine);
@@ -143,9 +189,16 @@ function stopPolling() {
     clearTimeout(timer);
 }
 
+function read(name) {
+    const source = sources[name];
+    const path = typeof source.path === 'function' ? source.path() : source.path;
+    return client.request(path, { auth: true, headers: path.startsWith('/api/') ? untraced() : {} });
+}
+
 async function poll(mine) {
-    const names = Object.keys(sources);
-    const [ready, ...results] = await Promise.allSettled([readiness(), ...names.map((name) => client.request(sources[name], { auth: true }))]);
+    const tick = ticks++;
+    const names = Object.keys(sources).filter((name) => tick % (sources[name].every ?? 1) === 0);
+    const [ready, ...results] = await Promise.allSettled([readiness(), ...names.map(read)]);
     if (mine !== generation) return;
     const failures = results.filter((result) => result.status === 'rejected').map((result) => result.reason);
     const denied = failures.find((error) => error instanceof ApiError && (error.status === 401 || error.status === 403));
@@ -162,9 +215,39 @@ async function poll(mine) {
     if (data.outbox) update('outbox', data.outbox.outboxes, drawOutbox);
     if (data.deadLetters) update('dead-letters', data.deadLetters.deadLetters, drawDeadLetters);
     if (data.traces) update('traces', data.traces.traces, drawTraces);
+    drawShop(data);
     if (failures.length > 0) showError(failures[0]);
     else if (messages.querySelector('#error')) messages.replaceChildren();
     document.getElementById('updated').textContent = `Updated ${new Date().toLocaleTimeString()} · every ${POLL_MS / 1000} s`;
+}
+
+/** Reads one source now (a button asked) and redraws what it feeds. */
+async function refresh(name, button) {
+    if (button) button.disabled = true;
+    try {
+        drawShop({ [name]: await read(name) });
+    } catch (error) {
+        showError(error);
+    } finally {
+        if (button) button.disabled = false;
+    }
+}
+
+/** Redraws the shop's sections from the answers in `data`, with the last answers of the sources not read now. */
+function drawShop(data) {
+    for (const [name, value] of Object.entries(data)) if (value !== undefined) latest[name] = value;
+    if (data.orders) update('orders', data.orders, drawOrders);
+    if (data.sagas) update('sagas', data.sagas.sagas, drawSagas);
+    if (data.sagas || data.cancelled || data.declined) {
+        update('compensations', { sagas: latest.sagas?.sagas ?? [], ended: [...(latest.cancelled?.items ?? []), ...(latest.declined?.items ?? [])] }, drawCompensations);
+    }
+    if (data.stock) {
+        stockList.next = data.stock.nextCursor ?? null;
+        update('stock', data.stock.items, drawStock);
+        drawStockControls();
+    }
+    if (data.payments) update('payments', data.payments.items, drawPayments);
+    if (data.audit) update('audit', data.audit, drawAudit);
 }
 
 function update(id, data, draw) {
@@ -333,6 +416,211 @@ async function replay(event) {
         button.disabled = false;
         showError(error);
     }
+}
+
+// MARK: - The shop
+
+const orderTones = { pending: 'warn', rejected: 'bad', 'payment-failed': 'bad', confirmed: 'ok', shipped: 'ok', delivered: 'ok', cancelled: 'warn', returned: 'warn' };
+
+function drawOrders(summary) {
+    return el(
+        'div',
+        { class: 'tiles', id: 'order-states' },
+        el('div', { class: 'tile' }, el('div', { class: 'label' }, 'All orders'), el('div', { class: 'value' }, number(summary.total))),
+        summary.byStatus.map((entry) =>
+            el(
+                'div',
+                { class: `tile status-${orderTones[entry.status] ?? 'warn'}`, 'data-status': entry.status },
+                el('div', { class: 'label' }, entry.status),
+                el('div', { class: 'value' }, number(entry.count)),
+            ),
+        ),
+    );
+}
+
+const phaseWords = {
+    reserving: 'reserving stock',
+    extending: 'extending the hold',
+    authorizing: 'authorising the card',
+    'clearing-cart': 'clearing the cart',
+    capturing: 'capturing the payment',
+    fulfilling: 'asking the warehouse',
+    voiding: 'voiding the payment',
+    refunding: 'refunding the payment',
+    releasing: 'releasing the stock',
+};
+
+function drawSagas(sagas) {
+    const rows = sagas.map((saga) =>
+        el(
+            'tr',
+            { 'data-order-id': saga.orderId },
+            el('td', {}, el('strong', {}, saga.number), el('div', { class: 'muted' }, el('code', {}, saga.orderId))),
+            el('td', {}, badge(saga.status, orderTones[saga.status] ?? 'warn')),
+            el(
+                'td',
+                {},
+                saga.compensating ? badge(`compensating → ${saga.compensatingTo ?? '?'}`, 'bad') : null,
+                ' ',
+                phaseWords[saga.phase] ?? saga.phase,
+                saga.attempts > 0 && el('div', { class: 'muted' }, `${saga.attempts} unanswered ${saga.attempts === 1 ? 'call' : 'calls'}`),
+            ),
+            el('td', {}, saga.lastStep ? [saga.lastStep.step, saga.lastStep.detail && el('div', { class: 'muted' }, saga.lastStep.detail)] : '—'),
+            el('td', {}, ago(saga.since)),
+        ),
+    );
+    return table([['Order'], ['Status'], ['Current step'], ['Last step'], ['Running']], rows, 'No saga in flight: every checkout has settled.');
+}
+
+function drawCompensations({ sagas, ended }) {
+    const running = sagas.filter((saga) => saga.compensating);
+    const recent = [...ended].sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt))).slice(0, 12);
+    const reason = (order) => {
+        const failed = order.timeline?.findLast((entry) => entry.outcome === 'failed');
+        if (failed) return failed.detail ?? failed.step;
+        return order.timeline?.some((entry) => entry.step === 'cancel-requested') ? 'Cancelled by the customer.' : '';
+    };
+    const undone = (order) => {
+        const payment = order.payment;
+        if (!payment) return 'nothing charged';
+        if (payment.refunded && payment.refunded.minorUnits > 0) return `refunded ${money(payment.refunded)}`;
+        if (payment.status === 'canceled') return 'authorisation voided';
+        return order.status === 'payment-failed' ? 'nothing charged' : payment.status;
+    };
+    const rows = [
+        ...running.map((saga) =>
+            el(
+                'tr',
+                { class: 'compensating', 'data-order-id': saga.orderId },
+                el('td', {}, el('strong', {}, saga.number), el('div', { class: 'muted' }, ago(saga.updatedAt))),
+                el('td', {}, badge('compensating', 'bad')),
+                el('td', {}, saga.lastStep?.detail ?? '—'),
+                el('td', {}, phaseWords[saga.phase] ?? saga.phase),
+            ),
+        ),
+        ...recent.map((order) =>
+            el(
+                'tr',
+                { 'data-order-id': order.id },
+                el('td', {}, el('strong', {}, order.number), el('div', { class: 'muted' }, ago(order.updatedAt))),
+                el('td', {}, badge(order.status, orderTones[order.status] ?? 'warn')),
+                el('td', {}, reason(order)),
+                el('td', {}, undone(order)),
+            ),
+        ),
+    ];
+    return table([['Order'], ['Status'], ['Why'], ['Money']], rows, 'No order was cancelled or declined yet.');
+}
+
+function stockPath() {
+    const cursor = stockList.cursors.at(-1);
+    return `/api/v1/admin/inventory?limit=${STOCK_PAGE}${stockList.all ? '' : '&low=true'}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+}
+
+function stockControls() {
+    const all = el('input', { type: 'checkbox', id: 'stock-all' });
+    const previous = el('button', { type: 'button', id: 'stock-previous', class: 'secondary small' }, '←');
+    const next = el('button', { type: 'button', id: 'stock-next', class: 'secondary small' }, '→');
+    all.addEventListener('change', () => {
+        stockList.all = all.checked;
+        stockList.cursors = [null];
+        refresh('stock');
+    });
+    previous.addEventListener('click', () => {
+        if (stockList.cursors.length > 1) stockList.cursors.pop();
+        refresh('stock');
+    });
+    next.addEventListener('click', () => {
+        if (stockList.next) stockList.cursors.push(stockList.next);
+        refresh('stock');
+    });
+    return el('span', { class: 'controls' }, el('label', { class: 'muted' }, all, ' every product'), previous, next);
+}
+
+function drawStockControls() {
+    document.getElementById('stock-previous').disabled = stockList.cursors.length === 1;
+    document.getElementById('stock-next').disabled = !stockList.next;
+}
+
+function drawStock(items) {
+    const warehouses = items[0]?.warehouses.map((level) => level.warehouse) ?? [];
+    const rows = items.map((item) =>
+        el(
+            'tr',
+            { class: item.low ? 'low' : '', 'data-product-id': item.productId },
+            el('td', {}, el('code', {}, item.productId)),
+            item.warehouses.map((level) =>
+                el(
+                    'td',
+                    { class: item.lowWarehouses.includes(level.warehouse) ? 'num low-cell' : 'num', title: `on hand ${level.onHand} · reserved ${level.reserved} · incoming ${level.incoming}` },
+                    number(level.available),
+                    level.reserved > 0 && el('span', { class: 'muted' }, ` (${number(level.reserved)} held)`),
+                    level.incoming > 0 && el('span', { class: 'muted' }, ` +${number(level.incoming)}`),
+                ),
+            ),
+            el('td', { class: 'num' }, number(item.lowStockThreshold)),
+            el('td', {}, badge(item.status, item.status === 'in-stock' ? 'ok' : item.status === 'low-stock' ? 'warn' : 'bad')),
+        ),
+    );
+    const empty = stockList.all ? 'No product is stocked.' : 'No product is low on stock.';
+    return table([['Product'], ...warehouses.map((warehouse) => [`${warehouse} available`, true]), ['Threshold', true], ['Status']], rows, empty);
+}
+
+const paymentTones = { requires_capture: 'warn', succeeded: 'ok', canceled: 'warn', requires_payment_method: 'bad' };
+const paymentWords = { requires_payment_method: 'not paid', requires_capture: 'authorised', succeeded: 'captured', canceled: 'voided' };
+
+function drawPayments(payments) {
+    const rows = payments.map((payment) => {
+        const refunds = payment.refunds ?? [];
+        const last = refunds.at(-1);
+        const paid = payment.orderId ? `order ${payment.orderId.slice(0, 10)}…` : payment.subscriptionId ? 'membership' : '';
+        return el(
+            'tr',
+            { 'data-payment-id': payment.id },
+            el(
+                'td',
+                {},
+                el('code', { title: payment.id }, `${payment.id.slice(0, 12)}…`),
+                el('div', { class: 'muted' }, paid),
+                payment.card && el('div', { class: 'muted' }, `${payment.card.brand} ${payment.card.last4}`),
+            ),
+            el(
+                'td',
+                {},
+                el('span', { title: payment.status }, badge(paymentWords[payment.status] ?? payment.status, paymentTones[payment.status] ?? 'warn')),
+                payment.lastDecline && el('div', { class: 'muted' }, payment.lastDecline.code),
+            ),
+            el('td', { class: 'num' }, money(payment.amount)),
+            el('td', { class: 'num' }, money(payment.amountCaptured)),
+            el(
+                'td',
+                { class: 'num' },
+                money(payment.amountRefunded),
+                last && el('div', { class: 'muted' }, `${refunds.length} ${refunds.length === 1 ? 'refund' : 'refunds'}, ${last.status}`),
+            ),
+        );
+    });
+    return table([['Payment'], ['Status'], ['Amount', true], ['Captured', true], ['Refunded', true]], rows, 'No payments yet.');
+}
+
+function drawAudit(report) {
+    const clean = report.violations.length === 0;
+    return el(
+        'div',
+        { id: 'audit-report' },
+        el(
+            'p',
+            {},
+            badge(clean ? 'clean' : `${report.violations.length} ${report.violations.length === 1 ? 'violation' : 'violations'}`, clean ? 'ok' : 'bad'),
+            ` ${number(report.orders)} orders, ${number(report.payments)} payments and ${number(report.reservations)} reservations checked ${time(report.checkedAt, { timeStyle: 'medium' })}.`,
+        ),
+        !clean &&
+            table(
+                [['Check'], ['Order'], ['What is wrong']],
+                report.violations.map((violation) => el('tr', {}, el('td', {}, badge(violation.check, 'bad')), el('td', {}, el('code', {}, violation.orderId ?? '—')), el('td', {}, violation.detail))),
+                '',
+            ),
+    );
 }
 
 // MARK: - Traces

@@ -1,45 +1,27 @@
-// The web store: a single-page app routed by the URL's hash — #/, #/category/ID, #/product/ID,
-// #/search?q=…, #/login, #/register, #/account. Every view fetches what it shows from the public API.
-import { ApiError, Client, currencyDigits, el, formatMoney } from './api.js';
+// The web store: a single-page app routed by the URL's hash — #/, #/category/ID, #/product/ID, #/search?q=…,
+// #/cart, #/checkout, #/confirmation/ID, #/orders, #/orders/ID, #/login, #/register, #/account. Every view fetches
+// what it shows from the public API; the cart, the checkout, orders and the account page live in their own modules.
+import { currencyDigits, el, formatMoney } from './api.js';
+import { accountView } from './store-account.js';
+import { addToCart, cartView, checkoutView, confirmationView, mergeGuestCart, onCartCount, refreshCartCount } from './store-cart.js';
+import { orderView, ordersView } from './store-orders.js';
+import { clearMessages, client, field, href, money, productHref, queryString, showError, showNotice } from './store-ui.js';
 
-const client = new Client('emporium.session');
 const app = document.getElementById('app');
-const messages = document.getElementById('messages');
 const categoryNav = document.getElementById('category-nav');
 const searchInput = document.getElementById('search-input');
 const PAGE_SIZE = 20;
+const RECOMMENDATIONS = 4;
 const categoryById = new Map();
 // No endpoint names the shop's currency: price filters use the currency of the last prices shown.
 let shopCurrency = 'EUR';
 let renderCount = 0;
+let cartCount = 0;
 
-// MARK: - Messages and small helpers
-
-function showError(error) {
-    const text = error instanceof TypeError ? `Could not reach the store: ${error.message}` : error.message ?? String(error);
-    messages.replaceChildren(el('p', { id: 'error', class: 'error', role: 'alert' }, text));
-}
-
-function clearError() {
-    messages.replaceChildren();
-}
-
-/** A hash URL: `href('/search', {q: 'kettle'})` → `#/search?q=kettle`; empty parameters are left out. */
-function href(path, params = {}) {
-    const query = queryString(params);
-    return `#${path}${query ? `?${query}` : ''}`;
-}
-
-function queryString(params) {
-    return new URLSearchParams(Object.entries(params).filter(([, value]) => value != null && value !== '')).toString();
-}
+// MARK: - Small helpers
 
 function categoryHref(id) {
     return href(`/category/${encodeURIComponent(id)}`);
-}
-
-function productHref(id) {
-    return href(`/product/${encodeURIComponent(id)}`);
 }
 
 function price(minorUnits, currency) {
@@ -74,10 +56,6 @@ function setHighlighted(node, html) {
     return node;
 }
 
-function field(label, input, hint) {
-    return el('div', { class: 'field' }, el('label', { for: input.id }, label), input, hint && el('p', { class: 'hint' }, hint));
-}
-
 // MARK: - Routing
 
 function currentRoute() {
@@ -103,12 +81,16 @@ const views = {
     login: loginView,
     register: registerView,
     account: accountView,
+    cart: cartView,
+    checkout: checkoutView,
+    confirmation: confirmationView,
+    orders: (route) => (route.arg ? orderView(route) : ordersView(route)),
 };
 
 async function render() {
     const ticket = ++renderCount;
     const route = { ...currentRoute(), isCurrent: () => ticket === renderCount };
-    clearError();
+    clearMessages();
     renderAccountNav();
     markCategory(route.name === 'category' ? route.arg : route.params.get('category'));
     searchInput.value = route.name === 'search' ? (route.params.get('q') ?? '') : '';
@@ -171,8 +153,17 @@ function markCategory(id) {
 function renderAccountNav() {
     const nav = document.getElementById('account-nav');
     const user = client.session?.user;
-    if (user) nav.replaceChildren(el('a', { href: '#/account' }, 'Account'), el('span', { class: 'muted' }, user.email));
-    else nav.replaceChildren(el('a', { href: '#/login' }, 'Log in'), el('a', { href: '#/register' }, 'Register'));
+    const cart = el(
+        'a',
+        { href: '#/cart', id: 'cart-link', 'aria-label': `Cart, ${cartCount} ${cartCount === 1 ? 'item' : 'items'}` },
+        'Cart ',
+        el('span', { id: 'cart-count', class: 'count-badge' }, String(cartCount)),
+    );
+    if (user) {
+        nav.replaceChildren(cart, el('a', { href: '#/orders', id: 'orders-nav' }, 'Orders'), el('a', { href: '#/account', id: 'account-link' }, 'Account'), el('span', { class: 'muted' }, user.email));
+    } else {
+        nav.replaceChildren(cart, el('a', { href: '#/login', id: 'login-link' }, 'Log in'), el('a', { href: '#/register', id: 'register-link' }, 'Register'));
+    }
 }
 
 function breadcrumb(categoryId, last) {
@@ -249,7 +240,7 @@ async function productsView({ name, arg, params, isCurrent }) {
         if (forward) cursors.push(nextCursor);
         else cursors.pop();
         previous.disabled = next.disabled = true;
-        clearError();
+        clearMessages();
         try {
             await load();
             list.scrollIntoView({ block: 'nearest' });
@@ -273,6 +264,7 @@ async function productsView({ name, arg, params, isCurrent }) {
     return el(
         'section',
         { class: 'listing' },
+        !category && client.session && recommendations('/api/v1/me/recommendations', { id: 'recommended', title: 'Recommended for you', auth: true, limit: 6 }),
         category && breadcrumb(category.parent),
         el('h1', {}, title),
         el('div', { class: 'toolbar' }, filter),
@@ -379,11 +371,22 @@ async function searchView({ params }) {
 
 // MARK: - Product page
 
-async function productView({ arg }) {
+async function productView({ arg, isCurrent }) {
     const product = await client.request(`/api/v1/products/${encodeURIComponent(arg ?? '')}`);
     document.title = `${product.name} · Emporium`;
+    // Recommendations learn from what people look at; a failure to tell them is not the shopper's business.
+    client.call('/api/v1/events/product-viewed', { method: 'POST', body: { productId: product.id }, auth: Boolean(client.session) }).catch(() => {});
     const attributes = Object.entries(product.attributes ?? {});
     const label = (key) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ');
+    const stock = el('p', { id: 'availability', class: 'availability', 'aria-live': 'polite' });
+    client
+        .request(`/api/v1/products/${encodeURIComponent(product.id)}/availability`)
+        .then((availability) => {
+            if (!isCurrent()) return;
+            const text = { 'in-stock': 'In stock', 'low-stock': `Only ${availability.available} left`, 'out-of-stock': 'Out of stock' }[availability.status];
+            stock.replaceChildren(el('span', { class: `badge ${availability.status === 'in-stock' ? 'ok' : availability.status === 'low-stock' ? 'warn' : 'bad'}` }, text ?? availability.status));
+        })
+        .catch(() => {});
     return el(
         'article',
         { id: 'product-detail', class: 'product-detail', 'data-product-id': product.id },
@@ -397,7 +400,8 @@ async function productView({ arg }) {
                 {},
                 el('h1', {}, product.name),
                 el('p', { class: 'price large' }, price(product.price.minorUnits, product.price.currency)),
-                product.active === false && el('p', { class: 'notice' }, 'This product is no longer sold.'),
+                stock,
+                product.active === false ? el('p', { class: 'notice' }, 'This product is no longer sold.') : addToCartForm(product),
                 el('p', { class: 'description' }, product.description),
                 attributes.length > 0 &&
                     el(
@@ -409,10 +413,67 @@ async function productView({ arg }) {
                 el('p', { class: 'muted' }, `SKU ${product.sku}`),
             ),
         ),
+        recommendations(`/api/v1/products/${encodeURIComponent(product.id)}/recommendations`, { id: 'also-bought', title: 'Customers who bought this also bought', limit: RECOMMENDATIONS }),
     );
 }
 
-// MARK: - Account
+function addToCartForm(product) {
+    const quantity = el('input', { id: 'quantity', type: 'number', min: 1, max: 99, value: 1, required: true, inputmode: 'numeric' });
+    const button = el('button', { type: 'submit', id: 'add-to-cart' }, 'Add to cart');
+    const submit = async (event) => {
+        event.preventDefault();
+        const count = Number.parseInt(quantity.value, 10);
+        if (!(count >= 1 && count <= 99)) return showError(new Error('Choose a quantity from 1 to 99.'));
+        button.disabled = true;
+        try {
+            await addToCart(product.id, count);
+            showNotice(`${count} × ${product.name} ${count === 1 ? 'is' : 'are'} in your cart. `, el('a', { href: '#/cart', id: 'view-cart' }, 'View your cart'));
+        } catch (error) {
+            showError(error);
+        } finally {
+            button.disabled = false;
+        }
+    };
+    return el('form', { id: 'add-to-cart-form', class: 'add-to-cart', onsubmit: submit }, field('Quantity', quantity), button);
+}
+
+/**
+ * A row of recommended products from `path` (`{items: [{productId, name, price, score, reason}], strategy}`),
+ * filled in when they arrive. The section stays hidden when there are none or the request fails: recommendations
+ * are a courtesy, and the service may not be there at all.
+ */
+function recommendations(path, { id, title, auth = false, limit }) {
+    const heading = el('h2', { id: `${id}-title` }, title);
+    const list = el('ul', { class: 'product-grid compact' });
+    const section = el('section', { id, class: 'recommendations', 'aria-labelledby': heading.id, hidden: true }, heading, list);
+    client
+        .request(`${path}?limit=${limit}`, { auth })
+        .then((answer) => {
+            const items = (answer?.items ?? []).filter((item) => item?.productId && item?.name);
+            if (items.length === 0) return;
+            // Without a history to go on, the service answers with what sells: say so.
+            if (/popular/i.test(answer.strategy ?? '')) heading.textContent = 'Popular right now';
+            list.replaceChildren(...items.map(recommendationCard));
+            section.hidden = false;
+        })
+        .catch(() => {});
+    return section;
+}
+
+function recommendationCard(item) {
+    const initial = el('div', { class: 'placeholder thumb', 'aria-hidden': 'true' }, item.name.charAt(0).toUpperCase());
+    let hue = 0;
+    for (const char of String(item.productId)) hue = (hue * 31 + char.codePointAt(0)) % 360;
+    initial.style.setProperty('--hue', String(hue));
+    return el(
+        'li',
+        { class: 'product-card', 'data-product-id': item.productId, title: item.reason ?? '' },
+        el('a', { class: 'card-link', href: productHref(item.productId) }, initial, el('span', { class: 'card-name' }, item.name)),
+        item.price && el('p', { class: 'price' }, money(item.price)),
+    );
+}
+
+// MARK: - Logging in
 
 function authForm({ id, title, submitLabel, newPassword, onSubmit, footer }) {
     const email = el('input', { id: `${id}-email`, type: 'email', autocomplete: 'email', required: true });
@@ -427,7 +488,7 @@ function authForm({ id, title, submitLabel, newPassword, onSubmit, footer }) {
     const submit = async (event) => {
         event.preventDefault();
         button.disabled = true;
-        clearError();
+        clearMessages();
         try {
             await onSubmit(email.value, password.value);
         } catch (error) {
@@ -447,7 +508,13 @@ function authForm({ id, title, submitLabel, newPassword, onSubmit, footer }) {
     );
 }
 
-function loginView() {
+/** Where to go after logging in: the `next` path the page was asked with (the checkout), else the account. */
+function afterLogin(params) {
+    const next = params.get('next');
+    return next && next.startsWith('/') && !next.startsWith('//') ? `#${next}` : '#/account';
+}
+
+function loginView({ params }) {
     document.title = 'Log in · Emporium';
     return authForm({
         id: 'login',
@@ -455,13 +522,14 @@ function loginView() {
         submitLabel: 'Log in',
         onSubmit: async (email, password) => {
             await client.login(email, password);
-            location.hash = '#/account';
+            await mergeGuestCart();
+            location.hash = afterLogin(params);
         },
-        footer: el('p', {}, 'New here? ', el('a', { href: '#/register' }, 'Create an account')),
+        footer: el('p', {}, 'New here? ', el('a', { href: href('/register', { next: params.get('next') }) }, 'Create an account')),
     });
 }
 
-function registerView() {
+function registerView({ params }) {
     document.title = 'Register · Emporium';
     return authForm({
         id: 'register',
@@ -471,39 +539,11 @@ function registerView() {
         onSubmit: async (email, password) => {
             await client.request('/api/v1/auth/register', { method: 'POST', body: { email, password } });
             await client.login(email, password);
-            location.hash = '#/account';
+            await mergeGuestCart();
+            location.hash = afterLogin(params);
         },
-        footer: el('p', {}, 'Have an account? ', el('a', { href: '#/login' }, 'Log in')),
+        footer: el('p', {}, 'Have an account? ', el('a', { href: href('/login', { next: params.get('next') }) }, 'Log in')),
     });
-}
-
-async function accountView() {
-    document.title = 'Account · Emporium';
-    if (!client.session) {
-        return el('section', { class: 'card' }, el('h1', {}, 'Account'), el('p', {}, 'You are not logged in. ', el('a', { href: '#/login' }, 'Log in')));
-    }
-    let user;
-    try {
-        user = await client.request('/api/v1/me', { auth: true });
-    } catch (error) {
-        if (!(error instanceof ApiError && error.status === 401)) throw error;
-        // The refresh failed too, and the client has forgotten the session.
-        renderAccountNav();
-        throw new Error(`Your session has ended (${error.message}): please log in again.`);
-    }
-    const logout = async () => {
-        await client.logout();
-        location.hash = '#/';
-    };
-    const created = new Date(user.createdAt);
-    const since = Number.isNaN(created.getTime()) ? user.createdAt : new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(created);
-    return el(
-        'section',
-        { class: 'card account' },
-        el('h1', {}, 'Your account'),
-        el('dl', {}, el('dt', {}, 'Email'), el('dd', {}, user.email), el('dt', {}, 'Role'), el('dd', {}, user.role), el('dt', {}, 'Member since'), el('dd', {}, since)),
-        el('button', { type: 'button', id: 'logout', onclick: logout }, 'Log out'),
-    );
 }
 
 // MARK: - Start
@@ -521,5 +561,10 @@ window.addEventListener('hashchange', async () => {
     app.focus({ preventScroll: true });
     window.scrollTo(0, 0);
 });
+onCartCount((count) => {
+    cartCount = count;
+    renderAccountNav();
+});
+refreshCartCount();
 await categoriesLoaded;
 await render();

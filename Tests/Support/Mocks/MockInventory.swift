@@ -12,6 +12,7 @@ public struct MockInventory: InventoryService {
     public var onReservation: @Sendable (OrderID) async throws -> Reservation = unexpected("InventoryService.reservation")
     public var onAvailability: @Sendable (ProductID) async throws -> Availability = unexpected("InventoryService.availability")
     public var onStock: @Sendable (ProductID) async throws -> ProductStock = unexpected("InventoryService.stock")
+    public var onStockLevels: @Sendable (StockQuery) async throws -> StockPage = unexpected("InventoryService.stockLevels")
     public var onAdjust: @Sendable (StockAdjustment) async throws -> ProductStock = unexpected("InventoryService.adjust")
     public var onSetThreshold: @Sendable (LowStockThreshold) async throws -> ProductStock = unexpected("InventoryService.setThreshold")
     public var onExpectIncoming: @Sendable (IncomingStock) async throws -> ProductStock = unexpected("InventoryService.expectIncoming")
@@ -30,6 +31,7 @@ public struct MockInventory: InventoryService {
     public func reservations(_ query: ReservationQuery) async throws -> ReservationPage { try await onReservations(query) }
     public func availability(_ productId: ProductID) async throws -> Availability { try await onAvailability(productId) }
     public func stock(_ productId: ProductID) async throws -> ProductStock { try await onStock(productId) }
+    public func stockLevels(_ query: StockQuery) async throws -> StockPage { try await onStockLevels(query) }
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock { try await onAdjust(adjustment) }
     public func setThreshold(_ threshold: LowStockThreshold) async throws -> ProductStock { try await onSetThreshold(threshold) }
     public func expectIncoming(_ incoming: IncomingStock) async throws -> ProductStock { try await onExpectIncoming(incoming) }

@@ -13,6 +13,7 @@ public struct MockOrders: OrdersService {
     public var onRequestReturn: @Sendable (ReturnRequest) async throws -> Order = unexpected("OrdersService.requestReturn")
     public var onCustomerOrders: @Sendable (CustomerID) async throws -> [Order] = unexpected("OrdersService.customerOrders")
     public var onOpenSagas: @Sendable (NoInput) async throws -> OpenSagas = unexpected("OrdersService.openSagas")
+    public var onSummary: @Sendable (NoInput) async throws -> OrdersSummary = unexpected("OrdersService.summary")
 
     /// Orders expecting no calls.
     public init() {}
@@ -24,6 +25,7 @@ public struct MockOrders: OrdersService {
     public func requestReturn(_ request: ReturnRequest) async throws -> Order { try await onRequestReturn(request) }
     public func customerOrders(_ customerId: CustomerID) async throws -> [Order] { try await onCustomerOrders(customerId) }
     public func openSagas() async throws -> OpenSagas { try await onOpenSagas(NoInput()) }
+    public func summary() async throws -> OrdersSummary { try await onSummary(NoInput()) }
 
     /// The mock as the `orders` service, for ``ModuleHarness``.
     public var service: MockService {
