@@ -353,6 +353,14 @@ function drawServices(services) {
                         badge(instance.health, tones[instance.health] ?? 'warn'),
                         ` ${instance.id} `,
                         el('span', { class: 'muted' }, `v${instance.version} · ${number(instance.secondsSinceHeartbeat, 1)} s ago`),
+                        instance.down ? [' ', badge('failing every call', 'bad')] : [],
+                        instance.ejection
+                            ? [
+                                  ' ',
+                                  badge('ejected', 'bad'),
+                                  el('span', { class: 'muted' }, ` back in ${number(instance.ejection.secondsLeft, 0)} s (ejection ${instance.ejection.count})`),
+                              ]
+                            : [],
                     ),
                 ),
             ),
@@ -360,7 +368,7 @@ function drawServices(services) {
                 'td',
                 {},
                 service.breaker
-                    ? [badge(service.breaker.state, tones[service.breaker.state] ?? 'warn'), el('div', { class: 'muted' }, `${number(100 * service.breaker.failureRate, 1)} % of ${number(service.breaker.calls)} calls failed`)]
+                    ? [badge(service.breaker.state, tones[service.breaker.state] ?? 'warn'), el('div', { class: 'muted' }, service.breaker.failureRate == null ? `${number(service.breaker.calls)} calls` : `${number(service.breaker.failureRate, 1)} % of ${number(service.breaker.calls)} calls failed`)]
                     : el('span', { class: 'muted' }, 'none'),
             ),
             el('td', {}, topics(service.publishes)),
