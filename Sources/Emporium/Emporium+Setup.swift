@@ -21,9 +21,7 @@ extension Emporium {
     /// and settings are checked by the wiring).
     /// - Throws: ``EmporiumError`` (`invalidConfiguration`) naming the unknown names.
     static func checkFaults(in configuration: EmporiumConfiguration, modules: ModuleHost) throws {
-        let services = modules.modules.map(\.module.name)
-        let instances = services.flatMap { name in (1...max(1, configuration.replicas[name] ?? 1)).map { "\(name)-\($0)" } }
-        let targets = Set(services + instances).union(modules.modules.flatMap(\.parts.handlers.endpointNames))
+        let targets = faultTargets(configuration, modules: modules)
         let unknownTargets = configuration.faults.keys.filter { !targets.contains($0) }.sorted()
         if !unknownTargets.isEmpty {
             throw EmporiumError(
@@ -31,6 +29,13 @@ extension Emporium {
                 "faults: unknown service, instance or endpoint \(unknownTargets.joined(separator: ", ")); 'emporium services' lists them"
             )
         }
+    }
+
+    /// What a fault may name: every service, instance (`catalog-2`) and endpoint as wired.
+    static func faultTargets(_ configuration: EmporiumConfiguration, modules: ModuleHost) -> Set<String> {
+        let services = modules.modules.map(\.module.name)
+        let instances = services.flatMap { name in (1...max(1, configuration.replicas[name] ?? 1)).map { "\(name)-\($0)" } }
+        return Set(services + instances).union(modules.modules.flatMap(\.parts.handlers.endpointNames))
     }
 
     /// Creates the data directory and proves it writable; `nil` stays `nil` (in-memory databases).

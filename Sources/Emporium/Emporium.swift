@@ -91,7 +91,12 @@ public final class Emporium: Service {
         let client = ServiceClient(
             registry: registry,
             transport: InProcessTransport(mode: configuration.transport),
-            configuration: ServiceClient.Configuration(balancing: configuration.balancing),
+            // A breaker stays open 10 s before it probes (resilience4j's 60 s is long for calls inside one process):
+            // a dependency that heals is back in use within seconds.
+            configuration: ServiceClient.Configuration(
+                balancing: configuration.balancing,
+                breaker: CircuitBreaker.Configuration(waitDurationInOpenState: .seconds(10))
+            ),
             faults: faults,
             metrics: metrics,
             tracer: tracer,
@@ -175,6 +180,7 @@ public final class Emporium: Service {
             metrics: metrics,
             traces: tracer.store,
             modules: modules,
+            faultTargets: Self.faultTargets(configuration, modules: modules),
             startedAt: startedAt
         )
         operations.addRoutes(to: &gateway)

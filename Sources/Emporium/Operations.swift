@@ -15,6 +15,8 @@ struct Operations: Sendable {
     let metrics: MetricsRegistry
     let traces: TraceStore
     let modules: ModuleHost
+    /// The services, instances and endpoints a fault may name.
+    let faultTargets: Set<String>
     let startedAt: Date
 
     /// The views are polled by the dashboard, so they are not traced.
@@ -42,6 +44,26 @@ struct Operations: Sendable {
             recentTraces(limit: try limit(request, default: 20))
         }
         gateway.route(.get, "/admin/stats", access: admin, rateLimitClass: nil, traced: false) { _ in stats() }
+        // Faults at run time, for drills: what `--fault` sets at start, changed while the system serves.
+        gateway.route(.get, "/admin/faults", access: admin, rateLimitClass: nil, traced: false) { _ in faultsView() }
+        gateway.route(.put, "/admin/faults/{target}", access: admin, rateLimitClass: nil, traced: false) { request in
+            let target = try faultTarget(request)
+            let body = try request.decodeBody(FaultSetting.self)
+            guard (0...1).contains(body.errorRate ?? 0) else { throw GatewayError.invalidField("errorRate", "must be a share from 0 to 1") }
+            guard (0...600_000).contains(body.latencyMs ?? 0) else { throw GatewayError.invalidField("latencyMs", "must be from 0 to 600000") }
+            guard body.errorRate != nil || body.latencyMs != nil else {
+                throw GatewayError.invalidField("errorRate", "or latencyMs is required; DELETE clears a fault")
+            }
+            client.faults.setFault(
+                FaultInjector.Fault(latency: body.latencyMs.map { .milliseconds($0) }, errorRate: body.errorRate ?? 0),
+                for: target
+            )
+            return faultsView()
+        }
+        gateway.route(.delete, "/admin/faults/{target}", access: admin, rateLimitClass: nil, traced: false) { request in
+            client.faults.setFault(nil, for: try faultTarget(request))
+            return faultsView()
+        }
         // Taking an instance down makes every call to it fail while it still heartbeats, as a broken replica would:
         // what outlier ejection is for. Up clears it.
         for (action, down) in [("down", true), ("up", false)] {
@@ -57,6 +79,46 @@ struct Operations: Sendable {
                 return view
             }
         }
+    }
+
+    private func faultTarget(_ request: GatewayRequest) throws -> String {
+        let target = try request.pathParameter("target")
+        guard faultTargets.contains(target) else {
+            throw GatewayError(
+                status: .notFound,
+                detail: "There is no service, instance or endpoint \(target); GET /admin/services lists them.",
+                problemType: "fault-target-not-found"
+            )
+        }
+        return target
+    }
+
+    /// The body of `PUT /admin/faults/{target}`.
+    struct FaultSetting: Codable, Sendable {
+        /// Added to every call, in milliseconds.
+        var latencyMs: Int?
+        /// The share of calls that fail, 0 to 1.
+        var errorRate: Double?
+    }
+
+    struct FaultsView: Encodable, Sendable {
+        struct Fault: Encodable, Sendable {
+            var target: String
+            var latencyMs: Int?
+            var errorRate: Double
+        }
+        var faults: [Fault]
+        var down: [String]
+    }
+
+    func faultsView() -> FaultsView {
+        let current = client.faults.current
+        return FaultsView(
+            faults: current.faults.sorted { $0.key < $1.key }.map { target, fault in
+                FaultsView.Fault(target: target, latencyMs: fault.latency.map { Int($0 / .milliseconds(1)) }, errorRate: fault.errorRate)
+            },
+            down: current.down.map(\.rawValue).sorted()
+        )
     }
 
     /// Every dead-letter store: the modules' own tables, then the bus's default for groups without one.

@@ -220,6 +220,34 @@ extension WholeSystem {
             )
         }
 
+        @Test func faultsAreSetAndClearedAtRunTime() async throws {
+            try await ShopHarness.with { shop in
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                struct Faults: Decodable {
+                    struct Fault: Decodable {
+                        var target: String
+                        var latencyMs: Int?
+                        var errorRate: Double
+                    }
+                    var faults: [Fault]
+                    var down: [String]
+                }
+                #expect(try shop.decode(Faults.self, from: try await shop.send(.get, "/admin/faults", token: admin)).faults.isEmpty)
+                let set = try await shop.send(.put, "/admin/faults/catalog.products", token: admin, json: ["errorRate": 1.0])
+                let faults = try shop.decode(Faults.self, from: set)
+                #expect(faults.faults.map(\.target) == ["catalog.products"] && faults.faults.first?.errorRate == 1)
+                // Every call fails (retried, then given up): the gateway answers 502, not 500.
+                #expect(try await shop.send(.get, "/api/v1/products?limit=7").status.code == 502)
+                let cleared = try shop.decode(Faults.self, from: try await shop.send(.delete, "/admin/faults/catalog.products", token: admin))
+                #expect(cleared.faults.isEmpty)
+                #expect(try await shop.send(.get, "/api/v1/products?limit=7").status.code == 200)
+
+                #expect(try await shop.send(.put, "/admin/faults/nowhere", token: admin, json: ["errorRate": 1.0]).status.code == 404)
+                #expect(try await shop.send(.put, "/admin/faults/catalog", token: admin, json: ["errorRate": 2.0]).status.code == 400)
+                #expect(try await shop.send(.put, "/admin/faults/catalog", json: ["errorRate": 1.0]).status.code == 401)
+            }
+        }
+
         @Test func theOperationsAPIShowsTheLiveSystem() async throws {
             try await ShopHarness.with(
                 configure: { $0.replicas = ["catalog": 2] },
