@@ -155,7 +155,8 @@ import WarehouseAPI
         let gateway = [
             "invalid-request", "missing-body", "malformed-json", "invalid-body", "malformed-request", "invalid-path", "unauthorized",
             "forbidden", "not-found", "method-not-allowed", "rate-limited", "internal-error", "upstream-error", "circuit-open",
-            "service-unavailable", "service-busy", "timeout", "precondition-failed", "precondition-required", "instance-not-found", "overloaded", "fault-target-not-found",
+            "service-unavailable", "service-busy", "timeout", "precondition-failed", "precondition-required", "instance-not-found", "overloaded",
+            "fault-target-not-found",
         ]
         for slug in gateway {
             #expect(document.contains("`\(slug)`"), "problem type \(slug) is not in Docs/openapi.yaml")
