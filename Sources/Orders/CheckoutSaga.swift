@@ -52,8 +52,11 @@ enum SagaOutcome: Sendable, Hashable {
     case released
     /// The step's own refusal, a declared failure: a sentence.
     case refused(String)
-    /// No answer that says what happened (a timeout, an unavailable service, an undeclared error): a sentence.
+    /// No answer that says what happened (a timeout, an undeclared error): a sentence.
     case unanswered(String)
+    /// The call was not made: the service's circuit is open, it has no instance, or it is at capacity. Nothing
+    /// happened, so the saga need not wait to find out: a sentence.
+    case notAttempted(String)
 }
 
 /// What the runner does after a transition, in order.
@@ -83,6 +86,9 @@ enum SagaAction: Sendable, Hashable {
 /// - Declined: release, then `payment-failed`. A `processing_error` decline is tried again with a new key (a decline
 ///   is a stored reply, so the same key would replay it) up to ``Policy/processingRetries`` times, then it counts as
 ///   a decline.
+/// - Payments not taking calls (its circuit open, no instance, at capacity): the card was not tried, so the stock is
+///   released at once and the order is `payment-failed` with a `payment-unavailable` step: the checkout fails fast
+///   instead of waiting out retries. Before the confirmation, Inventory not taking calls rejects the order at once.
 /// - Capture refused: void (a refund if it turns out captured), release, `cancelled`.
 /// - Fulfilment refused: refund, release, `cancelled`.
 /// - A call without an answer is retried with the same key after a backoff, up to ``Policy/attempts`` times; then
@@ -182,6 +188,8 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
             return finish(.rejected, [.note(step: "stock-short", outcome: "failed", detail: detail)])
         case (.reserving, .refused(let reason)):
             return finish(.rejected, [.note(step: "stock-reserved", outcome: "failed", detail: reason)])
+        case (.reserving, .notAttempted(let reason)):
+            return finish(.rejected, [.note(step: "stock-reserved", outcome: "failed", detail: "\(reason) Nothing was held or charged.")])
         case (.reserving, .unanswered(let reason)):
             return retry(reason, service: "Inventory") {
                 $0.compensate(.cancelled, from: .releasing, note: ("stock-reserved", $1))
@@ -216,6 +224,8 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
             return compensate(.paymentFailed, from: .releasing, note: ("payment-declined", "\(code.message) (\(code.rawValue))"))
         case (.authorizing, .refused(let reason)):
             return compensate(.paymentFailed, from: .releasing, note: ("payment-declined", reason))
+        case (.authorizing, .notAttempted(let reason)):
+            return compensate(.paymentFailed, from: .releasing, note: (TimelineEntry.paymentUnavailable, "\(reason) Nothing was charged."))
         case (.authorizing, .unanswered(let reason)):
             // The authorisation may have taken effect: void whatever Payments holds for the order, then release.
             return retry(reason, service: "Payments") { $0.compensate(.cancelled, from: .voiding, note: ("payment-authorized", $1)) }
@@ -255,6 +265,10 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
             (.refunding, .refused(let reason)), (.refunding, .unanswered(let reason)),
             (.releasing, .refused(let reason)), (.releasing, .unanswered(let reason)):
             return retryCompensation(reason)
+
+        case (_, .notAttempted(let reason)):
+            // Elsewhere a call not made is like one not answered: tried again (the breaker reopens in seconds).
+            return handle(.unanswered(reason))
 
         default:
             // An outcome that does not belong to the phase (a stale answer): ask again for what the phase needs.

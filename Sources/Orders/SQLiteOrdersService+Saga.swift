@@ -199,9 +199,23 @@ extension SQLiteOrdersService {
         } catch let error as WarehouseError {
             if case .inventoryUnavailable = error { return .unanswered(error.detail) }
             return .refused(error.detail)
+        } catch let error as ResilienceError where [.circuitOpen, .noHealthyInstance, .bulkheadFull].contains(error.code) {
+            return .notAttempted(Self.notTaking(call, error))
         } catch {
             return .unanswered(Self.sentence(error))
         }
+    }
+
+    /// A sentence for a call the pipeline did not make.
+    static func notTaking(_ call: SagaCall, _ error: ResilienceError) -> String {
+        let service = error.service.map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "The service"
+        let why =
+            switch error.code {
+            case .circuitOpen: "its calls are paused after failures"
+            case .bulkheadFull: "it is at capacity"
+            default: "no instance of it is available"
+            }
+        return "\(service) is not taking calls right now (\(why)), so the \(call == .authorize ? "card was not tried" : "call was not made")."
     }
 
     /// Authorises the card the request brought; after a restart, when the card is gone from memory, asks Payments

@@ -154,7 +154,8 @@ public struct TimelineEntry: Codable, Sendable, Hashable {
     public var at: Date
     /// What: `order-created`, `stock-reserved`, `stock-short`, `payment-authorized`, `payment-declined`, `confirmed`,
     /// `cart-cleared`, `payment-captured`, `fulfilment-requested`, `shipped`, `delivered`, `cancel-requested`,
-    /// `payment-voided`, `payment-refunded`, `stock-released`, `returned`, `retry`.
+    /// `payment-voided`, `payment-refunded`, `stock-released`, `returned`, `retry`, `payment-unavailable` (Payments was
+    /// not taking calls, so the card was not tried).
     public var step: String
     /// `ok`, `failed` or `retrying`.
     public var outcome: String
@@ -162,6 +163,10 @@ public struct TimelineEntry: Codable, Sendable, Hashable {
     public var detail: String?
     /// The trace the step ran in, when it ran in one (W3C trace id, 32 hex digits).
     public var traceId: String?
+
+    /// The step of a checkout whose card was not tried because Payments was not taking calls (its circuit open):
+    /// the order is `payment-failed` and the checkout answers `503`.
+    public static let paymentUnavailable = "payment-unavailable"
 
     /// Creates the value.
     public init(at: Date, step: String, outcome: String, detail: String? = nil, traceId: String? = nil) {

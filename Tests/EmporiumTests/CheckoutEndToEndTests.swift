@@ -235,6 +235,56 @@ extension WholeSystem {
             }
         }
 
+        @Test func withPaymentsFailingItsBreakerOpensAndACheckoutFailsFastWith503ThenRecoversOnceHealed() async throws {
+            try await ShopHarness.with(configure: Self.stocked) { shop in
+                let (token, addressId) = try await Self.shopper(shop, "eve@example.com")
+                try await Self.add(shop, token, "p-00005", 1)
+                let before = try await InventoryClient(client: shop.system.client).availability("p-00005").available
+                // Payments fails every call: a hundred failed reads open its breaker (half the window failing).
+                let admin = try await shop.login(ShopHarness.adminEmail, ShopHarness.adminPassword)
+                #expect(try await shop.send(.put, "/admin/faults/payments", token: admin, json: ["errorRate": 1.0]).status.code == 200)
+                let payments = PaymentsClient(client: shop.system.client)
+                try await waitUntil("the payments breaker opens") {
+                    _ = try? await payments.payments(PaymentQuery(limit: 1))
+                    return shop.system.client.breakers["payments"]?.state == .open
+                }
+
+                let started = ContinuousClock.now
+                let refused = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-while-down"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card())
+                )
+                #expect(ContinuousClock.now - started < .seconds(5), "fails fast, without waiting out retries")
+                #expect(refused.status.code == 503, "\(refused.text)")
+                #expect(refused.headers.first(name: "Retry-After") == "10")
+                #expect(refused.text.contains("urn:emporium:problem:payments-unavailable") && refused.text.contains("\"orderId\""))
+                let location = try #require(refused.headers.first(name: "Location"))
+                let order = try shop.decode(Order.self, from: try await shop.send(.get, location, token: token))
+                #expect(order.status == .paymentFailed && order.payment == nil)
+                #expect(order.timeline.contains { $0.step == "payment-unavailable" })
+                #expect(try await InventoryClient(client: shop.system.client).availability("p-00005").available == before, "the stock is back")
+                #expect(!(try await shop.send(.get, "/api/v1/cart", token: token)).text.contains("\"lines\":[]"), "the cart is kept")
+
+                // Healed: within the breaker's 10 s wait and its probes, checkouts go through again.
+                #expect(try await shop.send(.delete, "/admin/faults/payments", token: admin).status.code == 200)
+                try await waitUntil("the payments breaker closes", timeout: .seconds(30)) {
+                    _ = try? await payments.payments(PaymentQuery(limit: 1))
+                    return shop.system.client.breakers["payments"]?.state == .closed
+                }
+                let bought = try await shop.send(
+                    .post,
+                    "/api/v1/checkout",
+                    token: token,
+                    headers: ["Idempotency-Key": "buy-after-healing"],
+                    json: CheckoutBody(addressId: addressId, card: Self.card())
+                )
+                #expect(bought.status.code == 201, "\(bought.text)")
+            }
+        }
+
         @Test func aDeclineIs402WithTheCodeAndShortStockIs409NamingTheLineAndTheCartIsKept() async throws {
             try await ShopHarness.with(configure: Self.stocked) { shop in
                 let (token, addressId) = try await Self.shopper(shop, "bob@example.com")

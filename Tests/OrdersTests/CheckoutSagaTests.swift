@@ -53,6 +53,32 @@ import Testing
         #expect(saga.resume().isEmpty)
     }
 
+    @Test func paymentsNotTakingCallsFailsTheCheckoutAtOnceReleasingTheStock() {
+        var saga = CheckoutSaga()
+        _ = saga.handle(.reserved)
+        _ = saga.handle(.extended)
+        let actions = saga.handle(.notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried."))
+        #expect(Self.steps(actions) == ["payment-unavailable:failed"])
+        #expect(Self.call(actions) == .release, "no retry, no void: the card was never tried")
+        #expect(saga.handle(.released).suffix(2) == [.setStatus(.paymentFailed), .publish(.paymentFailed)])
+        #expect(saga.isFinished)
+
+        // Inventory not taking calls rejects before anything is held.
+        var early = CheckoutSaga()
+        let rejected = early.handle(.notAttempted("Inventory is not taking calls right now (it is at capacity), so the call was not made."))
+        #expect(rejected.suffix(2) == [.setStatus(.rejected), .publish(.rejected)])
+        #expect(early.isFinished)
+
+        // After the confirmation a call not made is retried like one not answered: the order is never undone for it.
+        var confirmed = CheckoutSaga()
+        _ = confirmed.handle(.reserved)
+        _ = confirmed.handle(.extended)
+        _ = confirmed.handle(.authorized(Self.payment))
+        _ = confirmed.handle(.cartCleared)
+        #expect(Self.call(confirmed.handle(.notAttempted("Payments is not taking calls."))) == .capture)
+        #expect(confirmed.phase == .capturing)
+    }
+
     @Test func shortStockRejectsAtOnceWithNothingToRelease() {
         var saga = CheckoutSaga()
         let actions = saga.handle(.short([InventoryError.ShortLine(productId: "p-1", requested: 3, available: 1)]))

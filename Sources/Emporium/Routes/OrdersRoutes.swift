@@ -88,7 +88,8 @@ enum OrdersRoutes {
     }
 
     /// `201` with the order once confirmed; `202` with `Location` while the saga has not decided; a `409` problem
-    /// naming the short lines; a `402` problem naming the order and the decline code.
+    /// naming the short lines; a `402` problem naming the order and the decline code; a `503` problem naming the
+    /// order when Payments was not taking calls (the card was not tried).
     static func checkoutResponse(_ order: Order) -> ReplyResponse {
         let location: HTTPHeaders = ["Location": "/api/v1/orders/\(order.id.rawValue)"]
         switch order.status {
@@ -105,6 +106,20 @@ enum OrdersRoutes {
                 status: .conflict,
                 body: (try? ExtendedProblem(problem, extensions: members)).map { .problem($0) } ?? .reply,
                 headers: location
+            )
+        case .paymentFailed where order.payment == nil && order.timeline.contains(where: { $0.step == TimelineEntry.paymentUnavailable }):
+            // The card was never tried: the customer may try again shortly, with a new key.
+            let problem = Problem(
+                status: .serviceUnavailable,
+                type: Problem.type("payments-unavailable"),
+                detail: "Payments is not taking calls right now, so the card was not tried and nothing was charged; try again in a few seconds."
+            )
+            var headers = location
+            headers.add(name: "Retry-After", value: "10")
+            return ReplyResponse(
+                status: .serviceUnavailable,
+                body: (try? ExtendedProblem(problem, extensions: Unavailable(orderId: order.id))).map { .problem($0) } ?? .reply,
+                headers: headers
             )
         case .paymentFailed:
             let code = order.payment?.declineCode
@@ -129,6 +144,10 @@ enum OrdersRoutes {
     struct Rejection: Encodable {
         var orderId: OrderID
         var lines: [InventoryError.ShortLine]
+    }
+
+    struct Unavailable: Encodable {
+        var orderId: OrderID
     }
 
     struct DeclineMembers: Encodable {
