@@ -57,7 +57,9 @@ import Testing
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
         _ = saga.handle(.extended)
-        let actions = saga.handle(.notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried."))
+        let actions = saga.handle(
+            .notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried.")
+        )
         #expect(Self.steps(actions) == ["payment-unavailable:failed"])
         #expect(Self.call(actions) == .release, "no retry, no void: the card was never tried")
         #expect(saga.handle(.released).suffix(2) == [.setStatus(.paymentFailed), .publish(.paymentFailed)])
