@@ -87,15 +87,22 @@ enum Serve: Command {
         "rate-limit",
         .value(placeholder: "N"),
         environment: "EMPORIUM_RATE_LIMIT",
-        "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
+        "Requests per minute per client on the API (default 600; logins 20); 0 turns both limits off, for load tests."
+    )
+
+    static let noResponseCache = Option(
+        "no-response-cache",
+        .flag,
+        environment: "EMPORIUM_NO_RESPONSE_CACHE",
+        "Send every public GET to its service instead of answering from the gateway's response cache."
     )
 
     /// Environment only: a secret on a command line is visible to every user of the machine.
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, Options.logLevel, durable, Options.seed, noSeed,
-        adminEmail, adminPassword, fulfilment, setting,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, noResponseCache, Options.logLevel, durable, Options.seed,
+        noSeed, adminEmail, adminPassword, fulfilment, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -109,6 +116,7 @@ enum Serve: Command {
         if let limit = try arguments.value(rateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.requestsPerMinute = limit
         }
+        configuration.responseCache = !arguments.isSet(noResponseCache)
         if let mode = try arguments.value(transport, expected: "direct or serialized", InProcessTransport.Mode.init(rawValue:)) {
             configuration.transport = mode
         }
@@ -190,7 +198,8 @@ enum Serve: Command {
             rows.append(["", "the catalog starts empty (seed it with 'emporium seed')"])
         }
         let services = system.moduleDescriptions.map { "\($0.name) x\($0.instances.count)" }.joined(separator: ", ")
-        rows.append(["services", "\(services); \(configuration.transport.rawValue) transport"])
+        let cache = configuration.responseCache ? "" : "; response cache off"
+        rows.append(["services", "\(services); \(configuration.transport.rawValue) transport\(cache)"])
         Console.out("emporium \(Emporium.version) listening on \(base)/")
         for line in Console.table(rows, indent: "  ") { Console.out(line) }
         Console.out("Press Ctrl-C to stop.")
