@@ -107,7 +107,9 @@ enum Load: Command {
                     progressLabel: "\(name): "
                 )
                 let report = try await run.run(progress: true)
-                sides.append(LoadComparison.Side(label: side.label, serve: child.arguments, report: report))
+                // The directory is gone once the child stops; the report names what it was.
+                let serve = child.arguments.map { $0 == child.dataDirectory ? "<temporary directory>" : $0 }
+                sides.append(LoadComparison.Side(label: side.label, serve: serve, report: report))
                 await child.stop()
             } catch {
                 await child.stop()
