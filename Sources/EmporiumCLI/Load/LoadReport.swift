@@ -48,7 +48,7 @@ struct LoadReport: Codable, Sendable {
     var checkouts: Int
     var checkoutsPerSecond: Double
     /// Checkouts whose shopper found the last order's units still in the cart (the saga takes them out after
-    /// answering) and viewed the cart again until they had left, rather than buy them twice.
+    /// answering) and read the cart again (`cart-check`) until they had left, rather than buy them twice.
     var checkoutsWaitingForCart: Int
     /// Requests with an unexpected answer or none.
     var unexpected: Int
@@ -154,7 +154,7 @@ struct LoadReport: Codable, Sendable {
         lines.append("checkouts    \(Figures.grouped(checkouts)), \(Figures.number(checkoutsPerSecond, decimals: 1)) per second")
         if checkoutsWaitingForCart > 0 {
             lines.append(
-                "             \(Figures.grouped(checkoutsWaitingForCart)) waited for the last order to leave the cart (extra view-cart steps)"
+                "             \(Figures.grouped(checkoutsWaitingForCart)) waited for the last order to leave the cart (cart-check steps)"
             )
         }
         let byState = orders.sorted { $0.value > $1.value }.map { "\($0.key) \(Figures.grouped($0.value))" }

@@ -1,4 +1,4 @@
-/// A kind of request a virtual shopper makes: the six steps of the mix, and the three a shopper makes on the way.
+/// A kind of request a virtual shopper makes: the six steps of the mix, and the four a shopper makes on the way.
 enum LoadStep: String, CaseIterable, Codable, Sendable {
     /// `GET /api/v1/products?limit=20`: the store's front page.
     case home
@@ -18,6 +18,9 @@ enum LoadStep: String, CaseIterable, Codable, Sendable {
     case login
     /// `POST /api/v1/me/addresses`, once per shopper, before its first checkout.
     case saveAddress = "save-address"
+    /// `GET /api/v1/cart` before a checkout while the last order's units are still in the cart: the saga takes them
+    /// out after answering the checkout, and a checkout before that would buy them again.
+    case cartCheck = "cart-check"
 
     /// Online Boutique's shopper mix (its locustfile's task weights), adapted: the currency switch, which Emporium
     /// does not have, is a search.
@@ -29,7 +32,7 @@ enum LoadStep: String, CaseIterable, Codable, Sendable {
         switch self {
         case .checkout: [201, 202]
         case .register, .saveAddress: [201]
-        case .home, .browse, .search, .addToCart, .viewCart, .login: [200]
+        case .home, .browse, .search, .addToCart, .viewCart, .login, .cartCheck: [200]
         }
     }
 

@@ -84,7 +84,7 @@ final class VirtualShopper {
         case .addToCart: await addToCart()
         case .viewCart: await send(.viewCart, .get, "/api/v1/cart")
         case .checkout: await checkout()
-        case .register, .login, .saveAddress: break
+        case .register, .login, .saveAddress, .cartCheck: break
         }
     }
 
@@ -117,8 +117,8 @@ final class VirtualShopper {
         }
     }
 
-    /// Views the cart (a `view-cart` step each time) until it holds no more of the last order's products than were
-    /// added since, or ``clearTimeout`` passes.
+    /// Reads the cart (a `cart-check` step each time, 5 ms apart and doubling to 50 ms) until it holds no more of the
+    /// last order's products than were added since, or ``clearTimeout`` passes.
     private func waitUntilTheLastOrderLeftTheCart() async {
         struct Cart: Decodable {
             struct Line: Decodable {
@@ -129,16 +129,18 @@ final class VirtualShopper {
         }
         let deadline = ContinuousClock.now + Self.clearTimeout
         defer { leavingCart = [:] }
+        var pause = Duration.milliseconds(5)
         var waited = false
         while ContinuousClock.now < deadline {
-            guard let response = await send(.viewCart, .get, "/api/v1/cart"), response.status.code == 200,
+            guard let response = await send(.cartCheck, .get, "/api/v1/cart"), response.status.code == 200,
                 let cart = try? JSONDecoder().decode(Cart.self, from: Data(response.body))
             else { return }
             let held = Dictionary(cart.lines.map { ($0.productId, $0.quantity) }, uniquingKeysWith: +)
             if leavingCart.keys.allSatisfy({ held[$0, default: 0] <= inCart[$0, default: 0] }) { return }
             if !waited { context.recorder.recordWaitForCart() }
             waited = true
-            try? await Task.sleep(for: .milliseconds(5))
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
         }
     }
 
