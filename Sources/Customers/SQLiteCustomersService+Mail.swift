@@ -20,25 +20,27 @@ extension SQLiteCustomersService {
         spool?.removeStaleTemporaries(olderThan: 3600, now: Date())
     }
 
+    /// The mail not written yet, oldest first, with what its message needs. Read from the partial index of unwritten
+    /// rows: left to itself SQLite scanned every notification in `seq` order for the few pending, after every
+    /// notification, so a checkout's mail cost grew with the number of notifications ever sent (10 % of the server's
+    /// time after 3,000 orders under `emporium load`).
+    package static let pendingMailQuery = """
+        SELECT m.notification_id, m.file, n.subject, n.body, n.created_us, p.email, p.display_name
+        FROM mail AS m INDEXED BY mail_unwritten
+        JOIN notification AS n ON n.id = m.notification_id
+        JOIN profile AS p ON p.customer_id = m.customer_id
+        WHERE m.written_us IS NULL
+        ORDER BY n.seq
+        LIMIT 500
+        """
+
     /// Writes every pending mail into the spool, oldest first, and marks it written. A file already in `new/` (a
     /// write whose mark a crash prevented) is only marked; a mail erased while it was being written is deleted
     /// again. Failures are logged and left for the next pass.
     func deliverPendingMail() async {
         guard let spool, spoolsMail else { return }
         do {
-            let pending = try await database.read { connection in
-                try connection.query(
-                    """
-                    SELECT m.notification_id, m.file, n.subject, n.body, n.created_us, p.email, p.display_name
-                    FROM mail AS m
-                    JOIN notification AS n ON n.id = m.notification_id
-                    JOIN profile AS p ON p.customer_id = m.customer_id
-                    WHERE m.written_us IS NULL
-                    ORDER BY n.seq
-                    LIMIT 500
-                    """
-                )
-            }
+            let pending = try await database.read { connection in try connection.query(Self.pendingMailQuery) }
             for row in pending {
                 let id: String = try row["notification_id"]
                 let file: String = try row["file"]

@@ -5,7 +5,7 @@ import Foundation
 enum CLI {
     static let commands = [
         CommandEntry(Serve.self), CommandEntry(Demo.self), CommandEntry(Seed.self), CommandEntry(Backup.self), CommandEntry(Services.self),
-        CommandEntry(AuditCommand.self),
+        CommandEntry(AuditCommand.self), CommandEntry(Load.self),
     ]
 
     static var help: String {

@@ -19,13 +19,15 @@ enum Console {
         if let hint = error.hint { self.error("hint: \(hint)") }
     }
 
-    /// Rows as columns padded to the widest cell; the last column is not padded.
-    static func table(_ rows: [[String]], indent: String = "") -> [String] {
+    /// Rows as columns padded to the widest cell; the last column is not padded. Columns in `rightAligned` (numbers)
+    /// are padded on the left.
+    static func table(_ rows: [[String]], indent: String = "", rightAligned: Set<Int> = []) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
             let cells = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                if rightAligned.contains(column) { return String(repeating: " ", count: widths[column] - cell.count) + cell }
+                return column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }
             return indent + cells.joined(separator: "  ")
         }

@@ -3,7 +3,8 @@ import Emporium
 /// The exit statuses a shell user can rely on; the numbers follow BSD's `sysexits.h` where one fits.
 enum ExitCode: Int32, Sendable, CaseIterable {
     case success = 0
-    /// A demo step got an unexpected answer, or another failure.
+    /// A demo step got an unexpected answer; a load run got an unexpected status or the audit a violation; another
+    /// failure.
     case failure = 1
     /// Unknown command or flag, a bad flag value, a wrong number of arguments.
     case usage = 64
@@ -11,7 +12,7 @@ enum ExitCode: Int32, Sendable, CaseIterable {
     case databaseDamaged = 65
     /// The seed catalog is unreadable or malformed; a backup found no databases.
     case inputUnreadable = 66
-    /// The port is in use or cannot be bound; `demo --url` cannot connect.
+    /// The port is in use or cannot be bound; `demo`, `audit` or `load` cannot reach `--url`.
     case unavailable = 69
     /// The data directory (or the backup destination) cannot be created or written.
     case cannotWrite = 73
@@ -24,11 +25,11 @@ enum ExitCode: Int32, Sendable, CaseIterable {
     var meaning: String {
         switch self {
         case .success: "success"
-        case .failure: "a demo step failed, or another error"
+        case .failure: "a demo step failed; load got an unexpected status or the audit a violation; another error"
         case .usage: "usage: unknown command or flag, bad flag value"
         case .databaseDamaged: "a database is damaged or not a database"
         case .inputUnreadable: "the seed catalog is unreadable or invalid; nothing to back up"
-        case .unavailable: "the port is in use or cannot be bound; demo cannot reach --url"
+        case .unavailable: "the port is in use or cannot be bound; demo, audit or load cannot reach --url"
         case .cannotWrite: "the data directory or backup destination is not writable"
         case .databaseTooNew: "a database comes from a newer build of emporium"
         case .invalidConfiguration: "invalid configuration (environment variable, service name)"

@@ -49,6 +49,9 @@ public struct Gateway: HTTPResponder {
         public var maxRateLimitBuckets: Int
         /// The most responses kept in the cache.
         public var cacheCapacity: Int
+        /// Whether public `GET` routes declared cacheable are answered from the response cache; `false` sends every
+        /// request to its service, as if no route were cacheable (for measuring what the cache is worth).
+        public var responseCaching: Bool
         /// Roles that also grant others: `["admin": ["customer"]]` lets an admin call customer routes. Not
         /// transitive. Empty by default: a route's role must match exactly.
         public var impliedRoles: [Role: Set<Role>]
@@ -61,6 +64,7 @@ public struct Gateway: HTTPResponder {
             rateLimits: [RateLimitPolicy] = [RateLimitPolicy(name: "default", limit: 100, window: .seconds(60))],
             maxRateLimitBuckets: Int = 100_000,
             cacheCapacity: Int = 10_000,
+            responseCaching: Bool = true,
             impliedRoles: [Role: Set<Role>] = [:],
             maxRequestsInFlight: Int? = nil
         ) {
@@ -68,6 +72,7 @@ public struct Gateway: HTTPResponder {
             self.rateLimits = rateLimits
             self.maxRateLimitBuckets = maxRateLimitBuckets
             self.cacheCapacity = cacheCapacity
+            self.responseCaching = responseCaching
             self.impliedRoles = impliedRoles
             self.maxRequestsInFlight = maxRequestsInFlight
         }
@@ -87,6 +92,7 @@ public struct Gateway: HTTPResponder {
     public let revokedSubjects = RevokedSubjects()
     private let tokenVerifier: (any TokenVerifier)?
     private let impliedRoles: [Role: Set<Role>]
+    private let responseCaching: Bool
     private let failureStatuses = FailureStatuses()
     private let cacheOutcomes: CacheOutcomes
     /// Route patterns whose requests are not traced (still logged and counted).
@@ -125,6 +131,7 @@ public struct Gateway: HTTPResponder {
         self.logger = logger
         self.tokenVerifier = tokenVerifier
         self.impliedRoles = configuration.impliedRoles
+        self.responseCaching = configuration.responseCaching
         self.cacheOutcomes = CacheOutcomes(metrics: metrics)
         router.add(
             middleware: EdgeMiddleware(
@@ -267,7 +274,7 @@ public struct Gateway: HTTPResponder {
         precondition(cache == .none || access == .public, "route \(pattern): only public routes may be cached")
         let pipeline = RoutePipeline(
             access: access,
-            cache: cache == .none ? nil : self.cache,
+            cache: cache == .none || !responseCaching ? nil : self.cache,
             cachePolicy: cache,
             rateLimitClass: rateLimitClass,
             rateLimiter: rateLimiter,

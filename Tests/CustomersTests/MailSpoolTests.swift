@@ -1,4 +1,5 @@
 import Commerce
+import Customers
 import CustomersAPI
 import Foundation
 import ModuleKit
@@ -153,6 +154,16 @@ import Testing
                 }
             }
             #expect(try Self.parse(file.path).messageID == "<\(welcome.id.rawValue)@emporium.local>")
+        }
+    }
+
+    @Test func pendingMailIsReadFromTheIndexOfUnwrittenRowsNotFoundAmongEveryNotification() async throws {
+        try await CustomersFixture.with { fixture in
+            let plan = try await fixture.harness.database.read { connection in
+                try connection.query("EXPLAIN QUERY PLAN " + SQLiteCustomersService.pendingMailQuery).map { row -> String in try row["detail"] }
+            }
+            #expect(plan.contains { $0.contains("USING INDEX mail_unwritten") }, "\(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN n") }, "\(plan)")
         }
     }
 

@@ -24,7 +24,12 @@ extension WholeSystem {
             #expect(helpBackup.status == 0 && helpBackup.stdout.contains("Usage: emporium backup DEST"))
         }
 
-        @Test(arguments: [["frobnicate"], ["serve", "--frobnicate"], ["serve", "--port", "eighty"], ["backup"], ["help", "frobnicate"]])
+        @Test(arguments: [
+            ["frobnicate"], ["serve", "--frobnicate"], ["serve", "--port", "eighty"], ["backup"], ["help", "frobnicate"], ["load"],
+            ["load", "--url", "http://127.0.0.1:9", "--users", "0"], ["load", "--url", "http://127.0.0.1:9", "--duration", "soon"],
+            ["load", "--url", "http://127.0.0.1:9", "--think", "1s-500ms"], ["load", "--compare", "everything"],
+            ["load", "--compare", "cache", "--url", "http://127.0.0.1:9"], ["load", "--url", "ftp://127.0.0.1:9"],
+        ])
         func usageErrorsExit64(arguments: [String]) async throws {
             let run = try await EmporiumRun.finish(arguments)
             #expect(run.status == 64, "\(arguments): \(run.stderr)")
@@ -175,13 +180,61 @@ extension WholeSystem {
             let run = try await EmporiumRun.finish(["demo"], timeout: .seconds(180))
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
             let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("  ok ") }
-            #expect(steps.count == 9, "\(run.stdout)")
+            #expect(steps.count == 17, "\(run.stdout)")
             for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/search?q=", "/api/v1/me", "/api/v1/auth/logout"] {
                 #expect(steps.contains { $0.contains(path) }, "no step for \(path)")
             }
             let traceID = /trace [0-9a-f]{32}/
             #expect(steps.allSatisfy { $0.contains(traceID) })
-            #expect(run.stdout.contains("9 of 9 steps as expected"))
+            #expect(run.stdout.contains("17 of 17 steps as expected"))
+
+            // The purchase, the declined card with the cart kept, the cancellation with the money given back.
+            #expect(steps.contains { $0.contains("201 POST  /api/v1/me/addresses") })
+            #expect(steps.contains { $0.contains("201 POST  /api/v1/checkout") && $0.contains(" confirmed, ") })
+            #expect(steps.contains { $0.contains("402 POST  /api/v1/checkout") && $0.contains("declined, card_declined; order o-") })
+            #expect(steps.contains { $0.contains("200 GET   /api/v1/cart ") && $0.contains("the cart kept: 1 line") })
+            #expect(steps.contains { $0.contains("200 POST  /api/v1/orders/o-") && $0.contains("/cancel ") })
+            #expect(steps.contains { $0.contains("200 GET   /api/v1/orders/o-") && $0.contains("cancelled, ") && $0.contains(/refunded|voided/) })
+        }
+
+        @Test func loadRunsTheMixAgainstAServedBinaryAndTheAuditIsClean() async throws {
+            let directory = try TemporaryDirectory()
+            let catalog = try SmallCatalog.write(in: directory, first: 24)
+            let server = try await Served.start(data: directory.path("data"), extra: ["--seed", catalog, "--rate-limit", "0"])
+            let run = try await EmporiumRun.finish(
+                [
+                    "load", "--url", "http://127.0.0.1:\(server.port)", "--users", "4", "--duration", "2s", "--think", "0ms", "--json", "--password",
+                    Served.adminPassword,
+                ],
+                timeout: .seconds(120)
+            )
+            await server.stop()
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            let report = try JSONDecoder().decode(LoadReport.self, from: Data(run.stdout.utf8))
+            #expect(report.users == 4)
+            for kind in ["home", "browse", "search", "add-to-cart", "view-cart", "checkout", "register", "login", "save-address"] {
+                let step = try #require(report.steps.first { $0.step == kind }, "no \(kind) in \(run.stdout)")
+                #expect(step.requests > 0, "\(kind) never ran")
+                #expect(step.unexpected == 0, "\(kind): \(step.statuses)")
+                #expect(step.latencyMs.p50 <= step.latencyMs.p99)
+            }
+            #expect(report.step("checkout")?.expected == [201, 202])
+            #expect(report.checkouts > 0 && report.requests > report.checkouts)
+            #expect(report.unexpected == 0, "\(report.unexpectedSamples)")
+            #expect(report.orders.values.reduce(0, +) >= report.checkouts, "\(report.orders)")
+            #expect(report.orders["pending"] == nil)
+            let audit = try #require(report.audit)
+            #expect(audit.violations.isEmpty && audit.orders >= report.checkouts)
+            #expect(report.passed && report.problems.isEmpty)
+        }
+
+        @Test func loadCannotReachAShopExits69() async throws {
+            let listener = try ListeningSocket()
+            let port = listener.port
+            listener.close()
+            let run = try await EmporiumRun.finish(["load", "--url", "http://127.0.0.1:\(port)", "--duration", "1s", "--password", "x"])
+            #expect(run.status == 69, "\(run.stderr)")
+            #expect(run.stderr.hasPrefix("emporium: cannot reach http://127.0.0.1:\(port)"))
         }
     }
 }
@@ -289,7 +342,7 @@ private final class EmporiumRun {
 /// A TCP socket listening on an ephemeral port of 127.0.0.1, so the port is taken.
 private final class ListeningSocket {
     let port: Int
-    private let fd: Int32
+    private var fd: Int32
 
     init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -305,7 +358,7 @@ private final class ListeningSocket {
         }
         guard descriptor >= 0, bound else {
             let code = errno
-            close(descriptor)
+            Glibc.close(descriptor)
             throw SocketFailed(code: code)
         }
         fd = descriptor
@@ -313,12 +366,51 @@ private final class ListeningSocket {
     }
 
     deinit {
-        close(fd)
+        close()
+    }
+
+    /// Stops listening: the port is free again (and refuses connections until someone else takes it).
+    func close() {
+        guard fd >= 0 else { return }
+        Glibc.close(fd)
+        fd = -1
     }
 
     struct SocketFailed: Error {
         let code: Int32
     }
+}
+
+/// `emporium load --json`, the parts the test reads.
+private struct LoadReport: Decodable {
+    struct Latency: Decodable {
+        var p50: Double
+        var p99: Double
+    }
+    struct Step: Decodable {
+        var step: String
+        var requests: Int
+        var expected: [Int]
+        var statuses: [String: Int]
+        var unexpected: Int
+        var latencyMs: Latency
+    }
+    struct Audit: Decodable {
+        var orders: Int
+        var violations: [[String: String?]]
+    }
+    var users: Int
+    var requests: Int
+    var checkouts: Int
+    var unexpected: Int
+    var unexpectedSamples: [String]
+    var steps: [Step]
+    var orders: [String: Int]
+    var audit: Audit?
+    var problems: [String]
+    var passed: Bool
+
+    func step(_ name: String) -> Step? { steps.first { $0.step == name } }
 }
 
 /// `emporium services --json`, the parts the test reads.

@@ -39,6 +39,18 @@ import Testing
         }
     }
 
+    @Test func withResponseCachingOffACacheableRouteCallsTheServiceEveryTime() async throws {
+        try await GatewayHarness.with(configuration: Gateway.Configuration(responseCaching: false)) { harness in
+            for _ in 0..<3 {
+                let response = try await harness.get("/api/v1/items/lamp")
+                #expect(response.status == .ok)
+                #expect(response.headers.first(name: "X-Cache") == nil)
+                #expect(response.text.contains("Item lamp"))
+            }
+            #expect(harness.calls["items.get"] == 3)
+        }
+    }
+
     @Test func ifNoneMatchGets304WithTheETagAndNoBody() async throws {
         try await GatewayHarness.with { harness in
             let first = try await harness.get("/api/v1/items/lamp")

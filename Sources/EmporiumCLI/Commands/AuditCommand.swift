@@ -22,8 +22,9 @@ enum AuditCommand: Command {
     )
     static let options = [url, email, password, Options.data]
 
-    struct Report: Decodable {
-        struct Violation: Decodable {
+    /// The audit's answer, the parts the CLI prints.
+    struct Report: Codable, Sendable {
+        struct Violation: Codable, Sendable {
             var orderId: String?
             var check: String
             var detail: String
@@ -34,23 +35,19 @@ enum AuditCommand: Command {
         var violations: [Violation]
     }
 
+    /// An administrator's e-mail and password.
+    struct Credentials: Sendable {
+        var email: String
+        var password: String
+    }
+
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
         try arguments.requirePositionals([], command: name)
         guard let (text, source) = arguments.value(url) else { throw CLIError(.usage, "audit needs --url URL of a running emporium") }
         guard let (host, port) = Demo.address(of: text) else {
             throw CLIError(source.exitCode, "\(source): '\(text)' is not an http URL with a host this machine can resolve")
         }
-        let login = arguments.value(email)?.text ?? "admin@emporium.local"
-        let secret: String
-        if let given = arguments.value(password)?.text {
-            secret = given
-        } else {
-            let file = Options.dataDirectory(arguments) + "/initial-admin-password"
-            guard let stored = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CLIError(.usage, "give the administrator's password with --password (no \(file) to read it from)")
-            }
-            secret = stored.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let credentials = try credentials(arguments)
         let client = try HTTPClient()
         defer { client.shutdown() }
         let connection: HTTPClientConnection
@@ -60,20 +57,52 @@ enum AuditCommand: Command {
             throw CLIError(.unavailable, "cannot reach \(text): \(error)")
         }
         defer { Task { await connection.close() } }
-        let body = try JSONSerialization.data(withJSONObject: ["email": login, "password": secret])
+        let report = try await audit(on: connection, as: credentials)
+        for line in lines(report) { Console.out(line) }
+        return report.violations.isEmpty ? .success : .failure
+    }
+
+    /// The administrator from `--email` (default `admin@emporium.local`) and `--password`/`EMPORIUM_ADMIN_PASSWORD`,
+    /// else the data directory's `initial-admin-password`.
+    /// - Throws: ``CLIError`` (usage) when no password is given and the file cannot be read.
+    static func credentials(_ arguments: ParsedArguments) throws(CLIError) -> Credentials {
+        let login = arguments.value(email)?.text ?? "admin@emporium.local"
+        if let given = arguments.value(password)?.text { return Credentials(email: login, password: given) }
+        let file = Options.dataDirectory(arguments) + "/initial-admin-password"
+        guard let stored = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw CLIError(.usage, "give the administrator's password with --password (no \(file) to read it from)")
+        }
+        return Credentials(email: login, password: stored.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Logs in as the administrator; the access token.
+    /// - Throws: ``CLIError`` (1) when the login is refused.
+    static func login(on connection: HTTPClientConnection, as credentials: Credentials) async throws -> String {
+        let body = try JSONSerialization.data(withJSONObject: ["email": credentials.email, "password": credentials.password])
         let session = try await connection.send(.post, "/api/v1/auth/login", headers: ["Content-Type": "application/json"], body: Array(body))
         guard session.status == .ok,
             let object = try? JSONSerialization.jsonObject(with: Data(session.body)) as? [String: Any],
             let token = object["accessToken"] as? String
-        else { throw CLIError(.failure, "cannot log in as \(login): HTTP \(session.status.code)") }
+        else { throw CLIError(.failure, "cannot log in as \(credentials.email): HTTP \(session.status.code)") }
+        return token
+    }
+
+    /// Logs in and reads `GET /api/v1/admin/audit`.
+    /// - Throws: ``CLIError`` (1) when the login is refused or the audit does not answer 200.
+    static func audit(on connection: HTTPClientConnection, as credentials: Credentials) async throws -> Report {
+        let token = try await login(on: connection, as: credentials)
         let response = try await connection.send(.get, "/api/v1/admin/audit", headers: ["Authorization": "Bearer \(token)"], timeout: .seconds(120))
         guard response.status == .ok else { throw CLIError(.failure, "the audit answered HTTP \(response.status.code): \(response.text)") }
-        let report = try JSONDecoder().decode(Report.self, from: Data(response.body))
-        Console.out("checked \(report.orders) orders, \(report.payments) payments, \(report.reservations) reservations")
+        return try JSONDecoder().decode(Report.self, from: Data(response.body))
+    }
+
+    /// What was checked, each violation, and the verdict.
+    static func lines(_ report: Report) -> [String] {
+        var lines = ["checked \(report.orders) orders, \(report.payments) payments, \(report.reservations) reservations"]
         for violation in report.violations {
-            Console.out("  \(violation.check)\(violation.orderId.map { " \($0)" } ?? ""): \(violation.detail)")
+            lines.append("  \(violation.check)\(violation.orderId.map { " \($0)" } ?? ""): \(violation.detail)")
         }
-        Console.out(report.violations.isEmpty ? "no violations" : "\(report.violations.count) violations")
-        return report.violations.isEmpty ? .success : .failure
+        lines.append(report.violations.isEmpty ? "no violations" : "\(report.violations.count) violations")
+        return lines
     }
 }

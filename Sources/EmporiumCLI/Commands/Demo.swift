@@ -17,9 +17,13 @@ enum Demo: Command {
     static let discussion = """
         Without --url the demo starts its own system: a temporary data directory, the fixture catalog, a free port,
         removed afterwards. It waits until search has indexed the catalog, then registers a random shopper, logs in,
-        lists categories, browses one, searches for a word of a product's name, opens the product, reads /api/v1/me,
-        refreshes the token and logs out. Exits 0 when every step got its expected status, 1 otherwise. Look a trace
-        id up in the dashboard (or GET /admin/traces) of the system you pointed --url at.
+        lists categories, browses one, searches for a word of a product's name (in stock), opens a product found,
+        reads /api/v1/me, and buys it: into the cart, an address saved, checkout with the card 4242 4242 4242 4242
+        (201, confirmed). Then it puts the product in the cart again and pays with 4000 0000 0000 0002, which is
+        declined (402 with its decline code; the cart is kept), cancels the confirmed order (the payment voided or
+        refunded, as the order shows), refreshes the token and logs out. Exits 0 when every step got its expected
+        status, 1 otherwise. Look a trace id up in the dashboard (or GET /admin/traces) of the system you pointed
+        --url at.
         """
     static let examples = ["emporium demo", "emporium demo --url http://127.0.0.1:8080"]
     static let url = Option(

@@ -87,7 +87,14 @@ enum Serve: Command {
         "rate-limit",
         .value(placeholder: "N"),
         environment: "EMPORIUM_RATE_LIMIT",
-        "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
+        "Requests per minute per client on the API (default 600; logins 20); 0 turns both limits off, for load tests."
+    )
+
+    static let noResponseCache = Option(
+        "no-response-cache",
+        .flag,
+        environment: "EMPORIUM_NO_RESPONSE_CACHE",
+        "Send every public GET to its service instead of answering from the gateway's response cache."
     )
 
     static let maxInFlight = Option(
@@ -101,8 +108,8 @@ enum Serve: Command {
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, maxInFlight, Options.logLevel, durable, Options.seed, noSeed,
-        adminEmail, adminPassword, fulfilment, setting,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, maxInFlight, noResponseCache, Options.logLevel, durable,
+        Options.seed, noSeed, adminEmail, adminPassword, fulfilment, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -119,6 +126,7 @@ enum Serve: Command {
         if let limit = try arguments.value(maxInFlight, expected: "a number of requests (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.maxRequestsInFlight = limit == 0 ? nil : limit
         }
+        configuration.responseCache = !arguments.isSet(noResponseCache)
         if let mode = try arguments.value(transport, expected: "direct or serialized", InProcessTransport.Mode.init(rawValue:)) {
             configuration.transport = mode
         }
@@ -200,7 +208,8 @@ enum Serve: Command {
             rows.append(["", "the catalog starts empty (seed it with 'emporium seed')"])
         }
         let services = system.moduleDescriptions.map { "\($0.name) x\($0.instances.count)" }.joined(separator: ", ")
-        rows.append(["services", "\(services); \(configuration.transport.rawValue) transport"])
+        let cache = configuration.responseCache ? "" : "; response cache off"
+        rows.append(["services", "\(services); \(configuration.transport.rawValue) transport\(cache)"])
         Console.out("emporium \(Emporium.version) listening on \(base)/")
         for line in Console.table(rows, indent: "  ") { Console.out(line) }
         Console.out("Press Ctrl-C to stop.")
