@@ -40,8 +40,9 @@ public struct EmporiumConfiguration: Sendable {
     /// `identity.admin-password`, `identity.password-cost`, `catalog.seed` (`emporium services` lists them all).
     /// A key no module declares fails the start.
     public var settings: ModuleSettings
-    /// Requests per minute per client on the API (rate-limit class `default`); 0 turns the limit off (load tests).
-    /// Logins and registrations have their own class, `auth`, of 20 a minute.
+    /// Requests per minute per client on the API (rate-limit class `default`). Logins and registrations have their
+    /// own class, `auth`, of 20 a minute. 0 turns both off, for load tests, whose virtual shoppers all register and
+    /// log in from one address; Identity still throttles failed logins per account and address.
     public var requestsPerMinute: Int
     /// How many API requests may be in the gateway at once; more are shed with `503` (`overloaded`,
     /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits

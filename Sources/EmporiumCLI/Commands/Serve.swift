@@ -87,7 +87,7 @@ enum Serve: Command {
         "rate-limit",
         .value(placeholder: "N"),
         environment: "EMPORIUM_RATE_LIMIT",
-        "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
+        "Requests per minute per client on the API (default 600; logins 20); 0 turns both limits off, for load tests."
     )
 
     static let maxInFlight = Option(
