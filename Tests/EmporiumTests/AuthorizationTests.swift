@@ -329,11 +329,14 @@ extension WholeSystem {
             "GET /api/v1/admin/sagas": Rule(access: .admin) { _ in Call(method: .get, target: "/api/v1/admin/sagas") },
             "GET /api/v1/admin/audit": Rule(access: .admin) { _ in Call(method: .get, target: "/api/v1/admin/audit") },
 
-            // Recommendations, on their way from another branch.
-            "GET /api/v1/products/{id}/recommendations": Rule(access: .anyone("the shop window: what others bought with a product"), upcoming: true) {
-                _ in Call(method: .get, target: "/api/v1/products/p-00001/recommendations")
-            },
-            "GET /api/v1/me/recommendations": Rule(access: .customer, upcoming: true) { _ in Call(method: .get, target: "/api/v1/me/recommendations")
+            // Recommendations, on their way from another branch. A product's list takes an optional token there (a
+            // signed-in caller's own purchases are left out), so a token that is sent is checked.
+            "GET /api/v1/products/{id}/recommendations": Rule(
+                access: .guestOrCustomer("the shop window: what others bought with a product; a caller's own purchases are left out"),
+                upcoming: true
+            ) { _ in Call(method: .get, target: "/api/v1/products/p-00001/recommendations") },
+            "GET /api/v1/me/recommendations": Rule(access: .customer, upcoming: true) { _ in
+                Call(method: .get, target: "/api/v1/me/recommendations")
             },
             "POST /api/v1/events/product-viewed": Rule(
                 access: .guestOrCustomer("a guest's view counts towards popularity, a customer's joins their history"),
