@@ -362,6 +362,11 @@ extension WholeSystem {
             "GET /admin/stats": Rule(access: .admin) { _ in Call(method: .get, target: "/admin/stats") },
             "POST /admin/instances/{id}/down": Rule(access: .admin) { _ in Call(method: .post, target: "/admin/instances/nothing-1/down") },
             "POST /admin/instances/{id}/up": Rule(access: .admin) { _ in Call(method: .post, target: "/admin/instances/nothing-1/up") },
+            "GET /admin/faults": Rule(access: .admin) { _ in Call(method: .get, target: "/admin/faults") },
+            "PUT /admin/faults/{target}": Rule(access: .admin) { _ in
+                Call(method: .put, target: "/admin/faults/nothing", body: ["latencyMs": 0, "errorRate": 0])
+            },
+            "DELETE /admin/faults/{target}": Rule(access: .admin) { _ in Call(method: .delete, target: "/admin/faults/nothing") },
         ]
 
         static let returned: JSONText = ["lines": [["productId": "p-00004", "quantity": 1]]]

@@ -69,6 +69,12 @@ extension WholeSystem {
                 body: address,
                 string: ["postalCode"]
             ),
+            "PUT /admin/faults/{target}": Target(
+                caller: .admin,
+                path: "/admin/faults/catalog.categories",
+                body: ["latencyMs": 0, "errorRate": 0],
+                integer: ["latencyMs"]
+            ),
             "POST /api/v1/admin/products": Target(
                 caller: .admin,
                 path: "/api/v1/admin/products",
