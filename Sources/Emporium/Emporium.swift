@@ -147,7 +147,8 @@ public final class Emporium: Service {
         var gateway = Gateway(
             client: client,
             configuration: Gateway.Configuration(
-                rateLimits: [RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60))]
+                rateLimits: (configuration.authRequestsPerMinute > 0
+                    ? [RateLimitPolicy(name: "auth", limit: configuration.authRequestsPerMinute, window: .seconds(60))] : [])
                     + (configuration.requestsPerMinute > 0
                         ? [RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60))] : []),
                 impliedRoles: ["admin": ["customer"]],

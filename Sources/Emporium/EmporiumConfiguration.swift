@@ -41,8 +41,11 @@ public struct EmporiumConfiguration: Sendable {
     /// A key no module declares fails the start.
     public var settings: ModuleSettings
     /// Requests per minute per client on the API (rate-limit class `default`); 0 turns the limit off (load tests).
-    /// Logins and registrations have their own class, `auth`, of 20 a minute.
+    /// Logins and registrations have their own class, `auth`: ``authRequestsPerMinute``.
     public var requestsPerMinute: Int
+    /// Requests per minute per client to register, log in, refresh and log out (rate-limit class `auth`, 20 by
+    /// default, whatever ``requestsPerMinute`` is); 0 turns the limit off (a fuzzer sending them by the thousand).
+    public var authRequestsPerMinute: Int
     /// How many API requests may be in the gateway at once; more are shed with `503` (`overloaded`,
     /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits
     /// everything.
@@ -74,6 +77,7 @@ public struct EmporiumConfiguration: Sendable {
         signingSecret = nil
         settings = ModuleSettings()
         requestsPerMinute = 600
+        authRequestsPerMinute = 20
         maxRequestsInFlight = 256
         serveHTTP = true
         serveStoreFront = true

@@ -90,6 +90,13 @@ enum Serve: Command {
         "Requests per minute per client on the API (default 600); 0 turns the limit off, for load tests."
     )
 
+    static let authRateLimit = Option(
+        "auth-rate-limit",
+        .value(placeholder: "N"),
+        environment: "EMPORIUM_AUTH_RATE_LIMIT",
+        "Registrations, logins, refreshes and logouts per minute per client (default 20); 0 turns the limit off, for fuzzing."
+    )
+
     static let maxInFlight = Option(
         "max-in-flight",
         .value(placeholder: "N"),
@@ -101,8 +108,8 @@ enum Serve: Command {
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, maxInFlight, Options.logLevel, durable, Options.seed, noSeed,
-        adminEmail, adminPassword, fulfilment, setting,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, authRateLimit, maxInFlight, Options.logLevel, durable,
+        Options.seed, noSeed, adminEmail, adminPassword, fulfilment, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -115,6 +122,9 @@ enum Serve: Command {
         }
         if let limit = try arguments.value(rateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.requestsPerMinute = limit
+        }
+        if let limit = try arguments.value(authRateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+            configuration.authRequestsPerMinute = limit
         }
         if let limit = try arguments.value(maxInFlight, expected: "a number of requests (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.maxRequestsInFlight = limit == 0 ? nil : limit
