@@ -38,14 +38,17 @@ fi
 rm -rf "$work"
 mkdir -p "$work"
 server=""
+# Stops the server as an operator would (SIGTERM); the status is the server's exit status.
 stop_server() {
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+  local code=0
+  if [ -n "$server" ]; then
     kill -TERM "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || code=$?
   fi
   server=""
+  return "$code"
 }
-trap stop_server EXIT
+trap 'stop_server || true' EXIT
 
 # run ROLE: starts a server, fuzzes it as ROLE, stops it; the exit status says whether anything failed.
 run() {
@@ -103,7 +106,13 @@ run() {
     server=""
     return 1
   fi
-  stop_server
+  local code=0
+  stop_server || code=$?
+  if [ "$code" -ne 0 ]; then
+    echo "schemathesis.sh: the server exited $code on SIGTERM after the $role run; the end of its log:" >&2
+    tail -n 60 "$dir/server.log" >&2
+    return 1
+  fi
   return "$status"
 }
 
