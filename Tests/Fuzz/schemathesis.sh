@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../.."
 examples="${1:-${FUZZ_MAX_EXAMPLES:-10}}"
 shift $(($# > 0 ? 1 : 0))
 seed="${FUZZ_SEED:-1}"
-# A hard stop per run, far above what CI's budget takes (about a minute each on two cores), so a hang fails.
+# A hard stop per run, far above what CI's budget takes (under a minute each on two cores), so a hang fails.
 limit="${FUZZ_TIMEOUT:-1200}"
 binary=.build/debug/emporium
 work=.build/schemathesis
