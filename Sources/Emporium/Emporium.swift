@@ -154,10 +154,10 @@ public final class Emporium: Service {
             configuration: Gateway.Configuration(
                 // 0 turns off the logins' class too: a load test's shoppers all register and log in from one address.
                 rateLimits: configuration.requestsPerMinute > 0
-                    ? [
-                        RateLimitPolicy(name: "auth", limit: 20, window: .seconds(60)),
-                        RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60)),
-                    ] : [],
+                    ? (configuration.authRequestsPerMinute > 0
+                        ? [RateLimitPolicy(name: "auth", limit: configuration.authRequestsPerMinute, window: .seconds(60))] : [])
+                        + [RateLimitPolicy(name: "default", limit: configuration.requestsPerMinute, window: .seconds(60))]
+                    : [],
                 responseCaching: configuration.responseCache,
                 impliedRoles: ["admin": ["customer"]],
                 maxRequestsInFlight: configuration.maxRequestsInFlight

@@ -41,9 +41,13 @@ public struct EmporiumConfiguration: Sendable {
     /// A key no module declares fails the start.
     public var settings: ModuleSettings
     /// Requests per minute per client on the API (rate-limit class `default`). Logins and registrations have their
-    /// own class, `auth`, of 20 a minute. 0 turns both off, for load tests, whose virtual shoppers all register and
-    /// log in from one address; Identity still throttles failed logins per account and address.
+    /// own class, `auth`: ``authRequestsPerMinute``. 0 turns both off, for load tests, whose virtual shoppers all
+    /// register and log in from one address; Identity still throttles failed logins per account and address.
     public var requestsPerMinute: Int
+    /// Requests per minute per client to register, log in, refresh and log out (rate-limit class `auth`, 20 by
+    /// default) while ``requestsPerMinute`` is not 0; 0 turns this limit off alone (a fuzzer sending them by the
+    /// thousand).
+    public var authRequestsPerMinute: Int
     /// How many API requests may be in the gateway at once; more are shed with `503` (`overloaded`,
     /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits
     /// everything.
@@ -78,6 +82,7 @@ public struct EmporiumConfiguration: Sendable {
         signingSecret = nil
         settings = ModuleSettings()
         requestsPerMinute = 600
+        authRequestsPerMinute = 20
         maxRequestsInFlight = 256
         responseCache = true
         serveHTTP = true

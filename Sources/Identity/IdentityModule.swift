@@ -9,7 +9,9 @@ extension Module {
     ///
     /// Settings: `identity.admin-email` and `identity.admin-password`, the first administrator, created on first
     /// start (without a password, one is generated and kept in the data directory's `initial-admin-password`,
-    /// mode 0600); `identity.password-cost`, yescrypt's cost for new password hashes.
+    /// mode 0600); `identity.password-cost`, yescrypt's cost for new password hashes; `identity.max-failed-logins`
+    /// and `identity.login-throttle-window`, how many failed logins an account or a client address may have within
+    /// how many seconds before further logins wait (a fuzzer guessing passwords from one address raises them).
     public static let identity = Module(
         name: "identity",
         migrations: IdentitySchema.migrator,
@@ -18,13 +20,22 @@ extension Module {
             ModuleSetting("admin-email", default: "admin@emporium.local", help: "the first administrator's e-mail address"),
             ModuleSetting("admin-password", help: "the first administrator's password; generated on first start when not given"),
             ModuleSetting("password-cost", default: "5", help: "yescrypt's cost for new password hashes, 1 to 11"),
+            ModuleSetting("max-failed-logins", default: "5", help: "failed logins per account and per client address before further logins wait"),
+            ModuleSetting("login-throttle-window", default: "900", help: "seconds within which failed logins are counted (15 minutes)"),
         ]
     ) { context in
         let cost = try context.settings.integer("password-cost", in: 1...11) ?? 5
+        let maxFailedLogins = try context.settings.integer("max-failed-logins", in: 1...1_000_000) ?? 5
+        let throttleWindow = try context.settings.seconds("login-throttle-window") ?? .seconds(900)
         let service = SQLiteIdentityService(
             database: context.database,
             outbox: context.outbox,
-            configuration: SQLiteIdentityService.Configuration(signingSecret: context.signingSecret, passwordCost: cost)
+            configuration: SQLiteIdentityService.Configuration(
+                signingSecret: context.signingSecret,
+                passwordCost: cost,
+                maxFailedLogins: maxFailedLogins,
+                throttleWindow: throttleWindow
+            )
         )
         var handlers = EndpointHandlers()
         handlers.registerIdentity(service)

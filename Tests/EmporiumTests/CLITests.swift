@@ -103,7 +103,12 @@ extension WholeSystem {
             #expect(search.consumes.contains("catalog.product-created.v1"))
             #expect(search.endpoints.contains("search.query"))
             let identity = try #require(report.modules.first { $0.name == "identity" })
-            #expect(identity.settings == ["identity.admin-email", "identity.admin-password", "identity.password-cost"])
+            #expect(
+                identity.settings == [
+                    "identity.admin-email", "identity.admin-password", "identity.password-cost", "identity.max-failed-logins",
+                    "identity.login-throttle-window",
+                ]
+            )
             #expect(report.routes.contains { $0.method == "GET" && $0.pattern == "/api/v1/products/{id}" && $0.access == "public" })
             #expect(report.routes.contains { $0.pattern == "/admin/services" && $0.access == "role admin" })
 

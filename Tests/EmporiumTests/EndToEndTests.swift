@@ -325,23 +325,41 @@ extension WholeSystem {
             )
         }
 
-        @Test func eachClientHasItsRateLimitAndZeroTurnsItOff() async throws {
+        @Test func eachClientHasItsRateLimitsAndZeroTurnsEachOff() async throws {
+            let logout = ["token": "not-a-refresh-token"]
             try await ShopHarness.with(
-                configure: { $0.requestsPerMinute = 3 },
+                configure: {
+                    $0.requestsPerMinute = 3
+                    $0.authRequestsPerMinute = 2
+                },
                 { shop in
                     for _ in 0..<3 { #expect(try await shop.send(.get, "/api/v1/categories").status.code == 200) }
                     let limited = try await shop.send(.get, "/api/v1/categories")
                     #expect(limited.status.code == 429)
                     #expect(limited.headers.first(name: "Retry-After") != nil)
                     #expect(limited.headers.first(name: "RateLimit-Policy")?.contains("q=3") == true)
+                    // Registrations, logins, refreshes and logouts count in a class of their own.
+                    for _ in 0..<2 { #expect(try await shop.send(.post, "/api/v1/auth/logout", json: logout).status.code == 204) }
+                    let tooMany = try await shop.send(.post, "/api/v1/auth/logout", json: logout)
+                    #expect(tooMany.status.code == 429)
+                    #expect(tooMany.headers.first(name: "RateLimit-Policy")?.contains("q=2") == true)
                 }
             )
             try await ShopHarness.with(
-                configure: { $0.requestsPerMinute = 0 },
+                configure: {
+                    $0.requestsPerMinute = 0
+                    $0.authRequestsPerMinute = 0
+                },
                 { shop in
                     for _ in 0..<5 {
                         let response = try await shop.send(.get, "/api/v1/categories")
                         #expect(response.status.code == 200)
+                        #expect(response.headers.first(name: "RateLimit") == nil)
+                    }
+                    // Without the auth class's limit (20 a minute by default), as a fuzz run starts the server.
+                    for _ in 0..<25 {
+                        let response = try await shop.send(.post, "/api/v1/auth/logout", json: logout)
+                        #expect(response.status.code == 204)
                         #expect(response.headers.first(name: "RateLimit") == nil)
                     }
                 }

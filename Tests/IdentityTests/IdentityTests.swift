@@ -203,6 +203,27 @@ struct IdentityFixture {
         }
     }
 
+    @Test func theLoginThrottleComesFromTheSettings() async throws {
+        let guess = Credentials(email: "admin@emporium.local", password: "guess guess guess", clientAddress: "10.0.0.1")
+        let strict = ModuleSettings(["identity.password-cost": "1", "identity.max-failed-logins": "2", "identity.login-throttle-window": "60"])
+        try await ModuleHarness.run(.identity, settings: strict) { harness in
+            let identity = IdentityClient(client: harness.client)
+            for _ in 0..<2 { await #expect(throws: IdentityError.invalidCredentials) { try await identity.login(guess) } }
+            await #expect(throws: IdentityError.tooManyAttempts(retryAfterSeconds: 60)) { try await identity.login(guess) }
+        }
+        // A fuzz run guesses the administrator's password thousands of times from one address, and logs in between.
+        let lenient = ModuleSettings(["identity.password-cost": "1", "identity.max-failed-logins": "1000000"])
+        try await ModuleHarness.run(.identity, settings: lenient) { harness in
+            let identity = IdentityClient(client: harness.client)
+            for _ in 0..<20 { await #expect(throws: IdentityError.invalidCredentials) { try await identity.login(guess) } }
+        }
+        await #expect {
+            try await ModuleHarness.run(.identity, settings: ModuleSettings(["identity.max-failed-logins": "0"])) { _ in }
+        } throws: { error in
+            "\(error)" == "identity.max-failed-logins must be a whole number from 1 to 1000000, not '0'"
+        }
+    }
+
     @Test func aBadSettingStopsTheStartWithASentence() async throws {
         await #expect {
             try await ModuleHarness.run(.identity, settings: ModuleSettings(["identity.password-cost": "lots"])) { _ in }

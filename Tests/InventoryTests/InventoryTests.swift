@@ -243,6 +243,12 @@ struct InventoryFixture {
             await #expect(throws: InventoryError.invalid("a reason of 1 to 200 characters is required", field: "reason")) {
                 try await fixture.inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: 1, reason: " "))
             }
+            // Found by schemathesis: the extreme integers crashed the process (abs(Int.min) traps); now they are refused.
+            for delta in [Int.min, Int.min + 1, -1_000_001, 1_000_001, Int.max] {
+                await #expect(throws: InventoryError.invalid("delta must be within ±1000000", field: "delta")) {
+                    try await fixture.inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: delta, reason: "count"))
+                }
+            }
             #expect(
                 try await fixture.inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: -2, reason: "breakage")).warehouses
                     .first?.onHand == 3

@@ -97,6 +97,13 @@ enum Serve: Command {
         "Send every public GET to its service instead of answering from the gateway's response cache."
     )
 
+    static let authRateLimit = Option(
+        "auth-rate-limit",
+        .value(placeholder: "N"),
+        environment: "EMPORIUM_AUTH_RATE_LIMIT",
+        "Registrations, logins, refreshes and logouts per minute per client (default 20) while --rate-limit is on; 0 turns it off, for fuzzing."
+    )
+
     static let maxInFlight = Option(
         "max-in-flight",
         .value(placeholder: "N"),
@@ -108,8 +115,8 @@ enum Serve: Command {
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, maxInFlight, noResponseCache, Options.logLevel, durable,
-        Options.seed, noSeed, adminEmail, adminPassword, fulfilment, setting,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, authRateLimit, maxInFlight, noResponseCache,
+        Options.logLevel, durable, Options.seed, noSeed, adminEmail, adminPassword, fulfilment, setting,
     ]
 
     /// The configuration the flags and environment describe.
@@ -122,6 +129,9 @@ enum Serve: Command {
         }
         if let limit = try arguments.value(rateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.requestsPerMinute = limit
+        }
+        if let limit = try arguments.value(authRateLimit, expected: "requests per minute (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
+            configuration.authRequestsPerMinute = limit
         }
         if let limit = try arguments.value(maxInFlight, expected: "a number of requests (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.maxRequestsInFlight = limit == 0 ? nil : limit
