@@ -237,7 +237,7 @@ extension WholeSystem {
                             ]
                         )
                         let catalog = outboxes.outboxes.first { $0.module == "catalog" }?.groups ?? []
-                        #expect(catalog.map(\.group) == ["cart", "gateway", "search"])
+                        #expect(catalog.map(\.group) == ["cart", "gateway", "recommendations", "search"])
                         return catalog.allSatisfy { $0.backlog == 0 && $0.handledThrough == ShopHarness.seededProducts }
                     }
                 }
