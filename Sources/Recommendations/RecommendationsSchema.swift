@@ -8,14 +8,21 @@ import Storage
 ///   it squared. A product first named by an order or a cart addition gets a row without a name until the catalog's
 ///   event arrives. Products are keyed by an integer `key` in the other tables.
 /// - `interaction`: the log, one row per purchase (an order line), cart addition and view, the only input of learning
-///   and of a rebuild. `customer` is `c:<customer id>`, `g:<cart id>` for a guest's cart, `x:<random>` once the
+///   and of a rebuild; only purchases are indexed (by customer and time, for what a customer bought lately), so
+///   appending a view or a cart addition writes the log's last page and nothing else. `customer` is `c:<customer id>`, `g:<cart id>` for a guest's cart, `x:<random>` once the
 ///   customer's account was deleted, `NULL` for a guest's view (which counts towards popularity only).
 /// - `interest`: per customer and product, their decayed interest (`weight`) and the log position of their latest
 ///   interaction with it (`last_seq`, for "their most recent products").
-/// - `pair`: per ordered pair of products, the decayed co-occurrence `strength`: the sum over customers of their
-///   interest in one times their interest in the other (both directions are stored, so a product's neighbours are one
-///   range of the primary key; `pair_strongest` serves its strongest neighbours first).
-/// - `learner`: how far the log has been folded into the aggregates, and the landmark of the forward decay.
+/// - `pair`: each product's strongest neighbours, at most ``Learning/neighbourCapacity`` per product, with their
+///   decayed co-occurrence `strength` (the sum over customers of their interest in one product times their interest
+///   in the other) as counted by the Space-Saving algorithm: a neighbour that comes in when the product's list is
+///   full takes the place of the weakest, starting from its strength, which it keeps as `error`; `strength - error`
+///   is never more than the true co-occurrence. Both directions are stored, so a product's neighbours are one range of
+///   the primary key. The table stays small (at most 64 rows a product), which keeps every fold's writes small; the
+///   full matrix would grow with the square of the catalog and be rewritten all over by every fold.
+/// - `learner`: how far the log has been folded into the aggregates, the landmark of the forward decay, and
+///   `items_version`, moved on by every transaction that changes a product's norm or whether it can be recommended,
+///   so that a copy in memory of the recommendable products' norms knows when to read them again.
 ///
 /// The aggregates use forward decay: an interaction at time `t` adds `weight(kind) * 2^((t - landmark) / half-life)`,
 /// so nothing stored is ever rewritten as time passes (an answer's ranking does not change with the clock, only
@@ -40,8 +47,8 @@ enum RecommendationsSchema {
                     popularity REAL NOT NULL DEFAULT 0,
                     norm REAL NOT NULL DEFAULT 0
                 );
-                CREATE INDEX item_popular ON item (popularity DESC, product_id) WHERE eligible = 1;
-                CREATE INDEX item_category_popular ON item (category, popularity DESC, product_id) WHERE eligible = 1;
+                CREATE INDEX item_popular ON item (popularity DESC) WHERE eligible = 1;
+                CREATE INDEX item_category_popular ON item (category, popularity DESC) WHERE eligible = 1;
                 CREATE TABLE interaction (
                     seq INTEGER PRIMARY KEY,
                     customer TEXT,
@@ -49,7 +56,7 @@ enum RecommendationsSchema {
                     kind TEXT NOT NULL CHECK (kind IN ('purchase', 'cart', 'view')),
                     at_us INTEGER NOT NULL
                 );
-                CREATE INDEX interaction_customer ON interaction (customer, kind, at_us);
+                CREATE INDEX interaction_purchase ON interaction (customer, at_us) WHERE kind = 'purchase';
                 CREATE TABLE interest (
                     customer TEXT NOT NULL,
                     item INTEGER NOT NULL,
@@ -62,13 +69,14 @@ enum RecommendationsSchema {
                     item INTEGER NOT NULL,
                     other INTEGER NOT NULL,
                     strength REAL NOT NULL,
+                    error REAL NOT NULL,
                     PRIMARY KEY (item, other)
                 ) WITHOUT ROWID;
-                CREATE INDEX pair_strongest ON pair (item, strength DESC);
                 CREATE TABLE learner (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
                     learned_through INTEGER NOT NULL,
-                    landmark_us INTEGER
+                    landmark_us INTEGER,
+                    items_version INTEGER NOT NULL DEFAULT 0
                 );
                 INSERT INTO learner (id, learned_through) VALUES (1, 0);
                 """

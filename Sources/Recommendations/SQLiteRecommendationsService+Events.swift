@@ -62,6 +62,7 @@ extension SQLiteRecommendationsService {
                 product.version,
             ]
         )
+        try itemsChanged(in: connection)
     }
 
     /// Keeps what Inventory last said of a product's available units, in all warehouses together.
@@ -74,6 +75,12 @@ extension SQLiteRecommendationsService {
             """,
             [availability.productId.rawValue, availability.available]
         )
+        try itemsChanged(in: connection)
+    }
+
+    /// Moves `items_version` on: whether a product can be recommended may have changed.
+    static func itemsChanged(in connection: Connection) throws {
+        try connection.execute("UPDATE learner SET items_version = items_version + 1 WHERE id = 1")
     }
 
     /// Appends one interaction to the log; a product not heard of yet gets a row without a name.

@@ -5,6 +5,7 @@ public import Messaging
 public import RecommendationsAPI
 public import ServiceKit
 public import Storage
+import Synchronization
 public import Telemetry
 
 /// Recommendations over its own SQLite database: an interaction log appended to by event handlers and by reported
@@ -29,14 +30,11 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         }
     }
 
-    /// How many of a product's strongest neighbours are scored for its page, beyond those the caller may not see.
-    static let productCandidates = 100
     /// How many of a customer's most recent products seed "for you".
     static let seedProducts = 10
-    /// How many of each seed's strongest neighbours are scored for "for you".
-    static let seedCandidates = 50
-    /// Interactions folded per transaction by the learner.
-    public static let foldLimit = 4096
+    /// Interactions folded per transaction by the learner: a fold holds the writer, so a view reported meanwhile waits
+    /// for it; this bounds the wait (about a tenth of a second on the benchmark's machine).
+    public static let foldLimit = 2048
 
     /// The module's database.
     public let database: Database
@@ -49,6 +47,8 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     public let appended: WakeSignal
     /// Asks for the database log to be truncated once an erasure has committed.
     let erasures: ErasureLogTruncator.Requests
+    /// The norms of the products that can be recommended now, read again when they changed.
+    let recommendable: RecommendableProducts
 
     /// Recommendations over `database`, migrated with ``ModuleKit/Module/recommendations``'s migrations. Learning runs
     /// in ``learner(clock:)`` and erasures' log truncation in ``erasureLogTruncator``, which must run beside it
@@ -74,12 +74,13 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         self.now = now
         self.appended = WakeSignal()
         self.erasures = ErasureLogTruncator.Requests()
+        self.recommendable = RecommendableProducts()
     }
 
-    /// The background service that folds the log into the aggregates whenever interactions were appended (and every
-    /// 5 seconds on `clock`, in case another process appended); run one only.
+    /// The background service that folds the log into the aggregates a tenth of a second after interactions were
+    /// appended (and every 5 seconds on `clock`, in case another process appended); run one only.
     public func learner(clock: any ServiceClock) -> some Service {
-        Learner(signal: appended, interval: .seconds(5), clock: clock) { await learnAll() }
+        Learner(signal: appended, interval: .seconds(5), gathering: .milliseconds(100), clock: clock) { await learnAll() }
     }
 
     /// The background service that truncates the database's log after each erasure has committed; run one only.
@@ -95,8 +96,20 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     @discardableResult
     public func learnPending(limit: Int = foldLimit) async throws -> Int {
         let learning = learning
-        return try await database.write { try learning.fold(limit: limit, in: $0) }
+        return try await offThePool { try $0.write { try learning.fold(limit: limit, in: $0) } }
     }
+
+    /// Runs `body` on the database on a thread of its own rather than the cooperative pool: a fold or a rebuild holds
+    /// its thread for as long as the transaction lasts, which on a pool of two threads would stall every request.
+    private func offThePool<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let database = database
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.queue.async { continuation.resume(with: Result { try body(database) }) }
+        }
+    }
+
+    /// Where folds and rebuilds run, one at a time.
+    private static let queue = DispatchQueue(label: "recommendations-learning")
 
     /// Whether every interaction in the log has been folded into the aggregates.
     public func hasLearnedEverything() async throws -> Bool {
@@ -120,31 +133,35 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         let learning = learning
         let clock = ContinuousClock()
         let start = clock.now
-        var report = try await database.write { connection in
-            try connection.execute("DELETE FROM pair")
-            try connection.execute("DELETE FROM interest")
-            try connection.execute("UPDATE item SET popularity = 0, norm = 0 WHERE popularity <> 0 OR norm <> 0")
-            try connection.execute("UPDATE learner SET learned_through = 0, landmark_us = NULL WHERE id = 1")
-            var interactions = 0
-            while true {
-                let folded = try learning.fold(limit: 50_000, in: connection)
-                interactions += folded
-                if folded < 50_000 { break }
-            }
-            return RebuildReport(
-                interactions: interactions,
-                products: try connection.scalar(Int.self, "SELECT count(*) FROM item WHERE popularity > 0") ?? 0,
-                customers: try connection.scalar(Int.self, "SELECT count(DISTINCT customer) FROM interest") ?? 0,
-                pairs: try connection.scalar(Int.self, "SELECT count(*) FROM pair") ?? 0,
-                seconds: 0
-            )
-        }
+        var report = try await offThePool { database in try database.write { try Self.rebuild(with: learning, in: $0) } }
         report.seconds = (clock.now - start) / .seconds(1)
         logger.info(
             "recommendations rebuilt from the interaction log",
             metadata: ["interactions": "\(report.interactions)", "pairs": "\(report.pairs)", "seconds": "\(report.seconds)"]
         )
         return report
+    }
+
+    /// Deletes the aggregates and folds the whole log again, in the caller's transaction.
+    /// - Returns: What was rebuilt; `seconds` is the caller's to fill in.
+    private static func rebuild(with learning: Learning, in connection: Connection) throws -> RebuildReport {
+        try connection.execute("DELETE FROM pair")
+        try connection.execute("DELETE FROM interest")
+        try connection.execute("UPDATE item SET popularity = 0, norm = 0 WHERE popularity <> 0 OR norm <> 0")
+        try connection.execute("UPDATE learner SET learned_through = 0, landmark_us = NULL WHERE id = 1")
+        var interactions = 0
+        while true {
+            let folded = try learning.fold(limit: 50_000, in: connection)
+            interactions += folded
+            if folded < 50_000 { break }
+        }
+        return RebuildReport(
+            interactions: interactions,
+            products: try connection.scalar(Int.self, "SELECT count(*) FROM item WHERE popularity > 0") ?? 0,
+            customers: try connection.scalar(Int.self, "SELECT count(DISTINCT customer) FROM interest") ?? 0,
+            pairs: try connection.scalar(Int.self, "SELECT count(*) FROM pair") ?? 0,
+            seconds: 0
+        )
     }
 
     // MARK: - Views
@@ -175,18 +192,17 @@ public struct SQLiteRecommendationsService: RecommendationsService {
             ranking.exclude(item.key)
             if let customer { ranking.exclude(try Self.bought(by: customer, since: since, in: connection)) }
             if item.norm > 0 {
-                var scored: [Candidate] = []
-                try Self.neighbours(of: item.key, count: Self.productCandidates + ranking.excluded.count, in: connection) { neighbour in
-                    guard neighbour.norm > 0 else { return }
-                    scored.append(neighbour.with(score: neighbour.strength / (item.norm * neighbour.norm).squareRoot()))
+                var scored: [(key: Int64, score: Double)] = []
+                try Self.neighbours(of: item.key, among: try recommendable.norms(in: connection), in: connection) { other, strength, norm in
+                    scored.append((other, strength / (item.norm * norm).squareRoot()))
                 }
                 ranking.take(scored, reason: .boughtTogether)
             }
             if let category = item.category {
-                try ranking.take(Self.popular(in: category, ranking: ranking, in: connection), reason: .popularInCategory)
+                try ranking.take(Self.popular(in: category, for: ranking, in: connection), reason: .popularInCategory)
             }
-            try ranking.take(Self.popular(in: nil, ranking: ranking, in: connection), reason: .popular)
-            return ranking.list
+            try ranking.take(Self.popular(in: nil, for: ranking, in: connection), reason: .popular)
+            return try ranking.list(in: connection)
         }
     }
 
@@ -203,24 +219,21 @@ public struct SQLiteRecommendationsService: RecommendationsService {
                 WHERE s.customer = ? ORDER BY s.last_seq DESC LIMIT ?
                 """,
                 [customer, Self.seedProducts]
-            ).map { row in Seed(item: try row[0], weight: try row[1], norm: try row[2], category: try row[3]) }
+            ).map { row in Seed(item: try row.integer(0), weight: try row.real(1), norm: try row.real(2), category: try row[3]) }
             let heaviest = seeds.map(\.weight).max() ?? 0
             if heaviest > 0 {
                 // Each candidate's score is its cosine to each seed, weighted by the customer's interest in the seed.
-                var totals: [Int64: Candidate] = [:]
+                var totals: [Int64: Double] = [:]
                 var weights = 0.0
+                let norms = try recommendable.norms(in: connection)
                 for seed in seeds where seed.norm > 0 {
                     let share = seed.weight / heaviest
                     weights += share
-                    try Self.neighbours(of: seed.item, count: Self.seedCandidates, in: connection) { neighbour in
-                        guard neighbour.norm > 0 else { return }
-                        let cosine = neighbour.strength / (seed.norm * neighbour.norm).squareRoot()
-                        totals[neighbour.key, default: neighbour.with(score: 0)].score += share * cosine
+                    try Self.neighbours(of: seed.item, among: norms, in: connection) { other, strength, norm in
+                        totals[other, default: 0] += share * strength / (seed.norm * norm).squareRoot()
                     }
                 }
-                if weights > 0 {
-                    ranking.take(totals.values.map { $0.with(score: $0.score / weights) }, reason: .forYou)
-                }
+                if weights > 0 { ranking.take(totals.map { ($0.key, $0.value / weights) }, reason: .forYou) }
             }
             var categories: [String] = []
             for seed in seeds {
@@ -229,10 +242,10 @@ public struct SQLiteRecommendationsService: RecommendationsService {
                 if categories.count == 3 { break }
             }
             for category in categories {
-                try ranking.take(Self.popular(in: category, ranking: ranking, in: connection), reason: .popularInCategory)
+                try ranking.take(Self.popular(in: category, for: ranking, in: connection), reason: .popularInCategory)
             }
-            try ranking.take(Self.popular(in: nil, ranking: ranking, in: connection), reason: .popular)
-            return ranking.list
+            try ranking.take(Self.popular(in: nil, for: ranking, in: connection), reason: .popular)
+            return try ranking.list(in: connection)
         }
     }
 
@@ -279,71 +292,44 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     /// left out before the learner has folded it.
     static func bought(by customer: String, since: Int64, in connection: Connection) throws -> [Int64] {
         try connection.query(
-            "SELECT DISTINCT item FROM interaction WHERE customer = ? AND kind = ? AND at_us >= ?",
-            [customer, InteractionKind.purchase.rawValue, since]
+            "SELECT DISTINCT item FROM interaction WHERE customer = ? AND kind = 'purchase' AND at_us >= ?",
+            [customer, since]
         ).map { try $0[0] }
     }
 
-    /// Calls `body` with the `count` strongest neighbours of `item` that can be recommended now.
-    static func neighbours(of item: Int64, count: Int, in connection: Connection, _ body: (Candidate) throws -> Void) throws {
-        try connection.forEach(
-            """
-            SELECT p.other, p.strength, i.norm, i.product_id, i.name, i.price_minor, i.currency
-            FROM (SELECT other, strength FROM pair WHERE item = ? ORDER BY strength DESC LIMIT ?) AS p
-            JOIN item AS i ON i.key = p.other
-            WHERE i.eligible = 1
-            """,
-            [item, count]
-        ) { row in
-            try body(
-                Candidate(
-                    key: try row[0],
-                    strength: try row[1],
-                    norm: try row[2],
-                    productId: ProductID(rawValue: try row[3]),
-                    name: try row[4],
-                    price: Money(minorUnits: try row[5], currency: try row[6]),
-                    score: 0
-                )
-            )
+    /// Calls `body` with each neighbour of `item` that can be recommended now: its key, the lower bound of its
+    /// co-occurrence with `item`, and its norm (when positive).
+    static func neighbours(
+        of item: Int64,
+        among norms: [Int64: Double],
+        in connection: Connection,
+        _ body: (Int64, Double, Double) throws -> Void
+    ) throws {
+        try connection.forEach("SELECT other, strength - error FROM pair WHERE item = ?", [item]) { row in
+            let other = try row.integer(0)
+            guard let norm = norms[other] else { return }
+            try body(other, try row.real(1), norm)
         }
     }
 
     /// The most popular products that can be recommended now (of `category`, or of the whole shop), enough to fill what
     /// `ranking` still needs; each scored by its popularity relative to the shop's most popular product.
-    static func popular(in category: String?, ranking: Ranking, in connection: Connection) throws -> [Candidate] {
+    static func popular(in category: String?, for ranking: Ranking, in connection: Connection) throws -> [(key: Int64, score: Double)] {
         guard ranking.missing > 0 else { return [] }
         let top = try connection.scalar(Double.self, "SELECT popularity FROM item WHERE eligible = 1 ORDER BY popularity DESC LIMIT 1") ?? 0
-        let count = ranking.missing + ranking.excluded.count + ranking.chosen.count
+        let count = ranking.missing + ranking.excluded.count + ranking.chosenCount
         let rows: [Row]
         if let category {
             rows = try connection.query(
-                """
-                SELECT key, popularity, product_id, name, price_minor, currency FROM item
-                WHERE category = ? AND eligible = 1 ORDER BY popularity DESC, product_id LIMIT ?
-                """,
+                "SELECT key, popularity FROM item WHERE category = ? AND eligible = 1 ORDER BY popularity DESC, key LIMIT ?",
                 [category, count]
             )
         } else {
-            rows = try connection.query(
-                """
-                SELECT key, popularity, product_id, name, price_minor, currency FROM item
-                WHERE eligible = 1 ORDER BY popularity DESC, product_id LIMIT ?
-                """,
-                [count]
-            )
+            rows = try connection.query("SELECT key, popularity FROM item WHERE eligible = 1 ORDER BY popularity DESC, key LIMIT ?", [count])
         }
         return try rows.map { row in
             let popularity: Double = try row[1]
-            return Candidate(
-                key: try row[0],
-                strength: popularity,
-                norm: 0,
-                productId: ProductID(rawValue: try row[2]),
-                name: try row[3],
-                price: Money(minorUnits: try row[4], currency: try row[5]),
-                score: top > 0 ? popularity / top : 0
-            )
+            return (try row[0], top > 0 ? popularity / top : 0)
         }
     }
 
@@ -363,6 +349,26 @@ extension Duration {
     var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
+/// The norms of the products that can be recommended now (on sale, something available, some interest), kept in memory
+/// between answers and read again from the database when `items_version` has moved on: an answer scores a few hundred
+/// neighbours, and looking each one up in the `item` table cost as much as reading the neighbours themselves. Every
+/// instance over the file follows every write, as the copy is checked in each answer's own read transaction.
+final class RecommendableProducts: Sendable {
+    private let copy = Mutex<(version: Int64, norms: [Int64: Double])?>(nil)
+
+    /// The norms by product key, as of `connection`'s transaction.
+    func norms(in connection: Connection) throws -> [Int64: Double] {
+        let version = try connection.scalar(Int64.self, "SELECT items_version FROM learner WHERE id = 1") ?? 0
+        if let current = copy.withLock({ $0 }), current.version == version { return current.norms }
+        var norms: [Int64: Double] = [:]
+        try connection.forEach("SELECT key, norm FROM item WHERE eligible = 1 AND norm > 0") { row in
+            norms[try row.integer(0)] = try row.real(1)
+        }
+        copy.withLock { $0 = (version, norms) }
+        return norms
+    }
+}
+
 /// What an answer needs of the product asked about.
 struct ItemRow: Sendable {
     let key: Int64
@@ -378,29 +384,13 @@ struct Seed {
     let category: String?
 }
 
-/// A product that may be recommended, with what the answer shows of it.
-struct Candidate {
-    let key: Int64
-    let strength: Double
-    let norm: Double
-    let productId: ProductID
-    let name: String
-    let price: Money
-    var score: Double
-
-    func with(score: Double) -> Candidate {
-        var copy = self
-        copy.score = score
-        return copy
-    }
-}
-
 /// An answer being assembled: candidates of one strategy after another, best first, each product once, never an
-/// excluded one, until the limit is reached.
+/// excluded one, until the limit is reached. Candidates are products' keys with scores; what is shown of the chosen is
+/// read at the end.
 struct Ranking {
     let limit: Int
     private(set) var excluded: Set<Int64> = []
-    private(set) var chosen: [Recommendation] = []
+    private var chosen: [(key: Int64, score: Double, reason: RecommendationReason)] = []
     private var chosenKeys: Set<Int64> = []
 
     init(limit: Int) {
@@ -409,6 +399,8 @@ struct Ranking {
 
     /// How many more the answer needs.
     var missing: Int { limit - chosen.count }
+    /// How many it has.
+    var chosenCount: Int { chosen.count }
 
     mutating func exclude(_ key: Int64) {
         excluded.insert(key)
@@ -418,29 +410,41 @@ struct Ranking {
         excluded.formUnion(keys)
     }
 
-    /// Adds the best of `candidates` (by score, rounded to nine decimals so that sums made in another order rank
-    /// alike; then by product id) until the answer is full.
-    mutating func take(_ candidates: [Candidate], reason: RecommendationReason) {
+    /// Adds the best of `candidates` (by score, rounded to nine decimals so that sums made in another order rank alike;
+    /// then by the order the module first heard of the products) until the answer is full.
+    mutating func take(_ candidates: [(key: Int64, score: Double)], reason: RecommendationReason) {
         guard missing > 0 else { return }
-        let rounded = candidates.map { $0.with(score: ($0.score * 1e9).rounded() / 1e9) }
-        let ordered = rounded.sorted { a, b in a.score != b.score ? a.score > b.score : a.productId.rawValue < b.productId.rawValue }
-        for candidate in ordered where missing > 0 && !excluded.contains(candidate.key) && !chosenKeys.contains(candidate.key) {
+        let excluded = excluded.union(chosenKeys)
+        let ordered = candidates.filter { !excluded.contains($0.key) }
+            .map { (key: $0.key, score: ($0.score * 1e9).rounded() / 1e9) }
+            .sorted { a, b in a.score != b.score ? a.score > b.score : a.key < b.key }
+        for candidate in ordered.prefix(missing) {
             chosenKeys.insert(candidate.key)
-            chosen.append(
-                Recommendation(productId: candidate.productId, name: candidate.name, price: candidate.price, score: candidate.score, reason: reason)
-            )
+            chosen.append((candidate.key, candidate.score, reason))
         }
     }
 
-    /// The answer: its strategy is that of its first item.
-    var list: RecommendationList {
+    /// The answer, with what the shop shows of each product; its strategy is that of its first item.
+    func list(in connection: Connection) throws -> RecommendationList {
+        let items = try chosen.map { choice in
+            guard
+                let row = try connection.queryFirst("SELECT product_id, name, price_minor, currency FROM item WHERE key = ?", [choice.key])
+            else { throw UnknownValue(row: "item \(choice.key)", column: "key", value: "missing") }
+            return Recommendation(
+                productId: ProductID(rawValue: try row[0]),
+                name: try row[1],
+                price: Money(minorUnits: try row[2], currency: try row[3]),
+                score: choice.score,
+                reason: choice.reason
+            )
+        }
         let strategy: RecommendationStrategy =
-            switch chosen.first?.reason {
+            switch items.first?.reason {
             case .boughtTogether: .boughtTogether
             case .forYou: .forYou
             case .popularInCategory: .popularInCategory
             case .popular, nil: .popular
             }
-        return RecommendationList(items: chosen, strategy: strategy)
+        return RecommendationList(items: items, strategy: strategy)
     }
 }
