@@ -59,13 +59,15 @@ struct Learning: Sendable {
             )
         }
         guard let last = rows.last else { return 0 }
+        // Every product this fold changes is marked with the next version of the products.
+        let version = try connection.scalar(Int64.self, "SELECT items_version + 1 FROM learner WHERE id = 1") ?? 1
         var fold = Fold()
         for interaction in rows {
             let origin = landmark ?? interaction.at
             var exponent = Double(interaction.at - origin) / halfLife
             if exponent > Self.rebaseExponent {
-                try fold.write(in: connection)
-                try rebase(from: origin, to: interaction.at, in: connection)
+                try fold.write(version: version, in: connection)
+                try rebase(from: origin, to: interaction.at, version: version, in: connection)
                 fold = Fold()
                 exponent = 0
                 landmark = interaction.at
@@ -73,20 +75,20 @@ struct Learning: Sendable {
             landmark = landmark ?? origin
             try fold.add(interaction, weight: interaction.kind.weight * exp2(exponent), in: connection)
         }
-        try fold.write(in: connection)
+        try fold.write(version: version, in: connection)
         try connection.execute(
-            "UPDATE learner SET learned_through = ?, landmark_us = ?, items_version = items_version + 1 WHERE id = 1",
-            [last.seq, landmark]
+            "UPDATE learner SET learned_through = ?, landmark_us = ?, items_version = ? WHERE id = 1",
+            [last.seq, landmark, version]
         )
         return rows.count
     }
 
     /// Scales every aggregate from the landmark `old` to `new`: interest and popularity by `2^-(new - old)/half-life`,
     /// co-occurrences and norms (products of two interests) by its square.
-    private func rebase(from old: Int64, to new: Int64, in connection: Connection) throws {
+    private func rebase(from old: Int64, to new: Int64, version: Int64, in connection: Connection) throws {
         let factor = exp2(-Double(new - old) / halfLife)
         let squared = factor * factor
-        try connection.execute("UPDATE item SET popularity = popularity * ?, norm = norm * ?", [factor, squared])
+        try connection.execute("UPDATE item SET popularity = popularity * ?, norm = norm * ?, changed = ?", [factor, squared, version])
         try connection.execute("UPDATE interest SET weight = weight * ?", [factor])
         try connection.execute("UPDATE pair SET strength = strength * ?, error = error * ?", [squared, squared])
     }
@@ -239,11 +241,14 @@ private struct Fold {
         return level
     }
 
-    /// Writes every changed row once, with its new value, in key order.
-    func write(in connection: Connection) throws {
+    /// Writes every changed row once, with its new value, in key order; products are marked changed in `version`.
+    func write(version: Int64, in connection: Connection) throws {
         for item in totals.keys.sorted() {
             guard let product = totals[item] else { continue }
-            try connection.execute("UPDATE item SET popularity = ?, norm = ? WHERE key = ?", [product.popularity, product.norm, item])
+            try connection.execute(
+                "UPDATE item SET popularity = ?, norm = ?, changed = ? WHERE key = ?",
+                [product.popularity, product.norm, version, item]
+            )
         }
         for item in neighbourhoods.keys.sorted() {
             guard let neighbourhood = neighbourhoods[item] else { continue }

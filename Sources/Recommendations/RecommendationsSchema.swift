@@ -21,8 +21,9 @@ import Storage
 ///   the primary key. The table stays small (at most 64 rows a product), which keeps every fold's writes small; the
 ///   full matrix would grow with the square of the catalog and be rewritten all over by every fold.
 /// - `learner`: how far the log has been folded into the aggregates, the landmark of the forward decay, and
-///   `items_version`, moved on by every transaction that changes a product's norm or whether it can be recommended,
-///   so that a copy in memory of the recommendable products' norms knows when to read them again.
+///   `items_version`, moved on by every transaction that changes a product's norm or whether it can be recommended;
+///   such a transaction sets the product's `item.changed` to the new version, so a copy in memory of the
+///   recommendable products' norms reads only the products changed since its own version.
 ///
 /// The aggregates use forward decay: an interaction at time `t` adds `weight(kind) * 2^((t - landmark) / half-life)`,
 /// so nothing stored is ever rewritten as time passes (an answer's ranking does not change with the clock, only
@@ -45,8 +46,10 @@ enum RecommendationsSchema {
                     available INTEGER,
                     eligible INTEGER NOT NULL DEFAULT 0 CHECK (eligible IN (0, 1)),
                     popularity REAL NOT NULL DEFAULT 0,
-                    norm REAL NOT NULL DEFAULT 0
+                    norm REAL NOT NULL DEFAULT 0,
+                    changed INTEGER NOT NULL DEFAULT 0
                 );
+                CREATE INDEX item_changed ON item (changed);
                 CREATE INDEX item_popular ON item (popularity DESC) WHERE eligible = 1;
                 CREATE INDEX item_category_popular ON item (category, popularity DESC) WHERE eligible = 1;
                 CREATE TABLE interaction (

@@ -50,11 +50,12 @@ extension SQLiteRecommendationsService {
     static func keep(_ product: Product, in connection: Connection) throws {
         try connection.execute(
             """
-            INSERT INTO item (product_id, name, category, price_minor, currency, active, version) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO item (product_id, name, category, price_minor, currency, active, version, changed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT items_version + 1 FROM learner WHERE id = 1))
             ON CONFLICT (product_id) DO UPDATE SET
                 name = excluded.name, category = excluded.category, price_minor = excluded.price_minor, currency = excluded.currency,
                 active = excluded.active, version = excluded.version,
-                eligible = (excluded.active = 1 AND coalesce(item.available, 0) > 0)
+                eligible = (excluded.active = 1 AND coalesce(item.available, 0) > 0), changed = excluded.changed
             WHERE excluded.version > item.version
             """,
             [
@@ -69,16 +70,16 @@ extension SQLiteRecommendationsService {
     static func keep(_ availability: Availability, in connection: Connection) throws {
         try connection.execute(
             """
-            INSERT INTO item (product_id, available) VALUES (?, ?)
+            INSERT INTO item (product_id, available, changed) VALUES (?, ?, (SELECT items_version + 1 FROM learner WHERE id = 1))
             ON CONFLICT (product_id) DO UPDATE SET
-                available = excluded.available, eligible = (item.active = 1 AND excluded.available > 0)
+                available = excluded.available, eligible = (item.active = 1 AND excluded.available > 0), changed = excluded.changed
             """,
             [availability.productId.rawValue, availability.available]
         )
         try itemsChanged(in: connection)
     }
 
-    /// Moves `items_version` on: whether a product can be recommended may have changed.
+    /// Moves `items_version` on to the version the product just kept was marked with.
     static func itemsChanged(in connection: Connection) throws {
         try connection.execute("UPDATE learner SET items_version = items_version + 1 WHERE id = 1")
     }
@@ -100,6 +101,7 @@ extension SQLiteRecommendationsService {
     func anonymise(_ customer: CustomerID, in connection: Connection) throws {
         let key = HistoryKey.customer(customer.rawValue)
         let anonymous = RandomID.make(prefix: "x:")
+        // Only purchases are indexed by customer, so this reads the whole log: erasures are rare, appends are not.
         try connection.execute("UPDATE interaction SET customer = ? WHERE customer = ?", [anonymous, key])
         try connection.execute("UPDATE interest SET customer = ? WHERE customer = ?", [anonymous, key])
         try MessagingSchema.forget(subject: customer.rawValue, in: connection)

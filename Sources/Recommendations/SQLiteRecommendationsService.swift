@@ -111,15 +111,6 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     /// Where folds and rebuilds run, one at a time.
     private static let queue = DispatchQueue(label: "recommendations-learning")
 
-    /// Whether every interaction in the log has been folded into the aggregates.
-    public func hasLearnedEverything() async throws -> Bool {
-        try await database.read { connection in
-            let through = try connection.scalar(Int64.self, "SELECT learned_through FROM learner WHERE id = 1") ?? 0
-            let last = try connection.scalar(Int64.self, "SELECT coalesce(max(seq), 0) FROM interaction") ?? 0
-            return through >= last
-        }
-    }
-
     /// Folds until the aggregates have caught up; one pass of the learner.
     func learnAll() async {
         do {
@@ -155,6 +146,9 @@ public struct SQLiteRecommendationsService: RecommendationsService {
             interactions += folded
             if folded < 50_000 { break }
         }
+        // Every product was zeroed first: the copies of the norms read them all again.
+        try connection.execute("UPDATE learner SET items_version = items_version + 1 WHERE id = 1")
+        try connection.execute("UPDATE item SET changed = (SELECT items_version FROM learner WHERE id = 1)")
         return RebuildReport(
             interactions: interactions,
             products: try connection.scalar(Int.self, "SELECT count(*) FROM item WHERE popularity > 0") ?? 0,
@@ -350,21 +344,32 @@ extension Duration {
 }
 
 /// The norms of the products that can be recommended now (on sale, something available, some interest), kept in memory
-/// between answers and read again from the database when `items_version` has moved on: an answer scores a few hundred
-/// neighbours, and looking each one up in the `item` table cost as much as reading the neighbours themselves. Every
-/// instance over the file follows every write, as the copy is checked in each answer's own read transaction.
+/// between answers and brought up to date from the products whose `changed` is newer than the copy's version: an
+/// answer scores a few hundred neighbours, and looking each one up in the `item` table cost as much as reading the
+/// neighbours themselves. The copy is checked in each answer's own read transaction, so every instance over the file
+/// follows every write; a copy newer than an answer's snapshot is used as it is.
 final class RecommendableProducts: Sendable {
-    private let copy = Mutex<(version: Int64, norms: [Int64: Double])?>(nil)
+    private struct Copy {
+        var version: Int64
+        var norms: [Int64: Double]
+    }
 
-    /// The norms by product key, as of `connection`'s transaction.
+    private let copy = Mutex<Copy?>(nil)
+
+    /// The norms by product key, as of `connection`'s transaction (or newer).
     func norms(in connection: Connection) throws -> [Int64: Double] {
         let version = try connection.scalar(Int64.self, "SELECT items_version FROM learner WHERE id = 1") ?? 0
-        if let current = copy.withLock({ $0 }), current.version == version { return current.norms }
-        var norms: [Int64: Double] = [:]
-        try connection.forEach("SELECT key, norm FROM item WHERE eligible = 1 AND norm > 0") { row in
-            norms[try row.integer(0)] = try row.real(1)
+        let current = copy.withLock { $0 }
+        if let current, current.version >= version { return current.norms }
+        var norms = current?.norms ?? [:]
+        try connection.forEach("SELECT key, norm, eligible FROM item WHERE changed > ?", [current?.version ?? -1]) { row in
+            let key = try row.integer(0)
+            let norm = try row.real(1)
+            norms[key] = try row.integer(2) == 1 && norm > 0 ? norm : nil
         }
-        copy.withLock { $0 = (version, norms) }
+        copy.withLock { stored in
+            if (stored?.version ?? -1) < version { stored = Copy(version: version, norms: norms) }
+        }
         return norms
     }
 }
