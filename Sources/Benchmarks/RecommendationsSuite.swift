@@ -28,7 +28,8 @@ import Telemetry
 /// learner in the background, calls through the pipeline on the direct transport): events are delivered on the bus in
 /// chunks of up to 1,000 interactions in time order, views reported through `recordView` one at a time, with the
 /// module's wall clock set to each view's time (a view is stamped when it is reported). Learning is timed from the
-/// first delivery until the learner has folded the whole log. Each of 2,000 sampled customers is then asked "for you" (ten
+/// first delivery until the learner has folded the whole log, and reported per interaction (an order of three lines is
+/// three) and per event or view report (`recommendations.learn.events`). Each of 2,000 sampled customers is then asked "for you" (ten
 /// products); a hit is any product of their held-out order among the ten, NDCG@10 counts where it ranks. Baselines on
 /// the same customers: ten random products (what Online Boutique's recommendation service does), and the ten best
 /// sellers of the training data; both, like ours, leave out what the customer bought. Latencies are those of the
@@ -52,6 +53,7 @@ struct RecommendationsSuite: BenchmarkSuite {
         let baselines = Baselines(shop: shop, tested: tested)
 
         var rates: [Double] = []
+        var eventRates: [Double] = []
         var productP50: [Double] = []
         var productP99: [Double] = []
         var forYouP50: [Double] = []
@@ -65,6 +67,7 @@ struct RecommendationsSuite: BenchmarkSuite {
             do {
                 let rate = try await system.learn(shop, stream)
                 rates.append(rate)
+                eventRates.append(rate * Double(stream.eventCount + stream.viewCount) / Double(stream.interactionCount))
                 var forYouLatencies: [Double] = []
                 var forYouCPU: [Double] = []
                 var quality = Quality()
@@ -124,6 +127,7 @@ struct RecommendationsSuite: BenchmarkSuite {
         }
         let ourHitRate = median(ours.map(\.hitRate))
         Progress.figure("recommendations.learn", median(rates), "interactions/s")
+        Progress.figure("recommendations.learn.events", median(eventRates), "events/s")
         Progress.figure("recommendations.hit-rate-10.random", baselines.random.hitRate, "ratio")
         Progress.figure("recommendations.hit-rate-10.popularity", baselines.popularity.hitRate, "ratio")
         Progress.figure("recommendations.hit-rate-10.ours", ourHitRate, "ratio")
