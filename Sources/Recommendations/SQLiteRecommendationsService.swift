@@ -1,7 +1,7 @@
 public import CatalogAPI
 import Commerce
 public import Foundation
-public import Messaging
+import Messaging
 public import RecommendationsAPI
 public import ServiceKit
 public import Storage
@@ -13,8 +13,8 @@ public import Telemetry
 /// aggregates and the module's own copy of the catalog and of availability.
 ///
 /// Appending is cheap (one small insert per interaction, in the transaction that records the event in the inbox), so
-/// the bus is never held up by learning; the learner wakes on every such commit and folds whatever has accumulated in
-/// one transaction, so under load it learns many interactions per commit.
+/// the bus is never held up by learning; the learner wakes on such a commit, gathers for a tenth of a second and folds
+/// whatever has accumulated, so under load it learns many interactions per commit.
 public struct SQLiteRecommendationsService: RecommendationsService {
     /// What the service is run with.
     public struct Configuration: Sendable {
@@ -44,11 +44,13 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     let logger: Logger
     let now: @Sendable () -> Date
     /// Woken after every commit that appended to the log: the learner waits on it.
-    public let appended: WakeSignal
+    let appended: WakeSignal
     /// Asks for the database log to be truncated once an erasure has committed.
     let erasures: ErasureLogTruncator.Requests
     /// The norms of the products that can be recommended now, read again when they changed.
     let recommendable: RecommendableProducts
+    /// Where folds and rebuilds run, one at a time.
+    let learningQueue: DispatchQueue
 
     /// Recommendations over `database`, migrated with ``ModuleKit/Module/recommendations``'s migrations. Learning runs
     /// in ``learner(clock:)`` and erasures' log truncation in ``erasureLogTruncator``, which must run beside it
@@ -75,6 +77,7 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         self.appended = WakeSignal()
         self.erasures = ErasureLogTruncator.Requests()
         self.recommendable = RecommendableProducts()
+        self.learningQueue = DispatchQueue(label: "recommendations-learning")
     }
 
     /// The background service that folds the log into the aggregates a tenth of a second after interactions were
@@ -103,13 +106,11 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     /// its thread for as long as the transaction lasts, which on a pool of two threads would stall every request.
     private func offThePool<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let database = database
+        let queue = learningQueue
         return try await withCheckedThrowingContinuation { continuation in
-            Self.queue.async { continuation.resume(with: Result { try body(database) }) }
+            queue.async { continuation.resume(with: Result { try body(database) }) }
         }
     }
-
-    /// Where folds and rebuilds run, one at a time.
-    private static let queue = DispatchQueue(label: "recommendations-learning")
 
     /// Folds until the aggregates have caught up; one pass of the learner.
     func learnAll() async {
