@@ -19,6 +19,7 @@ let capabilities: [(name: String, uses: [String], names: [String], needs: [Targe
     ("Customers", ["Identity", "Payments", "Warehouse", "Orders", "Cart"], [], ["Telemetry"]),
     ("Cart", ["Catalog", "Inventory", "Payments", "Identity"], [], ["Security"]),
     ("Orders", ["Cart", "Customers", "Inventory", "Payments", "Warehouse", "Identity"], ["Cart", "Customers", "Payments", "Warehouse"], ["Telemetry"]),
+    ("Recommendations", ["Catalog", "Inventory", "Orders", "Cart", "Identity"], [], ["Telemetry"]),
 ]
 
 /// A capability's three targets.

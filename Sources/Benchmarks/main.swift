@@ -14,6 +14,7 @@ let suites: [String: any BenchmarkSuite] = [
     "inventory": InventorySuite(),
     "payments": PaymentsSuite(),
     "checkout": CheckoutSuite(),
+    "recommendations": RecommendationsSuite(),
     "startup": StartupSuite(),
 ]
 

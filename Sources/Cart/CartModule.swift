@@ -8,7 +8,7 @@ public import ServiceKit
 extension Module {
     /// Cart: customers' and guests' carts in `cart.sqlite`, priced from its own copy of catalog, stock and membership
     /// facts kept from Catalog's, Inventory's and Payments' events; a deleted account's cart is erased on Identity's
-    /// event.
+    /// event. Publishes `cart.item-added.v1` for every addition.
     ///
     /// Settings: `cart.idle-expiry` (seconds a cart is kept after its last change, 2592000: 30 days);
     /// `cart.sweep-interval` (seconds between passes that delete expired carts, 3600).
@@ -32,6 +32,7 @@ extension Module {
             let sweep = try context.settings.seconds("sweep-interval") ?? .seconds(3600)
             let service = SQLiteCartService(
                 database: context.database,
+                outbox: context.outbox,
                 catalog: CatalogClient(client: context.client),
                 configuration: configuration,
                 logger: context.logger,

@@ -61,11 +61,16 @@ extension SQLiteCartService {
     }
 
     /// Erases what the cart holds about a deleted account: the customer's cart with its lines and their membership,
-    /// and any dead letter about them, in the inbox's transaction; once that commits, the database log is truncated
-    /// (``ErasureLogTruncator``), so no earlier version of a deleted page survives in it. No trace of the erasure is
-    /// kept: the customer id is then nowhere in the file.
+    /// the data of the cart's events still in the outbox (they name the customer), and any dead letter about them, in
+    /// the inbox's transaction; once that commits, the database log is truncated (``ErasureLogTruncator``), so no
+    /// earlier version of a deleted page survives in it. No trace of the erasure is kept: the customer id is then
+    /// nowhere in the file.
     func erase(_ customer: CustomerID, in connection: Connection) throws {
         let key = customer.rawValue
+        // The cart's events have the cart as their subject.
+        for row in try connection.query("SELECT id FROM cart WHERE customer_id = ?", [key]) {
+            try MessagingSchema.forget(subject: try row["id"] as String, in: connection)
+        }
         try connection.execute("DELETE FROM cart_line WHERE cart_id IN (SELECT id FROM cart WHERE customer_id = ?)", [key])
         try connection.execute("DELETE FROM cart WHERE customer_id = ?", [key])
         try connection.execute("DELETE FROM membership WHERE customer_id = ?", [key])

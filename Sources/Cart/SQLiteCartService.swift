@@ -2,7 +2,7 @@ public import CartAPI
 public import CatalogAPI
 import Commerce
 public import Foundation
-import Messaging
+public import Messaging
 public import ServiceKit
 public import Storage
 public import Telemetry
@@ -11,7 +11,8 @@ public import Telemetry
 /// version; lines priced and flagged from the cart's copy of catalog, stock and membership facts, kept from events.
 ///
 /// Reading a cart never calls another service. Adding a product the copy does not know yet (its catalog event has not
-/// arrived) asks the catalog once and keeps the answer through the events' own upsert.
+/// arrived) asks the catalog once and keeps the answer through the events' own upsert. Every addition writes
+/// `cart.item-added.v1` to the cart's outbox in its transaction.
 public struct SQLiteCartService: CartService {
     /// What the service is run with.
     public struct Configuration: Sendable {
@@ -28,9 +29,13 @@ public struct SQLiteCartService: CartService {
     public static let maximumLineQuantity = 99
     /// The most lines (different products) one cart holds.
     public static let maximumLines = 50
+    /// The source of the cart's events.
+    static let source = "/emporium/cart"
 
     /// The cart's database.
     public let database: Database
+    /// Where its events go, in the transaction of the change they report.
+    let outbox: Outbox
     let catalog: any CatalogService
     let configuration: Configuration
     let logger: Logger
@@ -42,18 +47,21 @@ public struct SQLiteCartService: CartService {
     /// database's log through ``erasureLogTruncator``, which must run beside it (``ModuleKit/Module/cart`` runs it).
     /// - Parameters:
     ///   - database: Its database.
+    ///   - outbox: Its outbox, over `database`.
     ///   - catalog: The catalog, asked only for a product added before its catalog event arrived.
     ///   - configuration: Expiry.
     ///   - logger: Where expiry and erasure problems go.
     ///   - now: The wall clock, for timestamps and expiry.
     public init(
         database: Database,
+        outbox: Outbox,
         catalog: any CatalogService,
         configuration: Configuration = Configuration(),
         logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
+        self.outbox = outbox
         self.catalog = catalog
         self.configuration = configuration
         self.logger = logger
@@ -88,7 +96,8 @@ public struct SQLiteCartService: CartService {
         let productId = addition.productId
         guard !productId.rawValue.isEmpty else { throw CartError.productNotFound(productId) }
         try await learnProduct(productId)
-        return try await change(owner, expectedVersion: addition.expectedVersion) { connection, cart in
+        let outbox = outbox
+        return try await change(owner, expectedVersion: addition.expectedVersion) { connection, cart, stamp in
             guard let product = try Self.product(productId, in: connection) else { throw CartError.productNotFound(productId) }
             guard product.active else { throw CartError.productOffSale(productId) }
             guard product.price.currency == Pricing.currency else {
@@ -105,6 +114,13 @@ public struct SQLiteCartService: CartService {
                 }
                 try Self.appendLine(productId, quantity: addition.quantity, addedPrice: product.price, to: cart, connection)
             }
+            let added = CartItemAdded(
+                productId: productId,
+                quantity: addition.quantity,
+                customerId: owner.customerId,
+                at: Self.date(microseconds: stamp)
+            )
+            try outbox.enqueue(Envelope(added, source: Self.source, subject: cart), in: connection)
         }
     }
 
@@ -115,7 +131,7 @@ public struct SQLiteCartService: CartService {
             throw CartError.invalid("the quantity must be from 0 (to remove the line) to \(limit)", field: "quantity")
         }
         let productId = update.productId
-        return try await change(owner, expectedVersion: update.expectedVersion) { connection, cart in
+        return try await change(owner, expectedVersion: update.expectedVersion) { connection, cart, _ in
             guard try Self.line(of: productId, in: cart, connection) != nil else { throw CartError.lineNotFound(productId) }
             if update.quantity == 0 {
                 try connection.execute("DELETE FROM cart_line WHERE cart_id = ? AND product_id = ?", [cart, productId.rawValue])
@@ -193,15 +209,15 @@ public struct SQLiteCartService: CartService {
         }
     }
 
-    /// Runs `body` on the owner's cart in one write transaction, creating the cart when there is none, then moves the
-    /// cart to its next version and starts its idle expiry again. Refused with
+    /// Runs `body` on the owner's cart (its id, and the change's time in microseconds) in one write transaction, creating
+    /// the cart when there is none, then moves the cart to its next version and starts its idle expiry again. Refused with
     /// ``CartAPI/CartError/versionConflict(expected:actual:)`` when `expectedVersion` is not the cart's version (0 for
     /// a cart never written); when `body` throws, nothing is kept, a cart created for it neither.
     /// - Returns: The cart afterwards, priced for ``CartAPI/Pricing/defaultCountry``.
     private func change(
         _ owner: StoredOwner,
         expectedVersion: Int?,
-        _ body: @escaping @Sendable (Connection, _ cart: String) throws -> Void
+        _ body: @escaping @Sendable (Connection, _ cart: String, _ stamp: Int64) throws -> Void
     ) async throws -> Cart {
         let stamp = Self.microseconds(now())
         let expiry = configuration.idleExpiry
@@ -210,7 +226,7 @@ public struct SQLiteCartService: CartService {
             let actual = existing?.version ?? 0
             if let expected = expectedVersion, expected != actual { throw CartError.versionConflict(expected: expected, actual: actual) }
             let id = try (existing ?? Self.createCart(of: owner, at: stamp, idleExpiry: expiry, in: connection)).id
-            try body(connection, id)
+            try body(connection, id, stamp)
             return try Self.cart(of: owner, row: Self.touch(id, at: stamp, idleExpiry: expiry, in: connection), in: connection)
         }
     }

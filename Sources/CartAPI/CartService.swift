@@ -59,9 +59,3 @@ extension EndpointHandlers {
         register(CartEndpoints.checkOut) { try await service.checkOut($0) }
     }
 }
-
-/// The events the cart publishes: none; it only listens.
-public enum CartEvents {
-    /// Every event type the cart publishes through its outbox.
-    public static let published: [String] = []
-}

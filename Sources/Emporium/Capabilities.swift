@@ -7,6 +7,7 @@ import Inventory
 import ModuleKit
 import Orders
 import Payments
+import Recommendations
 import Search
 import Warehouse
 
@@ -36,6 +37,7 @@ extension Emporium {
         Capability(.customers, routes: CustomersRoutes.add),
         Capability(.cart, routes: CartRoutes.add),
         Capability(.orders, routes: OrdersRoutes.add),
+        Capability(.recommendations, routes: RecommendationsRoutes.add),
     ]
 
     /// The modules' names, in start order: each has its `<name>.sqlite` in the data directory.

@@ -2,6 +2,7 @@ import CartAPI
 import CatalogAPI
 import Commerce
 import Foundation
+import Messaging
 import PaymentsAPI
 import ServiceKit
 import TestSupport
@@ -136,6 +137,32 @@ import Testing
             await #expect(throws: CartError.productNotFound("p-404")) { try await fixture.add(1, of: "p-404", to: alice) }
             #expect(asked.values == ["p-new", "p-404", "p-gone", "p-404"])
             #expect(try await fixture.read(alice).version == 2)
+        }
+    }
+
+    @Test func anAdditionPublishesWhatWasAddedInItsTransaction() async throws {
+        try await CartFixture.with { fixture in
+            try await fixture.publish(try created(product("p-lamp")), try created(product("p-board")))
+            try await fixture.publish(try deactivated(product("p-board", version: 2, active: false)))
+            let cart = try await fixture.add(2, of: "p-lamp", to: alice)
+            try await fixture.add(1, of: "p-lamp", to: .guest("gt-1"))
+            // Refused additions write nothing: the event is part of the addition's transaction.
+            await #expect(throws: CartError.productOffSale("p-board")) { try await fixture.add(1, of: "p-board", to: alice) }
+            await #expect(throws: CartError.versionConflict(expected: 7, actual: 1)) {
+                try await fixture.add(1, of: "p-lamp", to: alice, expecting: 7)
+            }
+
+            let events = try await fixture.events()
+            #expect(events.map(\.type) == [CartItemAdded.eventType, CartItemAdded.eventType])
+            #expect(events.first?.subject == cart.id.rawValue)
+            let customers = try events.map { try $0.decode(CartItemAdded.self) }
+            #expect(customers.map(\.productId) == ["p-lamp", "p-lamp"])
+            #expect(customers.map(\.quantity) == [2, 1])
+            #expect(customers.map(\.customerId) == ["c-alice", nil])
+            #expect(customers.first?.at == cart.updatedAt)
+            #expect(CartEvents.published == [CartItemAdded.eventType])
+            // The relay hands them on to whoever takes them.
+            try await fixture.harness.waitUntilSettled()
         }
     }
 

@@ -82,6 +82,15 @@ struct CartFixture {
         return try await harness.database.read { connection in try connection.scalar(Int.self, sql) ?? -1 }
     }
 
+    /// The events the module committed to its outbox, in commit order.
+    func events() async throws -> [Envelope] {
+        try await harness.database.read { connection in
+            try connection.query("SELECT type, subject, data FROM outbox ORDER BY seq").map { row in
+                Envelope(source: "/emporium/cart", type: try row["type"], subject: try row["subject"], data: try row["data"])
+            }
+        }
+    }
+
     /// The events the module's group dead-lettered.
     func deadLetters() async throws -> Int {
         try await harness.module.context.deadLetters.list(limit: 100).count

@@ -9,6 +9,7 @@ import IdentityAPI
 import InventoryAPI
 import OrdersAPI
 import PaymentsAPI
+import RecommendationsAPI
 import SearchAPI
 import ServiceKit
 import Telemetry
@@ -78,7 +79,7 @@ import WarehouseAPI
             Set(pending) == [
                 "Registration", "Credentials", "RefreshToken", "ProductDraft", "StockAdjustmentRequest", "ThresholdRequest",
                 "RefundRequestBody", "SubscribeRequest", "ProfileUpdateRequest", "AddressRequest", "CartItemRequest",
-                "CartQuantityRequest", "CartMergeRequest", "CheckoutRequest", "ReturnRequest",
+                "CartQuantityRequest", "CartMergeRequest", "CheckoutRequest", "ReturnRequest", "ProductViewRequest",
             ]
         )
         var checked: Set<String> = []
@@ -144,7 +145,11 @@ import WarehouseAPI
             .invalid("must be from 1 to 100", field: "limit"), .invalid("give exactly one of addressId and shippingAddress"),
             .invalidAddress([FieldError(field: "shippingAddress.postalCode", message: "must be a postal code of NL, like 1234 AB")]),
         ]
-        let failures: [any ServiceFailure] = catalog + identity + search + inventory + warehouse + payments + customers + cart + orders
+        let recommendations: [RecommendationsError] = [
+            .productNotFound("p-1"), .invalidQuery("must be from 1 to 50", field: "limit"), .invalidQuery("the query is empty"),
+        ]
+        let failures: [any ServiceFailure] =
+            catalog + identity + search + inventory + warehouse + payments + customers + cart + orders + recommendations
         for failure in failures {
             #expect(failure.problemType.wholeMatch(of: #/[a-z0-9]+(-[a-z0-9]+)*/#) != nil, "\(failure.problemType)")
             #expect(document.contains("`\(failure.problemType)`"), "problem type \(failure.problemType) is not in Docs/openapi.yaml")

@@ -93,7 +93,7 @@ extension WholeSystem {
             let report = try JSONDecoder().decode(ServicesReport.self, from: Data(json.stdout.utf8))
             #expect(
                 Set(report.modules.map(\.name)) == [
-                    "catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders",
+                    "catalog", "search", "identity", "inventory", "warehouse", "payments", "customers", "cart", "orders", "recommendations",
                 ]
             )
             let catalog = try #require(report.modules.first { $0.name == "catalog" })
@@ -144,7 +144,7 @@ extension WholeSystem {
 
             let backup = try await EmporiumRun.finish(["backup", directory.path("backup"), "--data", data])
             #expect(backup.status == 0, "\(backup.stderr)")
-            for module in ["catalog", "search", "identity", "warehouse", "payments", "customers", "cart", "orders"] {
+            for module in ["catalog", "search", "identity", "warehouse", "payments", "customers", "cart", "orders", "recommendations"] {
                 let file = directory.path("backup/\(module).sqlite")
                 #expect(FileManager.default.fileExists(atPath: file), "no \(file)")
                 #expect(backup.stdout.contains(file))

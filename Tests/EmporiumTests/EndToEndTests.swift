@@ -316,9 +316,13 @@ extension WholeSystem {
                     // Each group that takes the catalog's events reads its outbox on its own cursor, every product seeded.
                     try await waitUntil("every group has handled the seed catalog") {
                         let outboxes = try shop.decode(Outboxes.self, from: try await shop.send(.get, "/admin/outbox", token: admin))
-                        #expect(outboxes.outboxes.map(\.module).sorted() == ["catalog", "identity", "inventory", "orders", "payments", "warehouse"])
+                        #expect(
+                            outboxes.outboxes.map(\.module).sorted() == [
+                                "cart", "catalog", "identity", "inventory", "orders", "payments", "warehouse",
+                            ]
+                        )
                         let catalog = outboxes.outboxes.first { $0.module == "catalog" }?.groups ?? []
-                        #expect(catalog.map(\.group) == ["cart", "gateway", "search"])
+                        #expect(catalog.map(\.group) == ["cart", "gateway", "recommendations", "search"])
                         return catalog.allSatisfy { $0.backlog == 0 && $0.handledThrough == ShopHarness.seededProducts }
                     }
                 }
