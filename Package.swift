@@ -140,8 +140,8 @@ let package = Package(
             .testTarget(
                 name: "EmporiumTests",
                 dependencies: [
-                    "Emporium", "Commerce", "Gateway", "HTTP", "Messaging", "ModuleKit", "ServiceKit", "Storage", "Telemetry", "TestSupport",
-                    "EmporiumCLI", "EmbeddingExample",
+                    "Emporium", "Commerce", "Gateway", "HTTP", "Messaging", "ModuleKit", "Security", "ServiceKit", "Storage", "Telemetry",
+                    "TestSupport", "EmporiumCLI", "EmbeddingExample",
                 ] + capabilityAPIs
             ),
             .testTarget(

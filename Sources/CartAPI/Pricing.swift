@@ -56,8 +56,12 @@ public enum Pricing {
         let shipping = free ? Money.zero(subtotal.currency) : shippingFee
         let total = try subtotal + shipping
         let rate = vatRate(for: country)
-        // Gross prices: the VAT in a gross amount g at rate r is g · r / (1000 + r), rounded half up to the cent.
-        let vat = (total.minorUnits * Int64(rate) * 2 + Int64(1000 + rate)) / (Int64(1000 + rate) * 2)
+        // Gross prices: the VAT in a gross amount g at rate r is g · r / (1000 + r), rounded half up to the cent. With
+        // g = q · d + m (d = 1000 + r), that is q · r plus m · r / d rounded: no product leaves 64 bits for any total
+        // (g · r · 2 did for totals above 2·10^16 minor units and stopped the process).
+        let divisor = Int64(1000 + rate)
+        let (whole, rest) = total.minorUnits.quotientAndRemainder(dividingBy: divisor)
+        let vat = whole * Int64(rate) + (rest * Int64(rate) * 2 + divisor) / (divisor * 2)
         return Totals(
             subtotal: subtotal,
             shipping: shipping,

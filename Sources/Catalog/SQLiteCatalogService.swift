@@ -210,6 +210,9 @@ public struct SQLiteCatalogService: CatalogService {
         if draft.name.trimmingCharacters(in: .whitespaces).isEmpty { throw CatalogError.invalid("must not be empty", field: "name") }
         if draft.sku.isEmpty || draft.sku.count > 64 { throw CatalogError.invalid("must have 1 to 64 characters", field: "sku") }
         if draft.price.minorUnits < 0 { throw CatalogError.invalid("cannot be negative", field: "price.minorUnits") }
+        if draft.price.minorUnits > ProductDraft.maximumPriceMinorUnits {
+            throw CatalogError.invalid("must be at most \(ProductDraft.maximumPriceMinorUnits)", field: "price.minorUnits")
+        }
         if !draft.price.hasValidCurrency { throw CatalogError.invalid("must be an ISO 4217 code such as EUR", field: "price.currency") }
         if let id = draft.id, id.rawValue.isEmpty { throw CatalogError.invalid("cannot be empty", field: "id") }
     }

@@ -51,6 +51,10 @@ public struct Product: Codable, Sendable, Hashable {
 
 /// What an administrator sends to create or change a product.
 public struct ProductDraft: Codable, Sendable, Hashable {
+    /// The highest price a product may have, in minor units: 100,000,000.00 in the currency. A cart's totals (50
+    /// lines of up to 99 units) and their VAT are then far inside 64-bit minor units.
+    public static let maximumPriceMinorUnits: Int64 = 10_000_000_000
+
     /// An identifier to use; a new one is made when `nil`.
     public var id: ProductID?
     /// The stock-keeping unit.

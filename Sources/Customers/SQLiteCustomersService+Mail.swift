@@ -22,8 +22,8 @@ extension SQLiteCustomersService {
 
     /// The mail not written yet, oldest first, with what its message needs. Read from the partial index of unwritten
     /// rows: left to itself SQLite scanned every notification in `seq` order for the few pending, after every
-    /// notification, so a checkout's mail cost grew with the number of notifications ever sent (10 % of the server's
-    /// time after 3,000 orders under `emporium load`).
+    /// notification, so a checkout's mail cost grew with the number of notifications ever sent (9 % of the server's
+    /// time after some 2,000 orders under `emporium load`).
     package static let pendingMailQuery = """
         SELECT m.notification_id, m.file, n.subject, n.body, n.created_us, p.email, p.display_name
         FROM mail AS m INDEXED BY mail_unwritten

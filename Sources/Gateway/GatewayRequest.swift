@@ -56,6 +56,19 @@ public struct GatewayRequest: Sendable {
         do {
             body = try JSONCoding.decoder().decode(type, from: data)
         } catch let error as DecodingError {
+            // Foundation's decoder names no member for a number an integer cannot hold (`1.5`, or one past 64 bits):
+            // found here, so that the client is told which member rather than that the body is not an object.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let number = JSONCoding.unreadableNumber(in: document, decoding: type)
+            {
+                let errors = [FieldError(field: number.path, message: number.isFractional ? "must be an integer" : "is a number out of range")]
+                throw GatewayError(
+                    status: .badRequest,
+                    detail: Problem.sentence(describing: errors),
+                    problemType: "invalid-body",
+                    fieldErrors: errors
+                )
+            }
             throw JSONCoding.invalidBody(error)
         } catch {
             throw GatewayError(status: .badRequest, detail: "The body is not valid JSON.", problemType: "malformed-json")
@@ -184,6 +197,51 @@ enum JSONCoding {
         case is [Any].Type: "an array"
         default: "an object"
         }
+    }
+
+    /// The number in `document` (a parsed JSON body) that kept `type` from decoding, found by putting `0` in its place
+    /// and decoding again: the first of at most 8 numbers that are not 64-bit integers whose replacement gets the
+    /// decoder further. Its dotted path and whether it has a fractional part; `nil` when no number is to blame.
+    static func unreadableNumber<Body: Decodable>(in document: Any, decoding type: Body.Type) -> (path: String, isFractional: Bool)? {
+        var candidates: [(path: [String], number: NSNumber)] = []
+        func collect(_ value: Any, _ path: [String]) {
+            guard candidates.count < 8 else { return }
+            switch value {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() { collect(object[key] as Any, path + [key]) }
+            case let array as [Any]:
+                for (index, element) in array.enumerated() { collect(element, path + [String(index)]) }
+            case let number as NSNumber:
+                if !path.isEmpty, Int64(number.stringValue) == nil { candidates.append((path, number)) }
+            default:
+                break
+            }
+        }
+        func replacing(_ path: ArraySlice<String>, in value: Any) -> Any {
+            guard let first = path.first else { return 0 }
+            if var object = value as? [String: Any], let member = object[first] {
+                object[first] = replacing(path.dropFirst(), in: member)
+                return object
+            }
+            if var array = value as? [Any], let index = Int(first), array.indices.contains(index) {
+                array[index] = replacing(path.dropFirst(), in: array[index])
+                return array
+            }
+            return value
+        }
+        collect(document, [])
+        for candidate in candidates {
+            guard let data = try? JSONSerialization.data(withJSONObject: replacing(candidate.path[...], in: document), options: [.fragmentsAllowed])
+            else { continue }
+            do {
+                _ = try decoder().decode(type, from: data)
+            } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+                continue
+            } catch {}
+            let value = candidate.number.doubleValue
+            return (candidate.path.joined(separator: "."), value.isFinite && value != value.rounded(.towardZero))
+        }
+        return nil
     }
 
     /// The members of `sent` (a parsed JSON body) that `known` (the decoded body encoded again) does not have,

@@ -108,12 +108,15 @@ public enum HTTPResponseSerializer {
 
     /// Appends a field value or reason phrase, writing any control character but HTAB as SP.
     static func appendFieldText(_ text: String, to buffer: inout [UInt8]) {
-        let utf8 = text.utf8
-        if utf8.allSatisfy(ASCII.isFieldValueByte) {
-            buffer.append(contentsOf: utf8)
-        } else {
-            for byte in utf8 {
-                buffer.append(ASCII.isFieldValueByte(byte) ? byte : ASCII.space)
+        var text = text
+        text.withUTF8 { bytes in
+            // Contiguous bytes: the common clean value is one scan and one copy.
+            if bytes.allSatisfy(ASCII.isFieldValueByte) {
+                buffer.append(contentsOf: bytes)
+            } else {
+                for byte in bytes {
+                    buffer.append(ASCII.isFieldValueByte(byte) ? byte : ASCII.space)
+                }
             }
         }
     }

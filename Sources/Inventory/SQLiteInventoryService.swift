@@ -338,7 +338,10 @@ public struct SQLiteInventoryService: InventoryService {
 
     public func adjust(_ adjustment: StockAdjustment) async throws -> ProductStock {
         guard adjustment.delta != 0 else { throw InventoryError.invalid("delta must not be zero", field: "delta") }
-        guard abs(adjustment.delta) <= 1_000_000 else { throw InventoryError.invalid("delta must be within ±1000000", field: "delta") }
+        // A range, not `abs(delta) <= …`: `abs(Int.min)` has no value and stopped the process.
+        guard (-1_000_000...1_000_000).contains(adjustment.delta) else {
+            throw InventoryError.invalid("delta must be within ±1000000", field: "delta")
+        }
         let reason = adjustment.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200 else {
             throw InventoryError.invalid("a reason of 1 to 200 characters is required", field: "reason")

@@ -23,6 +23,7 @@ extension SQLiteOrdersService {
             var saga = stored.saga
             var actions = saga.resume()
             var outcome: SagaOutcome?
+            var answered = Self.isAnswerable(order, saga)
             while true {
                 var call: SagaCall?
                 var wait: Duration?
@@ -51,8 +52,12 @@ extension SQLiteOrdersService {
                     }
                     if saga.isFinished || saga.phase == .clearingCart { cards.remove(id) }
                     try await afterStep?(id, notes.last(where: { $0.step != "retry" })?.step ?? saga.phase.rawValue)
-                    // Decided: the checkout waiting for it answers before the background steps take the CPU.
-                    if newStatus?.isDecided == true { await watchers.awaitLeaving(id, timeout: configuration.checkoutDeadline) }
+                    // Answerable (decided, and a confirmed order's lines out of the cart): the checkout waiting for it
+                    // answers before the capture and the fulfilment take the CPU.
+                    if !answered && Self.isAnswerable(order, saga) {
+                        answered = true
+                        await watchers.awaitLeaving(id, timeout: configuration.checkoutDeadline)
+                    }
                 }
                 guard let call else {
                     return try await unclaim(id)
@@ -69,6 +74,12 @@ extension SQLiteOrdersService {
             logger.warning("checkout saga stopped", metadata: ["order": "\(id.rawValue)", "error": "\(error)"])
             try? await unclaim(id)
         }
+    }
+
+    /// Whether a checkout can answer with `order`: it is decided and, when confirmed, its lines have left the cart,
+    /// so that a shopper told `201` finds the cart without them and cannot buy them twice.
+    static func isAnswerable(_ order: Order, _ saga: CheckoutSaga) -> Bool {
+        order.status.isDecided && !(order.status == .confirmed && saga.phase == .clearingCart)
     }
 
     /// One recovery pass: every open saga and every pending return nobody holds a claim on.

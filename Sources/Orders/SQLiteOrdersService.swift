@@ -176,14 +176,15 @@ struct SQLiteOrdersService: OrdersService {
         }
     }
 
-    /// The order once the saga decided it, or as it stands when `deadline` passes.
+    /// The order once the saga decided it (a confirmed one once its lines left the cart), or as it stands when
+    /// `deadline` passes.
     private func awaitDecision(_ id: OrderID, steps: WakeSignal, until deadline: ContinuousClock.Instant) async throws -> Order {
         while true {
             // Read the generation first: a step persisted between the read and the wait is not missed.
             let seen = steps.generation
-            let order = try await requireOrder(id)
+            guard let stored = try await stored(id) else { throw OrdersError.orderNotFound(id) }
             let left = deadline - ContinuousClock.now
-            if order.status.isDecided || left <= .zero { return order }
+            if Self.isAnswerable(stored.order, stored.saga) || left <= .zero { return stored.order }
             try Task.checkCancellation()
             await steps.wait(after: seen, timeout: left)
         }

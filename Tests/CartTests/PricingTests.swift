@@ -39,6 +39,17 @@ import Testing
         #expect(totals.total == eur(1000))
     }
 
+    /// The VAT of any total is computed without leaving 64 bits (`g · r · 2` did above 2·10^16 minor units, and a
+    /// cart holding a product priced that high stopped the process when it was read).
+    @Test func theVATOfTheLargestTotalsIsExactAndNoTrap() throws {
+        // 9223372036854775807 × 190 / 1190 = 1472639232775132271.6… → …272; at 21 %, …618.5… → …619.
+        #expect(try Pricing.totals(subtotal: eur(.max), country: "DE", member: true).vatIncluded == eur(1_472_639_232_775_132_272))
+        #expect(try Pricing.totals(subtotal: eur(.max), country: "NL", member: true).vatIncluded == eur(1_600_750_518_792_977_619))
+        // 50 lines of 99 units at the highest price the catalog takes (10^10): 49500000000000 × 190 / 1190 = 7903361344537.8 → …538.
+        let largest: Int64 = 10_000_000_000 * 99 * 50
+        #expect(try Pricing.totals(subtotal: eur(largest), country: "DE", member: false).vatIncluded == eur(7_903_361_344_538))
+    }
+
     @Test func anEmptyCartCostsNothing() throws {
         #expect(
             try Pricing.totals(subtotal: eur(0), country: "DE", member: false)

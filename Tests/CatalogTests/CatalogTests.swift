@@ -85,14 +85,23 @@ struct CatalogFixture {
         await #expect(throws: CatalogError.invalid("cannot be negative", field: "price.minorUnits")) {
             try await fixture.catalog.createProduct(fixture.draft(4, price: -1))
         }
+        // A price no cart could total: refused, as the largest one the catalog takes is not.
+        await #expect(throws: CatalogError.invalid("must be at most 10000000000", field: "price.minorUnits")) {
+            try await fixture.catalog.createProduct(fixture.draft(4, price: .max))
+        }
+        await #expect(throws: CatalogError.invalid("must be at most 10000000000", field: "price.minorUnits")) {
+            try await fixture.catalog.updateProduct(ProductUpdate(id: first.id, expectedVersion: 1, draft: fixture.draft(4, price: 10_000_000_001)))
+        }
         var badCurrency = fixture.draft(5)
         badCurrency.price = Money(minorUnits: badCurrency.price.minorUnits, currency: "euro")
         await #expect(throws: CatalogError.invalid("must be an ISO 4217 code such as EUR", field: "price.currency")) {
             try await fixture.catalog.createProduct(badCurrency)
         }
         await #expect(throws: CatalogError.productNotFound("p-99999")) { try await fixture.catalog.product("p-99999") }
-        // Nothing of the refused attempts was stored or announced: the two products made, two events.
-        #expect(try await fixture.events().count == 2)
+        let priciest = try await fixture.catalog.createProduct(fixture.draft(6, price: ProductDraft.maximumPriceMinorUnits))
+        #expect(priciest.price.minorUnits == 10_000_000_000)
+        // Nothing of the refused attempts was stored or announced: the three products made, three events.
+        #expect(try await fixture.events().count == 3)
     }
 
     @Test func updatesNeedTheCurrentVersion() async throws {

@@ -14,6 +14,14 @@ import Testing
         var items: [NewItem]
     }
 
+    /// A body with integers and a floating-point member.
+    struct Stocking: Codable, Sendable {
+        var name: String
+        var count: Int
+        var counts: [Int]?
+        var weight: Double?
+    }
+
     /// A directory with an `index.html`, removed when the test ends.
     private static func withSite<Result>(_ body: (StaticFiles) async throws -> Result) async throws -> Result {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-edge-\(UUID().uuidString)")
@@ -29,6 +37,7 @@ import Testing
         { gateway, _ in
             gateway.route(.post, "/api/v1/login", to: ItemsEndpoints.create) { try $0.decodeBody(NewItem.self) }
             gateway.route(.post, "/api/v1/batch") { try $0.decodeBody(Batch.self).items.count }
+            gateway.route(.post, "/api/v1/stock") { try $0.decodeBody(Stocking.self).count }
             gateway.route(.get, "/api/v1/tight", rateLimitClass: "tight") { _ in 1 }
             gateway.route(.get, "/api/v1/precondition") { _ -> Int in
                 throw GatewayError(status: .preconditionRequired, detail: "Send If-Match with the item's ETag.")
@@ -126,6 +135,32 @@ import Testing
                     #expect(duplicate.problem?.type == "urn:emporium:problem:invalid-body")
                     #expect(duplicate.problem?.errors == [FieldError(field: field, message: "appears more than once")], "\(body)")
                 }
+            }
+        }
+    }
+
+    /// Foundation's decoder says only that the data is corrupted, naming no member, when a number does not fit the
+    /// integer it is decoded as: the gateway finds the member itself.
+    @Test func aNumberAnIntegerCannotHoldIsNamedByItsPath() async throws {
+        try await Self.withSite { files in
+            try await GatewayHarness.with(configuration: Self.configuration, configure: Self.edgeRoutes(files)) { harness in
+                for (body, field, message) in [
+                    (#"{"name":"a","count":1.5}"#, "count", "must be an integer"),
+                    (#"{"name":"a","count":123456789012345678901234567890}"#, "count", "is a number out of range"),
+                    (#"{"name":"a","count":-123456789012345678901234567890}"#, "count", "is a number out of range"),
+                    (#"{"name":"a","count":18446744073709551615}"#, "count", "is a number out of range"),
+                    (#"{"weight":2.5,"name":"a","count":1,"counts":[1,2.5]}"#, "counts.1", "must be an integer"),
+                ] {
+                    let response = try await harness.send(.post, "/api/v1/stock", body: body)
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(response.problem?.type == "urn:emporium:problem:invalid-body", "\(body)")
+                    #expect(response.problem?.errors == [FieldError(field: field, message: message)], "\(body)")
+                    #expect(response.problem?.detail == "The field \(field) \(message).", "\(body)")
+                }
+                // A fraction where a floating-point number belongs, and the largest 64-bit integer, are read.
+                let read = try await harness.send(.post, "/api/v1/stock", body: #"{"name":"a","count":9223372036854775807,"weight":2.5}"#)
+                #expect(read.status == .ok, "\(read.text)")
+                #expect(read.text == "9223372036854775807")
             }
         }
     }

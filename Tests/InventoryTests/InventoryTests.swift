@@ -250,6 +250,20 @@ struct InventoryFixture {
         }
     }
 
+    /// The extremes of the integer a request may carry are refused like any delta out of range (`Int.min` has no
+    /// absolute value, and checking it with `abs` stopped the process).
+    @Test func aDeltaAtEitherEndOfTheIntegerRangeIsRefusedNotATrap() async throws {
+        try await InventoryFixture.with(stock: [("p-1", "berlin", 5)]) { fixture throws in
+            for delta in [Int.min, Int.max, -1_000_001, 1_000_001] {
+                await #expect(throws: InventoryError.invalid("delta must be within ±1000000", field: "delta")) {
+                    try await fixture.inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: delta, reason: "count"))
+                }
+            }
+            let stock = try await fixture.inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: 1_000_000, reason: "count"))
+            #expect(stock.warehouses.first?.onHand == 1_000_005)
+        }
+    }
+
     @Test func incomingAndReceiptsCountOncePerReference() async throws {
         try await InventoryFixture.with(stock: [("p-1", "berlin", 1)]) { fixture throws in
             let order = IncomingStock(reference: "po-1", productId: "p-1", warehouse: "berlin", quantity: quantity(20))

@@ -27,6 +27,9 @@ import WarehouseAPI
             #expect(order.totals.total == euros(8498))
             #expect(order.shippingAddress == address)
             #expect(order.payment?.intentId.rawValue == "pi_\(order.id.rawValue)")
+            // Answered once the bought lines left the cart: a shopper told 201 cannot buy them again.
+            #expect(services.calls.values.contains("cart.check-out"))
+            #expect(order.timeline.contains { $0.step == "cart-cleared" && $0.outcome == "ok" })
             try await fixture.waitUntilSagasFinish()
             #expect(
                 services.calls.values == [

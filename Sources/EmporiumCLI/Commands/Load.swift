@@ -11,9 +11,8 @@ enum Load: Command {
         mix on its own keep-alive connection until the duration is up: the front page 1, a product 10, a search 2,
         add to cart 2, view the cart 3, checkout 1 (weights). Before its first checkout a shopper saves an address;
         a checkout with an empty cart adds a product first; every checkout pays with 4242 4242 4242 4242 under a
-        new Idempotency-Key. The saga takes an order's units out of the cart after answering, so while the last
-        order's units are still there a shopper reads the cart again (cart-check) before checking out, rather than
-        buy them twice. Before the run the products bought (64, spread over the catalog) are given stock through
+        new Idempotency-Key. A 201 comes once the order's units have left the cart; after a 202 (the saga still
+        deciding) a shopper reads the cart again (cart-check) until they have, rather than buy them twice. Before the run the products bought (64, spread over the catalog) are given stock through
         the admin API, 100,000 units each when they have fewer than half of that.
 
         Afterwards it reads every shopper's orders (waiting up to 30 s for pending ones to be decided), runs the

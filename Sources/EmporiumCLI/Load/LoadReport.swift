@@ -48,7 +48,7 @@ struct LoadReport: Codable, Sendable {
     var checkouts: Int
     var checkoutsPerSecond: Double
     /// Checkouts whose shopper found the last order's units still in the cart (the saga takes them out after
-    /// answering) and read the cart again (`cart-check`) until they had left, rather than buy them twice.
+    /// answering `202`) and read the cart again (`cart-check`) until they had left, rather than buy them twice.
     var checkoutsWaitingForCart: Int
     /// Requests with an unexpected answer or none.
     var unexpected: Int

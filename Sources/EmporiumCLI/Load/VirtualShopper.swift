@@ -97,8 +97,8 @@ final class VirtualShopper {
         }
     }
 
-    /// A checkout as a shopper makes it: an address saved first if there is none, something put in an empty cart, and
-    /// the cart looked at until the last order has left it.
+    /// A checkout as a shopper makes it: an address saved first if there is none, something put in an empty cart, and,
+    /// after a checkout answered `202`, the cart looked at until that order has left it.
     private func checkout() async {
         if checkoutBody == nil {
             await saveAddress()
@@ -114,10 +114,9 @@ final class VirtualShopper {
         let answer = await send(.checkout, .post, "/api/v1/checkout", body: body, extra: ["Idempotency-Key": key])
         context.journal?.checkout(shopper: number, key: key, response: answer)
         guard let response = answer else { return }
-        if response.status.code == 201 || response.status.code == 202 {
-            leavingCart = inCart
-            inCart = [:]
-        }
+        // A 201 comes once the order's units have left the cart; a 202 (still deciding) may come before.
+        if response.status.code == 202 { leavingCart = inCart }
+        if response.status.code == 201 || response.status.code == 202 { inCart = [:] }
     }
 
     /// Reads the cart (a `cart-check` step each time, 5 ms apart and doubling to 50 ms) until it holds no more of the

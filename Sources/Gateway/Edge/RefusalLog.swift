@@ -5,6 +5,13 @@ import Telemetry
 /// route and reason each `interval`, carrying how many were refused since the last. A flood of refusals then
 /// costs a dictionary lookup and two increments each, not an access-log line.
 final class RefusalLog: Sendable {
+    private struct Key: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+        var reason: String
+    }
+
     private struct Entry {
         let requests: Counter
         let refusals: Counter
@@ -14,7 +21,7 @@ final class RefusalLog: Sendable {
 
     private let metrics: MetricsRegistry
     private let interval: Duration
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[Key: Entry]>([:])
 
     init(metrics: MetricsRegistry, interval: Duration = .seconds(1)) {
         self.metrics = metrics
@@ -24,7 +31,7 @@ final class RefusalLog: Sendable {
     /// Counts one refused request (in `emporium_http_requests_total` with its status too) and logs the refusals
     /// of its route and reason when the last line is `interval` old.
     func refused(route: String, method: String, status: Int, reason: String, logger: Logger) {
-        let key = "\(route) \(method) \(status) \(reason)"
+        let key = Key(route: route, method: method, status: status, reason: reason)
         let now = ContinuousClock.now
         let interval = interval
         let due = entries.withLock { entries -> Int? in

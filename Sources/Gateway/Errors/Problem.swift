@@ -94,9 +94,9 @@ public struct Problem: Codable, Sendable, Hashable {
             out.append(UInt8(ascii: "["))
             for (index, error) in errors.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: Array(#"{"field":"#.utf8))
+                Self.append(literal: #"{"field":"#, to: &out)
                 Self.append(string: error.field, to: &out)
-                out.append(contentsOf: Array(#","message":"#.utf8))
+                Self.append(literal: #","message":"#, to: &out)
                 Self.append(string: error.message, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
@@ -120,9 +120,24 @@ public struct Problem: Codable, Sendable, Hashable {
         return out
     }
 
+    private static func append(literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
     static func append(string text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            // Most text needs no escape: one scan, one copy.
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
