@@ -164,6 +164,12 @@ struct RoutePipeline: Sendable {
         // the operator gets it here, under the request id the client can quote.
         if response.status == .internalServerError || response.status == .badGateway {
             logger.error("route failed", metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)", "path": "\(instance)"])
+        } else if error.serviceUnavailability != nil {
+            // A full or read-only disk: the operator must act, so say what the storage said.
+            logger.error(
+                "route failed: service unavailable",
+                metadata: ["error": "\(String(describing: error))", "request_id": "\(requestID)", "path": "\(instance)"]
+            )
         }
         return response
     }

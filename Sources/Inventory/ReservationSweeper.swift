@@ -8,8 +8,13 @@ struct ReservationSweeper: Service {
 
     func run() async throws {
         while !Task.isCancelled {
-            // Sweeps in rounds of 500 until none is due, so a backlog after downtime clears at once.
-            while try await service.sweepExpired(limit: 500) == 500, !Task.isCancelled {}
+            do {
+                // Sweeps in rounds of 500 until none is due, so a backlog after downtime clears at once.
+                while try await service.sweepExpired(limit: 500) == 500, !Task.isCancelled {}
+            } catch let error where error.serviceUnavailability != nil {
+                // The disk is full (or read-only): the next round tries again. Thrown, it would end the sweeper, and a
+                // service that ends stops the whole process.
+            }
             try? await Task.sleep(for: interval)
         }
     }

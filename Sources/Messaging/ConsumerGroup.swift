@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import Synchronization
 import Telemetry
 
@@ -185,8 +186,16 @@ final class ConsumerGroup: Sendable {
         }
     }
 
+    /// The longest wait between two tries of an event whose handler's service said it is unavailable.
+    static let unavailableBackoff = Duration.seconds(1)
+
     private func deliver(_ item: Lane.Item, firstTryWith first: @escaping EventHandler, using generator: inout SystemRandomNumberGenerator) async {
         var attempt = 0
+        // Failures that count towards the dead letter. One that says the subscriber's service is unavailable (its disk
+        // full: ``ServiceKit/Unavailability``) says nothing of the event, so it does not count: the event is tried
+        // again, at most ``unavailableBackoff`` apart, until the service is back, rather than dead-lettered while an
+        // operator makes room (or lost, when the dead letter cannot be written either).
+        var counted = 0
         while true {
             attempt += 1
             // A retry may go to another member: the one that failed might be the problem.
@@ -203,7 +212,9 @@ final class ConsumerGroup: Sendable {
                 counters(item.envelope.type)?.failed.increment()
                 // Shutting down: leave the event unacknowledged; a durable publisher sends it again later.
                 if Task.isCancelled { return }
-                if attempt >= retry.maxAttempts {
+                let unavailable = error.serviceUnavailability != nil
+                if !unavailable { counted += 1 }
+                if counted >= retry.maxAttempts {
                     let letter = DeadLetter(
                         group: name,
                         envelope: item.envelope,
@@ -224,8 +235,9 @@ final class ConsumerGroup: Sendable {
                     item.acknowledgement?.done()
                     return
                 }
+                let backoff = retry.backoff(afterAttempt: attempt, using: &generator)
                 do {
-                    try await clock.sleep(for: retry.backoff(afterAttempt: attempt, using: &generator))
+                    try await clock.sleep(for: unavailable ? min(backoff, Self.unavailableBackoff) : backoff)
                 } catch {
                     return
                 }

@@ -14,7 +14,8 @@ extension IdempotencyKeys {
     /// caller and every replay get the reply decoded from those stored bytes, so they are equal.
     ///
     /// A crash between the operation's own commit and the storing of its reply leaves the key in flight, and a
-    /// retry after the ``lease`` runs the operation again. An operation that must not run twice records its reply
+    /// retry after the ``lease`` runs the operation again; so does a reply that cannot be stored because the storage
+    /// is unavailable (a full disk), which is returned all the same, since the operation took effect. An operation that must not run twice records its reply
     /// in its own transaction instead, through the ``IdempotencyCompletion`` the other overload passes it.
     /// - Parameters:
     ///   - request: The endpoint's request.
@@ -68,8 +69,14 @@ extension IdempotencyKeys {
             } else {
                 stored = try Self.encoder.encode(reply)
                 let keys = self
-                // A lost lease stores nothing: the request that took the key over answers later callers.
-                _ = try await Task { try await keys.complete(lease, response: stored) }.value
+                do {
+                    // A lost lease stores nothing: the request that took the key over answers later callers.
+                    _ = try await Task { try await keys.complete(lease, response: stored) }.value
+                } catch let error where error.serviceUnavailability != nil {
+                    // The operation took effect but its reply cannot be stored (the disk is full): answering with the
+                    // storage's error would tell the caller nothing happened. The key keeps its lease, and a retry
+                    // after it runs the operation again, as after a crash.
+                }
             }
             return IdempotentReply(body: try Self.decoder.decode(Reply.self, from: stored), replayed: false)
         }

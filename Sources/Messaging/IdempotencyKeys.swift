@@ -1,6 +1,7 @@
 public import Foundation
 public import ServiceKit
 public import Storage
+import Synchronization
 
 /// A module's idempotency keys, kept in its own database as its outbox and inbox are: Stripe's semantics for
 /// endpoints whose request is an ``ServiceKit/IdempotentRequest``.
@@ -52,6 +53,10 @@ public struct IdempotencyKeys: Sendable {
     /// How long a key is remembered after its first use.
     public let retention: Duration
     let now: @Sendable () -> Date
+    /// Leases whose operation failed but whose release could not be stored (the disk was full). This process knows
+    /// that nothing runs under them, so a retry takes them over at once rather than waiting out the lease; after a
+    /// restart the set is empty and the lease runs out as after a crash.
+    let abandoned = AbandonedLeases()
 
     /// Creates the store of a module's database.
     /// - Parameters:
@@ -106,18 +111,24 @@ public struct IdempotencyKeys: Sendable {
         let claimed = Lease(key: key, caller: caller, id: leaseID)
         return try await database.write { connection in
             let existing = try connection.queryFirst(
-                "SELECT request_hash, response, lease_until_us, expires_at_us FROM idempotency_keys WHERE caller = ? AND key = ?",
+                "SELECT request_hash, response, lease_id, lease_until_us, expires_at_us FROM idempotency_keys WHERE caller = ? AND key = ?",
                 [scope, key.rawValue]
             )
             if let existing, try existing["expires_at_us"] as Int64 > now {
                 guard try existing["request_hash"] as Data == requestHash else { throw IdempotencyFailure.keyReused }
                 if let response: Data = try existing["response"] { return .replay(response) }
-                if let holder: Int64 = try existing["lease_until_us"], holder > now { throw IdempotencyFailure.inProgress }
-                // The holder's lease ran out: it crashed, or took far longer than any request may. Take over.
+                let holder: String? = try existing["lease_id"]
+                if let until: Int64 = try existing["lease_until_us"], until > now, !abandoned.contains(holder) {
+                    throw IdempotencyFailure.inProgress
+                }
+                // The holder's lease ran out (it crashed, or took far longer than any request may), or its operation
+                // failed here without being able to give the key up. Take over.
                 try connection.execute(
                     "UPDATE idempotency_keys SET lease_id = ?, lease_until_us = ? WHERE caller = ? AND key = ?",
                     [leaseID, leaseUntil, scope, key.rawValue]
                 )
+                let abandoned = abandoned
+                connection.afterCommit { abandoned.remove(holder) }
                 return .run(claimed)
             }
             // New, or expired and not purged yet: a fresh key either way.
@@ -158,8 +169,24 @@ public struct IdempotencyKeys: Sendable {
     }
 
     /// Gives a claimed key up after the operation failed, so a retry runs it again at once.
-    /// - Throws: ``StorageError``.
+    /// - Throws: ``StorageError``; the key is then remembered as given up in this process (see
+    ///   ``abandon(_:)``), and a retry takes it over all the same.
     public func release(_ lease: Lease) async throws {
+        do {
+            try await delete(lease)
+        } catch {
+            abandon(lease)
+            throw error
+        }
+    }
+
+    /// Remembers, in this process only, that nothing runs under `lease` any more although its record says it does (its
+    /// release could not be stored): a retry of its key takes it over at once.
+    func abandon(_ lease: Lease) {
+        abandoned.insert(lease.id)
+    }
+
+    private func delete(_ lease: Lease) async throws {
         try await database.write { connection in
             try connection.execute(
                 "DELETE FROM idempotency_keys WHERE caller = ? AND key = ? AND lease_id = ?",
@@ -195,5 +222,29 @@ public struct IdempotencyKeys: Sendable {
     static func microseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}
+
+/// The ids of leases given up without their release being stored, shared by every copy of one ``IdempotencyKeys``.
+final class AbandonedLeases: Sendable {
+    private let ids = Mutex<Set<String>>([])
+    /// Beyond this many the oldest knowledge is dropped: those keys wait out their lease instead.
+    private static let limit = 10_000
+
+    func insert(_ id: String) {
+        ids.withLock { ids in
+            if ids.count >= Self.limit { ids.removeAll() }
+            ids.insert(id)
+        }
+    }
+
+    func contains(_ id: String?) -> Bool {
+        guard let id else { return false }
+        return ids.withLock { $0.contains(id) }
+    }
+
+    func remove(_ id: String?) {
+        guard let id else { return }
+        _ = ids.withLock { $0.remove(id) }
     }
 }

@@ -126,7 +126,12 @@ public final class OutboxRelay: Service {
                 if slowest > prunedAt, ContinuousClock.now >= nextPrune {
                     // The bound is what the groups have saved, which may lag what they have handled (a group that
                     // never succeeded has saved nothing): until it catches up, the next poll tries again.
-                    prunedAt = try await outbox.prune(handledBy: served.map(\.name), retain: retain)
+                    do {
+                        prunedAt = try await outbox.prune(handledBy: served.map(\.name), retain: retain)
+                    } catch let error where error.serviceUnavailability != nil {
+                        // The disk is full (or read-only): the events stay a while longer; the next poll tries again.
+                        // Thrown, it would end the relay, and a service that ends stops the whole process.
+                    }
                     nextPrune = ContinuousClock.now.advanced(by: pollInterval)
                 }
                 await outbox.signal.wait(after: seen, timeout: pollInterval, clock: clock)
@@ -146,7 +151,13 @@ public final class OutboxRelay: Service {
         func save() async throws {
             guard handled > saved else { return }
             try await beforeSavingCursor?(group.name, unsaved)
-            try await outbox.saveCursor(of: group.name, at: handled)
+            do {
+                try await outbox.saveCursor(of: group.name, at: handled)
+            } catch let error where error.serviceUnavailability != nil {
+                // The disk is full (or read-only): the events are handled, and only a crash before a later save
+                // delivers them again, which the inboxes absorb. The next round tries again.
+                return
+            }
             unsaved.removeAll(keepingCapacity: true)
             saved = handled
         }

@@ -86,9 +86,10 @@ enum SagaAction: Sendable, Hashable {
 /// - Declined: release, then `payment-failed`. A `processing_error` decline is tried again with a new key (a decline
 ///   is a stored reply, so the same key would replay it) up to ``Policy/processingRetries`` times, then it counts as
 ///   a decline.
-/// - Payments not taking calls (its circuit open, no instance, at capacity): the card was not tried, so the stock is
-///   released at once and the order is `payment-failed` with a `payment-unavailable` step: the checkout fails fast
-///   instead of waiting out retries. Before the confirmation, Inventory not taking calls rejects the order at once.
+/// - Payments not taking calls (its circuit open, no instance, at capacity, or its storage unable to write): the card
+///   was not tried, so the stock is released at once and the order is `payment-failed` with a `payment-unavailable`
+///   step: the checkout fails fast instead of waiting out retries. Before the confirmation, Inventory not taking calls
+///   rejects the order at once, with a `stock-unavailable` step.
 /// - Capture refused: void (a refund if it turns out captured), release, `cancelled`.
 /// - Fulfilment refused: refund, release, `cancelled`.
 /// - A call without an answer is retried with the same key after a backoff, up to ``Policy/attempts`` times; then
@@ -189,7 +190,10 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
         case (.reserving, .refused(let reason)):
             return finish(.rejected, [.note(step: "stock-reserved", outcome: "failed", detail: reason)])
         case (.reserving, .notAttempted(let reason)):
-            return finish(.rejected, [.note(step: "stock-reserved", outcome: "failed", detail: "\(reason) Nothing was held or charged.")])
+            return finish(
+                .rejected,
+                [.note(step: TimelineEntry.stockUnavailable, outcome: "failed", detail: "\(reason) Nothing was held or charged.")]
+            )
         case (.reserving, .unanswered(let reason)):
             return retry(reason, service: "Inventory") {
                 $0.compensate(.cancelled, from: .releasing, note: ("stock-reserved", $1))

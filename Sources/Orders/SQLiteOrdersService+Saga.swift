@@ -3,6 +3,7 @@ import Commerce
 import Foundation
 import InventoryAPI
 import Messaging
+import ModuleKit
 import OrdersAPI
 import PaymentsAPI
 import ServiceKit
@@ -212,6 +213,10 @@ extension SQLiteOrdersService {
             return .refused(error.detail)
         } catch let error as ResilienceError where [.circuitOpen, .noHealthyInstance, .bulkheadFull].contains(error.code) {
             return .notAttempted(Self.notTaking(call, error))
+        } catch let error where error.serviceUnavailability != nil {
+            // The service answered that it cannot do anything now (its disk full): its transaction rolled back, so
+            // nothing happened, as when it is not taking calls.
+            return .notAttempted(Self.unavailable(call, error.serviceUnavailability!))
         } catch {
             return .unanswered(Self.sentence(error))
         }
@@ -227,6 +232,19 @@ extension SQLiteOrdersService {
             default: "no instance of it is available"
             }
         return "\(service) is not taking calls right now (\(why)), so the \(call == .authorize ? "card was not tried" : "call was not made")."
+    }
+
+    /// A sentence for a call the service refused because it cannot do anything right now.
+    static func unavailable(_ call: SagaCall, _ unavailability: Unavailability) -> String {
+        let service =
+            switch call {
+            case .reserve, .extend, .release: "Inventory"
+            case .authorize, .capture, .void, .refund: "Payments"
+            case .clearCart: "Cart"
+            case .fulfil: "Warehouse"
+            }
+        let why = unavailability.problemType == StorageError.unavailableProblemType ? "cannot store anything" : "is unavailable"
+        return "\(service) \(why) right now, so the \(call == .authorize ? "card was not tried" : "call changed nothing")."
     }
 
     /// Authorises the card the request brought; after a restart, when the card is gone from memory, asks Payments

@@ -155,7 +155,8 @@ public struct TimelineEntry: Codable, Sendable, Hashable {
     /// What: `order-created`, `stock-reserved`, `stock-short`, `payment-authorized`, `payment-declined`, `confirmed`,
     /// `cart-cleared`, `payment-captured`, `fulfilment-requested`, `shipped`, `delivered`, `cancel-requested`,
     /// `payment-voided`, `payment-refunded`, `stock-released`, `returned`, `retry`, `payment-unavailable` (Payments was
-    /// not taking calls, so the card was not tried).
+    /// not taking calls, so the card was not tried), `stock-unavailable` (Inventory was not taking calls, so no stock
+    /// was held).
     public var step: String
     /// `ok`, `failed` or `retrying`.
     public var outcome: String
@@ -167,6 +168,10 @@ public struct TimelineEntry: Codable, Sendable, Hashable {
     /// The step of a checkout whose card was not tried because Payments was not taking calls (its circuit open):
     /// the order is `payment-failed` and the checkout answers `503`.
     public static let paymentUnavailable = "payment-unavailable"
+
+    /// The step of a checkout whose stock was not reserved because Inventory was not taking calls (its circuit open,
+    /// or its storage unable to write): the order is `rejected` and the checkout answers `503`.
+    public static let stockUnavailable = "stock-unavailable"
 
     /// Creates the value.
     public init(at: Date, step: String, outcome: String, detail: String? = nil, traceId: String? = nil) {

@@ -29,6 +29,7 @@ extension WholeSystem {
             ["load", "--url", "http://127.0.0.1:9", "--users", "0"], ["load", "--url", "http://127.0.0.1:9", "--duration", "soon"],
             ["load", "--url", "http://127.0.0.1:9", "--think", "1s-500ms"], ["load", "--compare", "everything"],
             ["load", "--compare", "cache", "--url", "http://127.0.0.1:9"], ["load", "--url", "ftp://127.0.0.1:9"],
+            ["load", "--compare", "cache", "--record", "checkouts.jsonl"],
         ])
         func usageErrorsExit64(arguments: [String]) async throws {
             let run = try await EmporiumRun.finish(arguments)
@@ -206,13 +207,40 @@ extension WholeSystem {
             let directory = try TemporaryDirectory()
             let catalog = try SmallCatalog.write(in: directory, first: 24)
             let server = try await Served.start(data: directory.path("data"), extra: ["--seed", catalog, "--rate-limit", "0"])
+            let journal = directory.path("checkouts.jsonl")
             let run = try await EmporiumRun.finish(
                 [
                     "load", "--url", "http://127.0.0.1:\(server.port)", "--users", "4", "--duration", "2s", "--think", "0ms", "--json", "--password",
-                    Served.adminPassword,
+                    Served.adminPassword, "--record", journal,
                 ],
                 timeout: .seconds(120)
             )
+            // --record: a line per checkout with what the shopper was told, and per stock adjustment; each 201 names an
+            // order that exists at the total told.
+            struct Line: Decodable {
+                struct Total: Decodable, Equatable {
+                    var minorUnits: Int
+                    var currency: String
+                }
+                var event: String
+                var status: Int?
+                var orderId: String?
+                var total: Total?
+            }
+            let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").map {
+                try JSONDecoder().decode(Line.self, from: Data($0.utf8))
+            }
+            let admin = try await server.login(Served.adminEmail, Served.adminPassword)
+            let confirmed = lines.filter { $0.event == "checkout" && $0.status == 201 }
+            #expect(!confirmed.isEmpty)
+            for line in confirmed {
+                let order = try await server.send(.get, "/api/v1/admin/orders/\(try #require(line.orderId))", token: admin)
+                struct Order: Decodable {
+                    struct Totals: Decodable { var total: Line.Total }
+                    var totals: Totals
+                }
+                #expect(try JSONDecoder().decode(Order.self, from: Data(order.body)).totals.total == line.total)
+            }
             await server.stop()
             #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
             let report = try JSONDecoder().decode(LoadReport.self, from: Data(run.stdout.utf8))
@@ -231,6 +259,8 @@ extension WholeSystem {
             let audit = try #require(report.audit)
             #expect(audit.violations.isEmpty && audit.orders >= report.checkouts)
             #expect(report.passed && report.problems.isEmpty)
+            #expect(lines.filter { $0.event == "checkout" && ($0.status == 201 || $0.status == 202) }.count == report.checkouts)
+            #expect(lines.filter { $0.event == "stocked" }.count == report.restockedProducts)
         }
 
         @Test func loadCannotReachAShopExits69() async throws {
@@ -411,6 +441,7 @@ private struct LoadReport: Decodable {
     var unexpectedSamples: [String]
     var steps: [Step]
     var orders: [String: Int]
+    var restockedProducts: Int
     var audit: Audit?
     var problems: [String]
     var passed: Bool

@@ -170,6 +170,39 @@ import Testing
 
     private struct GatewayFault: Error {}
 
+    /// A storage error as a module's would be: unavailable (the disk is full).
+    private struct DiskFull: UnavailabilityReporting {
+        var unavailability: Unavailability? {
+            Unavailability(
+                problemType: "storage-unavailable",
+                detail: "The service cannot store anything right now (its disk is full); nothing was changed. Try again later.",
+                retryAfterSeconds: 30
+            )
+        }
+    }
+
+    @Test func aServiceThatCannotStoreIs503WithItsTypeSentenceAndRetryAfter() async throws {
+        let full = DiskFull().unavailability!
+        try await GatewayHarness.with(
+            configure: { gateway, _ in
+                // As a service behind the gateway reports it, and as a handler the gateway runs itself throws it.
+                gateway.route(.post, "/api/v1/behind", rateLimitClass: nil) { _ -> Int in
+                    throw RemoteCallError(kind: .unavailable, endpoint: "items.create", message: "SQLITE_FULL", unavailability: full)
+                }
+                gateway.route(.post, "/api/v1/own", rateLimitClass: nil) { _ -> Int in throw DiskFull() }
+            },
+            { harness in
+                for path in ["/api/v1/behind", "/api/v1/own"] {
+                    let response = try await harness.send(.post, path, body: "{}")
+                    let problem = try expectProblem(response, .serviceUnavailable, instance: path)
+                    #expect(problem.type == "urn:emporium:problem:storage-unavailable")
+                    #expect(problem.detail == "The service cannot store anything right now (its disk is full); nothing was changed. Try again later.")
+                    #expect(response.headers.first(name: "Retry-After") == "30")
+                }
+            }
+        )
+    }
+
     @Test func aTimeoutIs504() async throws {
         try await GatewayHarness.with { harness in
             try expectProblem(try await harness.get("/api/v1/slow"), .gatewayTimeout, instance: "/api/v1/slow")

@@ -132,6 +132,25 @@ private final class Counter: Sendable {
         #expect(simpleRuns.value == 1)
     }
 
+    @Test func aKeyWhoseFailedOperationCouldNotBeReleasedIsTakenOverAtOnce() async throws {
+        let fixture = try Fixture()
+        // The storage refuses the release, as a full disk does: the record still says the first request holds the key.
+        try await fixture.database.write { connection in
+            try connection.execute("CREATE TRIGGER refuse_release BEFORE DELETE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        }
+        let request = try fixture.request("k-1")
+        await #expect(throws: ChargeError.declined) {
+            try await fixture.keys.run(request, for: ChargeEndpoints.charge) { _ -> Charge in throw ChargeError.declined }
+        }
+        try await fixture.database.write { try $0.execute("DROP TRIGGER refuse_release") }
+        // This process knows the operation failed: the retry runs it now instead of waiting a minute for the lease.
+        let runs = Counter()
+        let retried = try await fixture.charge(request, runs: runs)
+        #expect(!retried.replayed)
+        #expect(runs.value == 1)
+        #expect(try await fixture.charges() == 1)
+    }
+
     @Test func theSameKeyWithAnotherRequestIsRefused() async throws {
         let fixture = try Fixture()
         let key = try IdempotencyKey("k-1")

@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import ServiceKit
 import Synchronization
 import TestSupport
 import Testing
@@ -107,6 +108,27 @@ private struct Flaky: Error, CustomStringConvertible {
             healthy.store(true, ordering: .relaxed)
             try await bus.defaultDeadLetters.replay(eventID: second.id, group: "billing", on: bus)
             #expect(attempts.withLock { $0[2] } == 4)
+            #expect(try await bus.defaultDeadLetters.list(limit: 10).isEmpty)
+        }
+    }
+
+    @Test func anEventWhoseSubscriberCannotStoreIsTriedUntilItCanNotDeadLettered() async throws {
+        /// What a module's storage says when its disk is full.
+        struct DiskFull: UnavailabilityReporting {
+            var unavailability: Unavailability? {
+                Unavailability(problemType: "storage-unavailable", detail: "The disk is full.", retryAfterSeconds: 30)
+            }
+        }
+        let bus = InProcessMessageBus()
+        let attempts = Atomic<Int>(0)
+        let retry = DeliveryRetry(maxAttempts: 3, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(4))
+        bus.subscribe(Subscription(topic: TestEvent.eventType, group: "billing", retry: retry)) { _ in
+            // Full for twice the attempts a failing event gets, then room again.
+            if attempts.add(1, ordering: .sequentiallyConsistent).newValue <= 2 * retry.maxAttempts { throw DiskFull() }
+        }
+        try await withRunningBus(bus) {
+            try await bus.deliver([try envelope(1)])
+            #expect(attempts.load(ordering: .sequentiallyConsistent) == 2 * retry.maxAttempts + 1)
             #expect(try await bus.defaultDeadLetters.list(limit: 10).isEmpty)
         }
     }

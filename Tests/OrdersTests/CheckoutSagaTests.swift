@@ -69,6 +69,7 @@ import Testing
         var early = CheckoutSaga()
         let rejected = early.handle(.notAttempted("Inventory is not taking calls right now (it is at capacity), so the call was not made."))
         #expect(rejected.suffix(2) == [.setStatus(.rejected), .publish(.rejected)])
+        #expect(Self.steps(rejected) == ["stock-unavailable:failed"])
         #expect(early.isFinished)
 
         // After the confirmation a call not made is retried like one not answered: the order is never undone for it.

@@ -187,6 +187,49 @@ import WarehouseAPI
         }
     }
 
+    /// What a module's storage says when its disk is full; the transports carry it as an unavailable service.
+    private struct DiskFull: UnavailabilityReporting {
+        var unavailability: Unavailability? {
+            Unavailability(problemType: "storage-unavailable", detail: "The disk is full.", retryAfterSeconds: 30)
+        }
+    }
+
+    @Test func aStepWhoseServiceCannotStoreFailsTheCheckoutAtOnceWithNothingHeldOrCharged() async throws {
+        // Inventory's disk is full: nothing was held, so the order is rejected at once, without retries or a release.
+        var services = Services.happy()
+        let calls = services.calls
+        services.inventory.onReserve = { _ in
+            calls.record("inventory.reserve")
+            throw DiskFull()
+        }
+        try await OrdersFixture.with(services) { fixture in
+            let order = try await fixture.checkout().body
+            #expect(order.status == .rejected)
+            #expect(services.calls.values.filter { $0.hasPrefix("inventory.") || $0.hasPrefix("payments.") } == ["inventory.reserve"])
+            let failed = try #require(order.timeline.last { $0.outcome == "failed" })
+            #expect(failed.step == TimelineEntry.stockUnavailable)
+            #expect(failed.detail == "Inventory cannot store anything right now, so the call changed nothing. Nothing was held or charged.")
+        }
+
+        // Payments' disk is full: the card was not tried, so the stock is released and the order payment-failed.
+        services = Services.happy()
+        let paymentCalls = services.calls
+        services.payments.onAuthorize = { _ in
+            paymentCalls.record("payments.authorize")
+            throw DiskFull()
+        }
+        try await OrdersFixture.with(services) { fixture in
+            let order = try await fixture.checkout().body
+            #expect(order.status == .paymentFailed)
+            #expect(order.payment == nil)
+            #expect(services.calls.values.filter { $0 == "payments.authorize" }.count == 1)
+            #expect(services.calls.values.last == "inventory.release")
+            let failed = try #require(order.timeline.last { $0.outcome == "failed" })
+            #expect(failed.step == TimelineEntry.paymentUnavailable)
+            #expect(failed.detail == "Payments cannot store anything right now, so the card was not tried. Nothing was charged.")
+        }
+    }
+
     @Test func aCheckoutStoppedMidSagaIsFinishedByTheRecoveryLoop() async throws {
         let services = Services.happy()
         let crashed = Mutex(false)

@@ -33,6 +33,20 @@ struct Boom: Error, CustomStringConvertible {
     var description: String { "undeclared boom" }
 }
 
+/// A storage error as a module's would be: unavailable when the disk is full, an ordinary fault otherwise.
+struct DiskError: UnavailabilityReporting, CustomStringConvertible {
+    var full: Bool
+
+    static let unavailability = Unavailability(
+        problemType: "storage-unavailable",
+        detail: "The service cannot store anything right now (its disk is full); nothing was changed. Try again later.",
+        retryAfterSeconds: 30
+    )
+
+    var unavailability: Unavailability? { full ? Self.unavailability : nil }
+    var description: String { full ? "disk full" : "disk failed" }
+}
+
 enum PricingEndpoints {
     static let quote = Endpoint<String, Quote>("pricing.quote", idempotent: true, timeout: .seconds(5), failure: PricingError.self)
     static let setPrice = Endpoint<Quote, Quote>("pricing.set-price", idempotent: false, failure: PricingError.self)
@@ -48,6 +62,8 @@ func pricingHandlers(instance: String, calls: LockedValue<[String: Int]>) -> End
         case "missing": throw PricingError.unknownSKU(sku)
         case "unset": throw PricingError.priceNotSet(sku: sku, since: 2024)
         case "boom": throw Boom()
+        case "full": throw DiskError(full: true)
+        case "disk-failed": throw DiskError(full: false)
         default: return Quote(sku: sku, cents: 1999, servedBy: instance)
         }
     }

@@ -89,10 +89,17 @@ enum OrdersRoutes {
 
     /// `201` with the order once confirmed; `202` with `Location` while the saga has not decided; a `409` problem
     /// naming the short lines; a `402` problem naming the order and the decline code; a `503` problem naming the
-    /// order when Payments was not taking calls (the card was not tried).
+    /// order when Payments was not taking calls (the card was not tried) or Inventory was not (no stock was held).
     static func checkoutResponse(_ order: Order) -> ReplyResponse {
         let location: HTTPHeaders = ["Location": "/api/v1/orders/\(order.id.rawValue)"]
         switch order.status {
+        case .rejected where order.timeline.contains(where: { $0.step == TimelineEntry.stockUnavailable }):
+            // No stock was held: the customer may try again shortly, with a new key.
+            return unavailable(
+                order,
+                type: "inventory-unavailable",
+                detail: "Inventory is not taking calls right now, so no stock was held and nothing was charged; try again in a few seconds."
+            )
         case .rejected:
             let lines = order.shortLines ?? []
             let problem = Problem(
@@ -109,17 +116,10 @@ enum OrdersRoutes {
             )
         case .paymentFailed where order.payment == nil && order.timeline.contains(where: { $0.step == TimelineEntry.paymentUnavailable }):
             // The card was never tried: the customer may try again shortly, with a new key.
-            let problem = Problem(
-                status: .serviceUnavailable,
-                type: Problem.type("payments-unavailable"),
+            return unavailable(
+                order,
+                type: "payments-unavailable",
                 detail: "Payments is not taking calls right now, so the card was not tried and nothing was charged; try again in a few seconds."
-            )
-            var headers = location
-            headers.add(name: "Retry-After", value: "10")
-            return ReplyResponse(
-                status: .serviceUnavailable,
-                body: (try? ExtendedProblem(problem, extensions: Unavailable(orderId: order.id))).map { .problem($0) } ?? .reply,
-                headers: headers
             )
         case .paymentFailed:
             let code = order.payment?.declineCode
@@ -139,6 +139,18 @@ enum OrdersRoutes {
         default:
             return ReplyResponse(status: .created, headers: location)
         }
+    }
+
+    /// A `503` naming the order, with `Retry-After`: a service the checkout needed was not taking calls.
+    private static func unavailable(_ order: Order, type: String, detail: String) -> ReplyResponse {
+        let problem = Problem(status: .serviceUnavailable, type: Problem.type(type), detail: detail)
+        var headers: HTTPHeaders = ["Location": "/api/v1/orders/\(order.id.rawValue)"]
+        headers.add(name: "Retry-After", value: "10")
+        return ReplyResponse(
+            status: .serviceUnavailable,
+            body: (try? ExtendedProblem(problem, extensions: Unavailable(orderId: order.id))).map { .problem($0) } ?? .reply,
+            headers: headers
+        )
     }
 
     struct Rejection: Encodable {

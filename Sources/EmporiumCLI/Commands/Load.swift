@@ -4,7 +4,8 @@ import Foundation
 enum Load: Command {
     static let name = "load"
     static let summary = "Run virtual shoppers against a shop (or compare two it starts) and report rates, latencies and the audit."
-    static let usage = "load --url URL [--users N] [--duration D] [--think MIN[-MAX]] [--json] | load --compare PATTERN [flags]"
+    static let usage =
+        "load --url URL [--users N] [--duration D] [--think MIN[-MAX]] [--record FILE] [--json] | load --compare PATTERN [flags]"
     static let discussion = """
         Each virtual shopper registers (a new e-mail address), logs in, and takes steps of Online Boutique's shopper
         mix on its own keep-alive connection until the duration is up: the front page 1, a product 10, a search 2,
@@ -28,6 +29,11 @@ enum Load: Command {
 
         Run it against a server started with --rate-limit 0: every shopper comes from one address. A live line on
         stderr shows the rates (every second on a terminal, every five seconds otherwise).
+
+        --record FILE appends a JSON line to FILE for every checkout as its answer arrives (the status, and the
+        order's id, status and total for a 201 or 202, or the problem's type and the order it names; no status when
+        there was no answer) and for every stock adjustment made before the run: what the clients were told, for a
+        drill that kills the server under the load and checks afterwards that nothing told was lost.
         """
     static let examples = [
         "emporium load --url http://127.0.0.1:8080 --users 32 --duration 20s --think 0ms",
@@ -49,7 +55,12 @@ enum Load: Command {
     )
     static let allow429 = Option("allow-429", .flag, "Count 429 Too Many Requests as expected.")
     static let json = Option("json", .flag, "Print the report as one JSON object on stdout.")
-    static let options = [url, compare, users, duration, think, allow429, json, AuditCommand.email, AuditCommand.password, Options.data]
+    static let record = Option(
+        "record",
+        .value(placeholder: "FILE"),
+        "Append every checkout's answer (status, order id and total) and every stock adjustment to FILE as JSON lines."
+    )
+    static let options = [url, compare, users, duration, think, allow429, record, json, AuditCommand.email, AuditCommand.password, Options.data]
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
         try arguments.requirePositionals([], command: name)
@@ -73,6 +84,7 @@ enum Load: Command {
                     hint: "patterns: \(ComparePattern.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
+            guard arguments.value(record) == nil else { throw CLIError(.usage, "--record and --compare exclude each other") }
             return try await comparison(pattern, settings: settings, json: wantsJSON)
         }
         guard let (text, source) = arguments.value(url) else {
@@ -81,7 +93,9 @@ enum Load: Command {
         guard let (host, port) = Demo.address(of: text) else {
             throw CLIError(source.exitCode, "\(source): '\(text)' is not an http URL with a host this machine can resolve")
         }
-        let run = LoadRun(url: text, host: host, port: port, settings: settings, administrator: try AuditCommand.credentials(arguments))
+        var recorded = settings
+        if let (path, _) = arguments.value(record) { recorded.journal = try LoadJournal(path: path) }
+        let run = LoadRun(url: text, host: host, port: port, settings: recorded, administrator: try AuditCommand.credentials(arguments))
         let report = try await run.run(progress: true)
         if wantsJSON {
             Console.out(try report.json())

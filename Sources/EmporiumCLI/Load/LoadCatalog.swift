@@ -20,7 +20,8 @@ struct LoadCatalog: Sendable {
 
     /// Reads the catalog through the public API and stocks the products to buy through the admin API.
     /// - Throws: ``CLIError`` (1) when the catalog is empty, a page cannot be read, or no product can be stocked.
-    static func prepare(on connection: HTTPClientConnection, adminToken: String) async throws -> LoadCatalog {
+    /// - Parameter journal: Where each stock adjustment is recorded (`--record`).
+    static func prepare(on connection: HTTPClientConnection, adminToken: String, journal: LoadJournal? = nil) async throws -> LoadCatalog {
         struct Product: Decodable {
             var id: String
             var name: String
@@ -51,7 +52,7 @@ struct LoadCatalog: Sendable {
         var bought: [String] = []
         var restocked = 0
         for product in candidates {
-            switch try await stock(product.id, on: connection, adminToken: adminToken) {
+            switch try await stock(product.id, on: connection, adminToken: adminToken, journal: journal) {
             case .enough: bought.append(product.id)
             case .restocked:
                 bought.append(product.id)
@@ -73,7 +74,14 @@ struct LoadCatalog: Sendable {
     }
 
     /// Gives `product` ``stockLevel`` units available when it has fewer than half of them, in its first warehouse.
-    private static func stock(_ product: String, on connection: HTTPClientConnection, adminToken: String) async throws -> Stocking {
+    private static func stock(
+        _ product: String,
+        on connection: HTTPClientConnection,
+        adminToken: String,
+        journal: LoadJournal?
+    ) async throws
+        -> Stocking
+    {
         struct Stock: Decodable {
             struct Level: Decodable {
                 var warehouse: String
@@ -107,6 +115,7 @@ struct LoadCatalog: Sendable {
         guard adjusted.status == .ok else {
             throw CLIError(.failure, "cannot stock \(product): POST \(path)/adjustments answered HTTP \(adjusted.status.code): \(adjusted.text)")
         }
+        journal?.stocked(product, warehouse: first.warehouse, delta: stockLevel - available)
         return .restocked
     }
 

@@ -1,12 +1,14 @@
 import Foundation
 import HTTP
 
-/// How a load run is shaped: `--users`, `--duration`, `--think`, `--allow-429`.
+/// How a load run is shaped: `--users`, `--duration`, `--think`, `--allow-429`, `--record`.
 struct LoadSettings: Sendable {
     var users: Int
     var duration: Duration
     var think: ClosedRange<Duration>
     var allow429: Bool
+    /// Where checkouts' answers and stock adjustments are written as they happen (`--record`).
+    var journal: LoadJournal? = nil
 }
 
 /// One run of the shopper mix against a running shop: prepare the catalog, let the shoppers loose until the deadline,
@@ -40,7 +42,7 @@ struct LoadRun: Sendable {
             throw CLIError(.unavailable, "cannot reach \(url): \(error)", hint: "is 'emporium serve' running there?")
         }
         let adminToken = try await AuditCommand.login(on: admin, as: administrator)
-        let catalog = try await LoadCatalog.prepare(on: admin, adminToken: adminToken)
+        let catalog = try await LoadCatalog.prepare(on: admin, adminToken: adminToken, journal: settings.journal)
 
         let recorder = LoadRecorder(alsoExpected: settings.allow429 ? [429] : [])
         let context = LoadContext(
@@ -48,6 +50,7 @@ struct LoadRun: Sendable {
             port: port,
             catalog: catalog,
             recorder: recorder,
+            journal: settings.journal,
             think: settings.think,
             runID: String(UInt64.random(in: 0...UInt64.max), radix: 36),
             password: "load-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)

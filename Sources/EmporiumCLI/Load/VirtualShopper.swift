@@ -7,6 +7,8 @@ struct LoadContext: Sendable {
     let port: Int
     let catalog: LoadCatalog
     let recorder: LoadRecorder
+    /// Where each checkout's answer is written, with `--record`.
+    let journal: LoadJournal?
     /// The shortest and longest pause between two steps.
     let think: ClosedRange<Duration>
     /// Makes each run's e-mail addresses new: `load-<run>-<n>@example.com`.
@@ -107,10 +109,11 @@ final class VirtualShopper {
             guard !inCart.isEmpty else { return }
         }
         if !leavingCart.isEmpty { await waitUntilTheLastOrderLeftTheCart() }
-        let key = String(random.next(), radix: 16) + String(random.next(), radix: 16)
-        guard let body = checkoutBody,
-            let response = await send(.checkout, .post, "/api/v1/checkout", body: body, extra: ["Idempotency-Key": "load-\(key)"])
-        else { return }
+        let key = "load-" + String(random.next(), radix: 16) + String(random.next(), radix: 16)
+        guard let body = checkoutBody else { return }
+        let answer = await send(.checkout, .post, "/api/v1/checkout", body: body, extra: ["Idempotency-Key": key])
+        context.journal?.checkout(shopper: number, key: key, response: answer)
+        guard let response = answer else { return }
         // A 201 comes once the order's units have left the cart; a 202 (still deciding) may come before.
         if response.status.code == 202 { leavingCart = inCart }
         if response.status.code == 201 || response.status.code == 202 { inCart = [:] }

@@ -22,8 +22,10 @@ final class FailureStatuses: Sendable {
 ///
 /// Every problem gets a specific `type`, and a `detail` written for a person: a declared failure says its own
 /// (``ServiceKit/ServiceFailure/detail``). A service behind the gateway that failed, was unreachable or too slow is
-/// `502`, `503` or `504` (with `Retry-After` where waiting helps); `500` (`internal-error`, without its description,
-/// which may name types or echo internals; the route logs it instead) is left for the gateway's own faults.
+/// `502`, `503` or `504` (with `Retry-After` where waiting helps); one that said it cannot do anything of the kind
+/// right now (``ServiceKit/Unavailability``: a full or read-only disk) is `503` with the unavailability's own type,
+/// sentence and `Retry-After`; `500` (`internal-error`, without its description, which may name types or echo
+/// internals; the route logs it instead) is left for the gateway's own faults.
 enum ErrorMapping {
     /// The problem for `error`.
     /// - Parameters:
@@ -50,6 +52,10 @@ enum ErrorMapping {
             if let retryAfter { headers.add(name: "Retry-After", value: String(max(1, TokenBucket.ceilSeconds(retryAfter)))) }
             return Problem(status: status, type: Problem.type(slug), detail: detail, instance: instance, requestId: requestID, errors: errors)
                 .response(headers: headers)
+        }
+        // From a service behind the gateway (a `RemoteCallError`) or from a handler the gateway runs itself.
+        if let unavailability = error.serviceUnavailability {
+            return problem(.serviceUnavailable, unavailability.problemType, unavailability.detail, retryAfter: unavailability.retryAfter)
         }
         switch error {
         case let error as GatewayError:

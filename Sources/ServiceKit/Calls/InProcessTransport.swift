@@ -7,8 +7,9 @@ import Foundation
 ///   which proves the API could cross a wire (every request, response and declared error must round-trip).
 ///   Tests default to it.
 ///
-/// Both modes report undeclared handler errors as ``RemoteCallError`` with kind `internalError`, so callers
-/// see the same thing whichever mode is in use.
+/// Both modes report undeclared handler errors as ``RemoteCallError`` with kind `internalError` (`unavailable` when
+/// the error says the service is temporarily unavailable, ``UnavailabilityReporting``), so callers see the same
+/// thing whichever mode is in use.
 public struct InProcessTransport: Transport {
     /// How calls reach the handler.
     public enum Mode: String, Sendable, Hashable, CaseIterable {
@@ -50,7 +51,7 @@ public struct InProcessTransport: Transport {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                throw RemoteCallError(kind: .internalError, endpoint: endpoint.name, message: String(describing: error))
+                throw RemoteCallError.undeclared(error, endpoint: endpoint.name)
             }
         case .serialized:
             let body: Data

@@ -212,7 +212,8 @@ public final class ServiceClient: Sendable {
 
     // MARK: - Classifying errors
 
-    /// Whether another attempt might succeed.
+    /// Whether another attempt might succeed. A service that says it is unavailable (a full disk) is not tried again
+    /// after a backoff of milliseconds: the condition lasts longer, and its siblings share it.
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case is any ServiceFailure, is CancellationError: false
@@ -223,12 +224,14 @@ public final class ServiceClient: Sendable {
         }
     }
 
-    /// What an attempt's error says about the service's health.
+    /// What an attempt's error says about the service's health. An unavailable service (its storage full, say)
+    /// answered at once and clearly: counted as a failure it would open the breaker and stop the calls that still
+    /// work (reads), and eject instances that share the cause, so it counts for nothing.
     static func breakerOutcome(_ error: any Error) -> CircuitBreaker.Outcome {
         switch error {
         case is any ServiceFailure: .success
         case is CancellationError: .ignoredError
-        case let error as RemoteCallError where error.kind == .badRequest: .ignoredError
+        case let error as RemoteCallError where error.kind == .badRequest || error.kind == .unavailable: .ignoredError
         default: .failure
         }
     }
@@ -346,6 +349,8 @@ enum Outcome: Int, CaseIterable {
     case bulkheadFull
     case noInstance
     case cancelled
+    /// The service said it cannot do it now (``RemoteCallError/Kind/unavailable``: its storage is full, say).
+    case unavailable
 
     /// The `outcome` label.
     var label: String {
@@ -358,6 +363,7 @@ enum Outcome: Int, CaseIterable {
         case .bulkheadFull: "bulkhead-full"
         case .noInstance: "no-instance"
         case .cancelled: "cancelled"
+        case .unavailable: "unavailable"
         }
     }
 
@@ -365,6 +371,7 @@ enum Outcome: Int, CaseIterable {
         switch error {
         case is any ServiceFailure: self = .declaredFailure
         case is CancellationError: self = .cancelled
+        case let error as RemoteCallError where error.kind == .unavailable: self = .unavailable
         case let error as ResilienceError:
             switch error.code {
             case .timeout: self = .timeout

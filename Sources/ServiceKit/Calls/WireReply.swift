@@ -19,7 +19,8 @@ enum WireReply {
     case idempotency(Data)
     case failure(RemoteCallError)
 
-    /// The reply for an error a handler threw: its declared failure if it is one, else an internal error.
+    /// The reply for an error a handler threw: its declared failure if it is one, else an internal error (or an
+    /// unavailable service, when the error says so).
     static func error(_ error: any Error, endpoint: String) -> WireReply {
         if let failure = error as? IdempotencyFailure, let data = try? WireCodec.encoder.encode(failure) {
             return .idempotency(data)
@@ -30,7 +31,7 @@ enum WireReply {
         if let remote = error as? RemoteCallError {
             return .failure(remote)
         }
-        return .failure(RemoteCallError(kind: .internalError, endpoint: endpoint, message: String(describing: error)))
+        return .failure(RemoteCallError.undeclared(error, endpoint: endpoint))
     }
 
     func encoded() -> Data {
