@@ -3,6 +3,7 @@ import Commerce
 import IdentityAPI
 import InventoryAPI
 public import Messaging
+import ModuleKit
 import PaymentsAPI
 import ServiceKit
 import Storage

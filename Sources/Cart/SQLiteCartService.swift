@@ -3,6 +3,7 @@ public import CatalogAPI
 import Commerce
 public import Foundation
 public import Messaging
+import ModuleKit
 public import ServiceKit
 public import Storage
 public import Telemetry
@@ -71,7 +72,7 @@ public struct SQLiteCartService: CartService {
 
     /// The background service that truncates the database's log after each erasure has committed; run one only.
     public var erasureLogTruncator: some Service {
-        ErasureLogTruncator(database: database, requests: erasures, logger: logger)
+        ErasureLogTruncator(module: "cart", database: database, requests: erasures, logger: logger)
     }
 
     // MARK: - Reading

@@ -5,6 +5,7 @@ import Foundation
 import IdentityAPI
 import InventoryAPI
 public import Messaging
+import ModuleKit
 import OrdersAPI
 import ServiceKit
 import Storage

@@ -2,6 +2,7 @@ public import CatalogAPI
 import Commerce
 public import Foundation
 import Messaging
+import ModuleKit
 public import RecommendationsAPI
 public import ServiceKit
 public import Storage
@@ -88,7 +89,7 @@ public struct SQLiteRecommendationsService: RecommendationsService {
 
     /// The background service that truncates the database's log after each erasure has committed; run one only.
     public var erasureLogTruncator: some Service {
-        ErasureLogTruncator(database: database, requests: erasures, logger: logger)
+        ErasureLogTruncator(module: "recommendations", database: database, requests: erasures, logger: logger)
     }
 
     // MARK: - Learning
