@@ -192,6 +192,14 @@ def after_call(context, case, response):
         up = requests.post(f"{BASE_URL}/admin/instances/{instance}/up", headers=headers, timeout=30)
         if up.status_code != 200:
             raise RuntimeError(f"bringing {instance} up again: {up.status_code} {up.text}")
+    # Setting a fault is a drill too (a latency of up to ten minutes, or every call failing): cleared at once.
+    fault_set = case.method.upper() == "PUT" and case.operation.path == "/admin/faults/{target}"
+    if fault_set and response.status_code == 200:
+        target = quote(str(case.path_parameters["target"]), safe="")
+        headers = {"Authorization": case.headers["Authorization"]}
+        cleared = requests.delete(f"{BASE_URL}/admin/faults/{target}", headers=headers, timeout=30)
+        if cleared.status_code != 200:
+            raise RuntimeError(f"clearing the fault on {target}: {cleared.status_code} {cleared.text}")
 
 
 # Log in and make the data before the first case is generated, so every run draws from the same start.
