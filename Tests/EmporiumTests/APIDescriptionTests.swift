@@ -161,7 +161,8 @@ import WarehouseAPI
             "invalid-request", "missing-body", "malformed-json", "invalid-body", "malformed-request", "invalid-path", "unauthorized",
             "forbidden", "not-found", "method-not-allowed", "rate-limited", "internal-error", "upstream-error", "circuit-open",
             "service-unavailable", "service-busy", "timeout", "precondition-failed", "precondition-required", "instance-not-found", "overloaded",
-            "fault-target-not-found", "payments-unavailable", "duplicate-product-id", "storage-unavailable", "inventory-unavailable",
+            "fault-target-not-found", "payments-unavailable", "duplicate-product-id", "checkout-failed", "storage-unavailable",
+            "inventory-unavailable",
         ]
         for slug in gateway {
             #expect(document.contains("`\(slug)`"), "problem type \(slug) is not in Docs/openapi.yaml")

@@ -285,6 +285,37 @@ extension WholeSystem {
             }
         }
 
+        @Test func aCheckoutUndoneBeforeItsAnswerIs503CheckoutFailedNot201() async throws {
+            try await ShopHarness.with(
+                configure: {
+                    Self.stocked(&$0)
+                    $0.settings["orders.retry-backoff"] = "0.01"
+                },
+                { shop in
+                    let (token, addressId) = try await Self.shopper(shop, "mallory@example.com")
+                    try await Self.add(shop, token, "p-00006", 1)
+                    let before = try await InventoryClient(client: shop.system.client).availability("p-00006").available
+                    // Every reservation fails without an answer: the saga retries, then releases and cancels.
+                    shop.system.client.faults.setFault(.init(errorRate: 1), for: "inventory.reserve")
+                    let answer = try await shop.send(
+                        .post,
+                        "/api/v1/checkout",
+                        token: token,
+                        headers: ["Idempotency-Key": "buy-undone"],
+                        json: CheckoutBody(addressId: addressId, card: Self.card())
+                    )
+                    shop.system.client.faults.setFault(nil, for: "inventory.reserve")
+                    #expect(answer.status.code == 503, "\(answer.text)")
+                    #expect(answer.text.contains("urn:emporium:problem:checkout-failed") && answer.text.contains("\"orderId\""))
+                    let location = try #require(answer.headers.first(name: "Location"))
+                    let order = try shop.decode(Order.self, from: try await shop.send(.get, location, token: token))
+                    #expect(order.status == .cancelled && order.payment == nil)
+                    #expect(try await InventoryClient(client: shop.system.client).availability("p-00006").available == before)
+                    #expect(!(try await shop.send(.get, "/api/v1/cart", token: token)).text.contains("\"lines\":[]"), "the cart is kept")
+                }
+            )
+        }
+
         @Test func aDeclineIs402WithTheCodeAndShortStockIs409NamingTheLineAndTheCartIsKept() async throws {
             try await ShopHarness.with(configure: Self.stocked) { shop in
                 let (token, addressId) = try await Self.shopper(shop, "bob@example.com")

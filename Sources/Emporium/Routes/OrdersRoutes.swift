@@ -136,6 +136,15 @@ enum OrdersRoutes {
             )
         case .pending:
             return ReplyResponse(status: .accepted, headers: location)
+        case .cancelled:
+            // Compensated before the answer (a service gave no answer, however often asked): not bought, nothing
+            // kept; a 201 would tell the customer otherwise.
+            return unavailable(
+                order,
+                type: "checkout-failed",
+                detail:
+                    "A service did not answer, so the order was not completed: nothing was charged, no stock is held and the cart is kept; try again in a few seconds."
+            )
         default:
             return ReplyResponse(status: .created, headers: location)
         }
