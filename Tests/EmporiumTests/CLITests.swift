@@ -263,6 +263,44 @@ extension WholeSystem {
             #expect(lines.filter { $0.event == "stocked" }.count == report.restockedProducts)
         }
 
+        @Test func loadWithAllowShedCountsRefusalsApartAndStillChecksTheOrders() async throws {
+            let directory = try TemporaryDirectory()
+            let catalog = try SmallCatalog.write(in: directory, first: 24)
+            // Two API requests in flight at most: eight shoppers without think time are refused (503 overloaded,
+            // Retry-After) much of the time, registering and logging in included.
+            let server = try await Served.start(
+                data: directory.path("data"),
+                extra: ["--seed", catalog, "--rate-limit", "0", "--max-in-flight", "2"]
+            )
+            let arguments = [
+                "load", "--url", "http://127.0.0.1:\(server.port)", "--users", "8", "--duration", "3s", "--think", "0ms", "--json",
+                "--password", Served.adminPassword,
+            ]
+            let strict = try await EmporiumRun.finish(arguments, timeout: .seconds(120))
+            let shed = try await EmporiumRun.finish(arguments + ["--allow-shed"], timeout: .seconds(120))
+            await server.stop()
+
+            // Without the flag a refusal is unexpected and fails the run.
+            let failed = try JSONDecoder().decode(LoadReport.self, from: Data(strict.stdout.utf8))
+            #expect(strict.status == 1 && !failed.passed)
+            #expect(failed.refused > 0 && failed.unexpected >= failed.refused, "\(failed.unexpectedSamples)")
+
+            // With it, refusals are counted apart, every shopper still got in, and the orders and audit are checked.
+            #expect(shed.status == 0, "\(shed.stdout)\n\(shed.stderr)")
+            let report = try JSONDecoder().decode(LoadReport.self, from: Data(shed.stdout.utf8))
+            #expect(report.passed && report.unexpected == 0, "\(report.problems) \(report.unexpectedSamples)")
+            #expect(report.refused > 0)
+            let refusedByStep = report.steps.reduce(0) { $0 + $1.refused }
+            #expect(refusedByStep == report.refused)
+            #expect(report.steps.reduce(0) { $0 + ($1.statuses["503"] ?? 0) } == report.refused)
+            // A refused registration or login is tried again (after at most a second), not given up.
+            let registered = report.step("register")?.statuses["201"] ?? 0
+            #expect(registered >= 4 && (report.step("login")?.statuses["200"] ?? 0) >= registered - 1, "\(report.steps)")
+            #expect(report.checkouts > 0 && report.orders.values.reduce(0, +) >= report.checkouts, "\(report.orders)")
+            #expect(try #require(report.audit).violations.isEmpty)
+            #expect(report.refusedLatencyMs.p50 <= report.refusedLatencyMs.p99)
+        }
+
         @Test func loadCannotReachAShopExits69() async throws {
             let listener = try ListeningSocket()
             let port = listener.port
@@ -428,6 +466,7 @@ private struct LoadReport: Decodable {
         var expected: [Int]
         var statuses: [String: Int]
         var unexpected: Int
+        var refused: Int
         var latencyMs: Latency
     }
     struct Audit: Decodable {
@@ -438,6 +477,8 @@ private struct LoadReport: Decodable {
     var requests: Int
     var checkouts: Int
     var unexpected: Int
+    var refused: Int
+    var refusedLatencyMs: Latency
     var unexpectedSamples: [String]
     var steps: [Step]
     var orders: [String: Int]

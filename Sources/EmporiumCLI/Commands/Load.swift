@@ -18,7 +18,7 @@ enum Load: Command {
         Afterwards it reads every shopper's orders (waiting up to 30 s for pending ones to be decided), runs the
         audit as 'emporium audit' does, and reports requests and checkouts per second, p50/p90/p99 and the
         statuses of each step, and the orders by status. Expected statuses: checkout 201 or 202, register and
-        save-address 201, every other step 200; 429 only with --allow-429. Exits 1 when a request got another
+        save-address 201, every other step 200; refusals (429, or 503 with Retry-After) only with --allow-shed. Exits 1 when a request got another
         answer or none, when the audit finds a violation, or when orders are missing or still pending.
 
         --compare PATTERN starts this binary twice as 'emporium serve --port 0 --data <fresh directory>
@@ -53,14 +53,18 @@ enum Load: Command {
         .value(placeholder: "MIN[-MAX]"),
         "The pause between a shopper's steps, random within the range (default 500ms-1s; 0ms for a stress run)."
     )
-    static let allow429 = Option("allow-429", .flag, "Count 429 Too Many Requests as expected.")
+    static let allowShed = Option(
+        "allow-shed",
+        .flag,
+        "Count refusals (429, or 503 with Retry-After: shed for overload, or a service not taking calls) as expected."
+    )
     static let json = Option("json", .flag, "Print the report as one JSON object on stdout.")
     static let record = Option(
         "record",
         .value(placeholder: "FILE"),
         "Append every checkout's answer (status, order id and total) and every stock adjustment to FILE as JSON lines."
     )
-    static let options = [url, compare, users, duration, think, allow429, record, json, AuditCommand.email, AuditCommand.password, Options.data]
+    static let options = [url, compare, users, duration, think, allowShed, record, json, AuditCommand.email, AuditCommand.password, Options.data]
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
         try arguments.requirePositionals([], command: name)
@@ -72,7 +76,7 @@ enum Load: Command {
             } ?? .seconds(30),
             think: try arguments.value(think, expected: "a pause or a range of pauses such as 0ms, 1s or 500ms-1s", Self.thinkRange)
                 ?? .milliseconds(500)...(.seconds(1)),
-            allow429: arguments.isSet(allow429)
+            allowShed: arguments.isSet(allowShed)
         )
         let wantsJSON = arguments.isSet(json)
         if let (text, source) = arguments.value(compare) {

@@ -2,9 +2,13 @@ import Synchronization
 
 /// What a load run counted for one kind of step.
 struct StepTally: Sendable {
+    /// How long the answers took that were not refusals: what an admitted request costs a shopper.
     var latencies = LatencyHistogram()
-    /// Answers by status; a request that got no answer (refused, reset, timed out) is not here but in ``noAnswer``.
+    /// Answers by status, refusals included; a request that got no answer (refused, reset, timed out) is not here but
+    /// in ``noAnswer``.
     var statuses: [Int: Int] = [:]
+    /// Answers that turned the request away for now: `429`, or `503` with `Retry-After`.
+    var refused = 0
     var noAnswer = 0
     /// Answers whose status is not one the step expects, and requests without an answer.
     var unexpected = 0
@@ -17,6 +21,10 @@ struct LoadTally: Sendable {
     var steps = [StepTally](repeating: StepTally(), count: LoadStep.allCases.count)
     var requests = 0
     var unexpected = 0
+    /// Refusals (`429`, `503` with `Retry-After`) of every step.
+    var refused = 0
+    /// How long the refusals took: shedding is only worth it when turning away is quick.
+    var refusedLatencies = LatencyHistogram()
     /// Checkouts answered `201` or `202`.
     var checkouts = 0
     /// Checkouts whose shopper found the last order's units still in the cart, and looked again until they left.
@@ -35,25 +43,44 @@ struct LoadTally: Sendable {
 /// hundreds of microseconds for the request itself.
 final class LoadRecorder: Sendable {
     private let tally = Mutex(LoadTally())
-    /// Statuses that count as expected for every step (`429` with `--allow-429`).
-    private let alsoExpected: Set<Int>
+    /// Whether refusals count as expected for every step (`--allow-shed`).
+    private let allowsRefusals: Bool
 
-    init(alsoExpected: Set<Int> = []) {
-        self.alsoExpected = alsoExpected
+    init(allowsRefusals: Bool = false) {
+        self.allowsRefusals = allowsRefusals
     }
 
-    /// Counts an answer and its latency.
+    /// Whether an answer turns the request away for now rather than answering it: `429 Too Many Requests`, or `503`
+    /// with `Retry-After` (shed for overload, or a service behind the shop not taking calls).
+    static func isRefusal(status: Int, retryAfter: Bool) -> Bool {
+        status == 429 || (status == 503 && retryAfter)
+    }
+
+    /// Counts an answer and its latency (with the admitted answers' latencies, or the refusals').
     /// - Returns: Whether the status is one the step expects.
     @discardableResult
-    func record(_ step: LoadStep, status: Int, latency: Duration, path: String, detail: @autoclosure () -> String = "") -> Bool {
-        let expected = step.expectedStatuses.contains(status) || alsoExpected.contains(status)
+    func record(
+        _ step: LoadStep,
+        status: Int,
+        refusal: Bool = false,
+        latency: Duration,
+        path: String,
+        detail: @autoclosure () -> String = ""
+    ) -> Bool {
+        let expected = step.expectedStatuses.contains(status) || (refusal && allowsRefusals)
         var sample: String?
         if !expected {
             let detail = detail()
             sample = "\(step.rawValue) \(path) answered \(status)" + (detail.isEmpty ? "" : ": \(detail)")
         }
         tally.withLock { tally in
-            tally.steps[step.index].latencies.record(latency)
+            if refusal {
+                tally.steps[step.index].refused += 1
+                tally.refused += 1
+                tally.refusedLatencies.record(latency)
+            } else {
+                tally.steps[step.index].latencies.record(latency)
+            }
             tally.steps[step.index].statuses[status, default: 0] += 1
             tally.requests += 1
             if step == .checkout && (status == 201 || status == 202) { tally.checkouts += 1 }
@@ -82,9 +109,9 @@ final class LoadRecorder: Sendable {
         tally.withLock { $0.waitsForCart += 1 }
     }
 
-    /// Requests, unexpected answers and checkouts so far, for the progress line.
-    var totals: (requests: Int, unexpected: Int, checkouts: Int) {
-        tally.withLock { ($0.requests, $0.unexpected, $0.checkouts) }
+    /// Requests, refusals, unexpected answers and checkouts so far, for the progress line.
+    var totals: (requests: Int, refused: Int, unexpected: Int, checkouts: Int) {
+        tally.withLock { ($0.requests, $0.refused, $0.unexpected, $0.checkouts) }
     }
 
     /// A copy of everything counted.

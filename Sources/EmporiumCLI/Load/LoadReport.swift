@@ -1,6 +1,7 @@
 import Foundation
 
-/// What `emporium load` measured in one run, as printed and as `--json` writes it. Latencies are in milliseconds.
+/// What `emporium load` measured in one run, as printed and as `--json` writes it. Latencies are in milliseconds, of
+/// the answers that were not refusals (what an admitted request costs); the refusals' own are `refusedLatencyMs`.
 struct LoadReport: Codable, Sendable {
     struct Latency: Codable, Sendable {
         var p50: Double
@@ -28,8 +29,10 @@ struct LoadReport: Codable, Sendable {
         var perSecond: Double
         /// The statuses that count as expected.
         var expected: [Int]
-        /// Answers by status.
+        /// Answers by status, refusals included.
         var statuses: [String: Int]
+        /// Refusals: `429`, or `503` with `Retry-After`.
+        var refused: Int
         /// Requests without an answer (refused, reset, timed out).
         var noAnswer: Int
         var unexpected: Int
@@ -50,6 +53,9 @@ struct LoadReport: Codable, Sendable {
     /// Checkouts whose shopper found the last order's units still in the cart (the saga takes them out after
     /// answering `202`) and read the cart again (`cart-check`) until they had left, rather than buy them twice.
     var checkoutsWaitingForCart: Int
+    /// Requests turned away for now (`429`, `503` with `Retry-After`), and how long that took.
+    var refused: Int
+    var refusedLatencyMs: Latency
     /// Requests with an unexpected answer or none.
     var unexpected: Int
     /// The first few of them, as sentences.
@@ -88,6 +94,8 @@ struct LoadReport: Codable, Sendable {
         checkouts = tally.checkouts
         checkoutsPerSecond = Self.rounded(Double(tally.checkouts) / seconds, 1)
         checkoutsWaitingForCart = tally.waitsForCart
+        refused = tally.refused
+        refusedLatencyMs = Latency(tally.refusedLatencies)
         unexpected = tally.unexpected
         unexpectedSamples = tally.samples
         steps = LoadStep.allCases.compactMap { step in
@@ -99,6 +107,7 @@ struct LoadReport: Codable, Sendable {
                 perSecond: Self.rounded(Double(counted.requests) / seconds, 1),
                 expected: step.expectedStatuses,
                 statuses: Dictionary(uniqueKeysWithValues: counted.statuses.map { ("\($0.key)", $0.value) }),
+                refused: counted.refused,
                 noAnswer: counted.noAnswer,
                 unexpected: counted.unexpected,
                 latencyMs: Latency(counted.latencies)
@@ -151,6 +160,14 @@ struct LoadReport: Codable, Sendable {
         lines += Console.table(rows, indent: "  ", rightAligned: Set(1...6))
         lines.append("")
         lines.append("requests     \(Figures.grouped(requests)), \(Figures.number(requestsPerSecond, decimals: 1)) per second")
+        if refused > 0 {
+            let share = Figures.number(Double(refused) * 100 / Double(max(requests, 1)), decimals: 1)
+            lines.append(
+                "refused      \(Figures.grouped(refused)) (\(share) %: 429, or 503 with Retry-After), answered in p50 "
+                    + "\(Figures.number(refusedLatencyMs.p50, decimals: 2)) ms, p99 \(Figures.number(refusedLatencyMs.p99, decimals: 2)) ms; "
+                    + "the latencies above are of the other answers"
+            )
+        }
         lines.append("checkouts    \(Figures.grouped(checkouts)), \(Figures.number(checkoutsPerSecond, decimals: 1)) per second")
         if checkoutsWaitingForCart > 0 {
             lines.append(

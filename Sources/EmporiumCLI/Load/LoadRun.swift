@@ -1,12 +1,13 @@
 import Foundation
 import HTTP
 
-/// How a load run is shaped: `--users`, `--duration`, `--think`, `--allow-429`, `--record`.
+/// How a load run is shaped: `--users`, `--duration`, `--think`, `--allow-shed`, `--record`.
 struct LoadSettings: Sendable {
     var users: Int
     var duration: Duration
     var think: ClosedRange<Duration>
-    var allow429: Bool
+    /// Whether refusals (`429`, `503` with `Retry-After`) count as expected (`--allow-shed`).
+    var allowShed: Bool
     /// Where checkouts' answers and stock adjustments are written as they happen (`--record`).
     var journal: LoadJournal? = nil
 }
@@ -44,7 +45,7 @@ struct LoadRun: Sendable {
         let adminToken = try await AuditCommand.login(on: admin, as: administrator)
         let catalog = try await LoadCatalog.prepare(on: admin, adminToken: adminToken, journal: settings.journal)
 
-        let recorder = LoadRecorder(alsoExpected: settings.allow429 ? [429] : [])
+        let recorder = LoadRecorder(allowsRefusals: settings.allowShed)
         let context = LoadContext(
             host: host,
             port: port,
@@ -75,7 +76,7 @@ struct LoadRun: Sendable {
             let expected = LoadStep.allCases.map { "\($0.rawValue) \($0.expectedStatuses.map(String.init).joined(separator: "/"))" }
             problems.append(
                 "\(Figures.grouped(tally.unexpected)) requests got an unexpected answer or none (expected: \(expected.joined(separator: ", "))"
-                    + (settings.allow429 ? ", and 429 anywhere)." : ").")
+                    + (settings.allowShed ? ", and refusals anywhere: 429, or 503 with Retry-After)." : ").")
             )
         }
         let orders = await settledOrders(sessions, client: adminClient)
@@ -109,8 +110,8 @@ struct LoadRun: Sendable {
         )
     }
 
-    /// Every shopper's orders by status, read again (for those with orders still `pending`) until none is or
-    /// ``settleTimeout`` passes.
+    /// Every shopper's orders by status, read again (for those with orders still `pending`, or whose orders could not
+    /// be read) until none is or ``settleTimeout`` passes.
     private func settledOrders(_ sessions: [ShopperSession], client: HTTPClient) async -> [String: Int] {
         let deadline = ContinuousClock.now + Self.settleTimeout
         var statuses: [Int: [String: Int]] = [:]
@@ -126,7 +127,8 @@ struct LoadRun: Sendable {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             for (number, counts) in read { if let counts { statuses[number] = counts } }
-            unsettled = unsettled.filter { (statuses[$0.number]?["pending"] ?? 0) > 0 }
+            // A shopper whose orders could not be read (a refusal, say) is read again too.
+            unsettled = unsettled.filter { statuses[$0.number].map { ($0["pending"] ?? 0) > 0 } ?? true }
             guard !unsettled.isEmpty, ContinuousClock.now < deadline else { break }
             try? await Task.sleep(for: .milliseconds(250))
         }

@@ -26,7 +26,8 @@ enum ProgressLine {
                 "\(label)\(Figures.number(elapsed, decimals: 0))/\(Figures.number(duration / .seconds(1))) s  "
                 + "\(Figures.number(Double(totals.requests - last.requests) / seconds, decimals: 0)) req/s  "
                 + "\(Figures.number(Double(totals.checkouts - last.checkouts) / seconds, decimals: 1)) checkouts/s  "
-                + "\(Figures.grouped(totals.requests)) requests  \(Figures.grouped(totals.unexpected)) unexpected  "
+                + "\(Figures.grouped(totals.requests)) requests  \(Figures.grouped(totals.refused)) refused  "
+                + "\(Figures.grouped(totals.unexpected)) unexpected  "
                 + "\(Figures.grouped(totals.checkouts)) checkouts"
             last = (now, totals.requests, totals.checkouts)
             if Task.isCancelled { break }

@@ -56,17 +56,67 @@ final class VirtualShopper {
     private var email: String { "load-\(context.runID)-\(number)@example.com" }
 
     /// Registers, logs in, and shops until `deadline`; a shopper that cannot register or log in stops there (its
-    /// failed request is counted).
+    /// failed request is counted). A step the shop refuses for now (`429`, `503` with `Retry-After`) is not tried
+    /// again at once: the shopper goes on with the next one after its think time, as an impatient crowd would, so
+    /// the load offered stays what it was. Registering and logging in, which it cannot do without, are tried again
+    /// after the `Retry-After` (at most a second, less a random part so that the refused do not return together).
     func shop(until deadline: ContinuousClock.Instant) async -> ShopperSession {
-        let credentials = Self.json(["email": email, "password": context.password])
-        if await send(.register, .post, "/api/v1/auth/register", body: credentials)?.status.code == 201, await logIn() {
+        if await enter(until: deadline) {
             while ContinuousClock.now < deadline {
-                if ContinuousClock.now - loggedInAt > Self.loginAge, !(await logIn()) { break }
+                if ContinuousClock.now - loggedInAt > Self.loginAge, await logIn() == .failed { break }
                 await take(pick())
                 await think(until: deadline)
             }
         }
         return ShopperSession(number: number, authorization: authorization, connection: connection)
+    }
+
+    /// What a login came to: a token, a refusal for now, or a failure.
+    private enum Entry: Equatable {
+        case done
+        case refused(Duration)
+        case failed
+    }
+
+    /// Registers and logs in, each tried again while the shop refuses it for now, until `deadline`.
+    private func enter(until deadline: ContinuousClock.Instant) async -> Bool {
+        let credentials = Self.json(["email": email, "password": context.password])
+        var registered = false
+        while ContinuousClock.now < deadline {
+            let outcome: Entry
+            if registered {
+                outcome = await logIn()
+            } else {
+                let response = await send(.register, .post, "/api/v1/auth/register", body: credentials)
+                outcome = Self.entry(response, success: 201)
+                registered = outcome == .done
+                if registered { continue }
+            }
+            switch outcome {
+            case .done: return true
+            case .failed: return false
+            case .refused(let retryAfter):
+                let pause = Duration.nanoseconds(Int64(Double(Self.nanoseconds(retryAfter)) * Double.random(in: 0.5...1, using: &random)))
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { return false }
+                try? await Task.sleep(for: min(pause, left))
+            }
+        }
+        return false
+    }
+
+    /// Done on `success`, refused (for the `Retry-After`, at most a second) on a refusal, failed otherwise.
+    private static func entry(_ response: HTTPClientResponse?, success: Int) -> Entry {
+        guard let response else { return .failed }
+        if response.status.code == success { return .done }
+        guard isRefusal(response) else { return .failed }
+        let seconds = response.headers.first(name: "Retry-After").flatMap(Int.init) ?? 1
+        return .refused(.seconds(min(max(seconds, 0), 1)))
+    }
+
+    /// A `429`, or a `503` with `Retry-After`.
+    private static func isRefusal(_ response: HTTPClientResponse) -> Bool {
+        LoadRecorder.isRefusal(status: response.status.code, retryAfter: response.headers.first(name: "Retry-After") != nil)
     }
 
     private func pick() -> LoadStep {
@@ -134,9 +184,12 @@ final class VirtualShopper {
         var pause = Duration.milliseconds(5)
         var waited = false
         while ContinuousClock.now < deadline {
-            guard let response = await send(.cartCheck, .get, "/api/v1/cart"), response.status.code == 200,
-                let cart = try? JSONDecoder().decode(Cart.self, from: Data(response.body))
-            else { return }
+            guard let response = await send(.cartCheck, .get, "/api/v1/cart") else { return }
+            if Self.isRefusal(response) {
+                try? await Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            guard response.status.code == 200, let cart = try? JSONDecoder().decode(Cart.self, from: Data(response.body)) else { return }
             let held = Dictionary(cart.lines.map { ($0.productId, $0.quantity) }, uniquingKeysWith: +)
             if leavingCart.keys.allSatisfy({ held[$0, default: 0] <= inCart[$0, default: 0] }) { return }
             if !waited { context.recorder.recordWaitForCart() }
@@ -160,15 +213,17 @@ final class VirtualShopper {
         checkoutBody = (try? JSONSerialization.data(withJSONObject: body)).map(Array.init)
     }
 
-    private func logIn() async -> Bool {
+    /// Logs in; a refusal leaves the token the shopper has, which is valid for a few minutes more.
+    private func logIn() async -> Entry {
         struct Session: Decodable { var accessToken: String }
         let credentials = Self.json(["email": email, "password": context.password])
-        guard let response = await send(.login, .post, "/api/v1/auth/login", body: credentials), response.status.code == 200,
-            let session = try? JSONDecoder().decode(Session.self, from: Data(response.body))
-        else { return false }
+        let response = await send(.login, .post, "/api/v1/auth/login", body: credentials)
+        let outcome = Self.entry(response, success: 200)
+        guard outcome == .done else { return outcome }
+        guard let response, let session = try? JSONDecoder().decode(Session.self, from: Data(response.body)) else { return .failed }
         authorization = "Bearer \(session.accessToken)"
         loggedInAt = ContinuousClock.now
-        return true
+        return .done
     }
 
     private func think(until deadline: ContinuousClock.Instant) async {
@@ -211,7 +266,14 @@ final class VirtualShopper {
                 await connection.close()
                 self.connection = nil
             }
-            context.recorder.record(step, status: response.status.code, latency: latency, path: path, detail: Self.problemDetail(response))
+            context.recorder.record(
+                step,
+                status: response.status.code,
+                refusal: Self.isRefusal(response),
+                latency: latency,
+                path: path,
+                detail: Self.problemDetail(response)
+            )
             return response
         } catch {
             if let connection { await connection.close() }
