@@ -10,12 +10,13 @@ import Synchronization
 ///
 /// ```
 /// {"at":"2026-…Z","delta":99950,"event":"stocked","productId":"p-00001","warehouse":"berlin"}
-/// {"at":"2026-…Z","event":"checkout","key":"load-…","orderId":"o-…","orderStatus":"confirmed","shopper":3,"status":201,"total":{"currency":"EUR","minorUnits":2599}}
-/// {"at":"2026-…Z","event":"checkout","key":"load-…","orderId":"o-…","problem":"payments-unavailable","shopper":5,"status":503}
-/// {"at":"2026-…Z","event":"checkout","key":"load-…","shopper":7}
+/// {"at":"2026-…Z","event":"checkout","key":"load-…","ms":5.1,"orderId":"o-…","orderStatus":"confirmed","shopper":3,"status":201,"total":{"currency":"EUR","minorUnits":2599}}
+/// {"at":"2026-…Z","event":"checkout","key":"load-…","ms":2.3,"orderId":"o-…","problem":"payments-unavailable","shopper":5,"status":503}
+/// {"at":"2026-…Z","event":"checkout","key":"load-…","ms":10000.4,"shopper":7}
 /// ```
 ///
-/// A checkout line without `status` got no answer (the connection was refused, reset or timed out). Each line is one
+/// `at` is when the answer came (or the request gave up), `ms` how long the request took. A checkout line without
+/// `status` got no answer (the connection was refused, reset or timed out). Each line is one
 /// write on a file opened for appending, so a process killed between two lines leaves whole lines behind.
 final class LoadJournal: Sendable {
     private let file: Mutex<FileHandle>
@@ -48,6 +49,7 @@ final class LoadJournal: Sendable {
         var at: String
         var shopper: Int?
         var key: String?
+        var ms: Double?
         var status: Int?
         var orderId: String?
         var orderStatus: String?
@@ -70,8 +72,9 @@ final class LoadJournal: Sendable {
 
     /// Records a checkout's answer, or that it got none (`response` is `nil`): the order's id, status and total for a
     /// `201` or `202`, the problem's type and the order it names otherwise.
-    func checkout(shopper: Int, key: String, response: HTTPClientResponse?) {
-        var line = Line(event: "checkout", at: Self.now(), shopper: shopper, key: key)
+    func checkout(shopper: Int, key: String, latency: Duration, response: HTTPClientResponse?) {
+        let milliseconds = (latency / .microseconds(100)).rounded() / 10
+        var line = Line(event: "checkout", at: Self.now(), shopper: shopper, key: key, ms: milliseconds)
         if let response {
             let code = response.status.code
             line.status = code

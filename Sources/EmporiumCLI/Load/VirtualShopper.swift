@@ -161,8 +161,9 @@ final class VirtualShopper {
         if !leavingCart.isEmpty { await waitUntilTheLastOrderLeftTheCart() }
         let key = "load-" + String(random.next(), radix: 16) + String(random.next(), radix: 16)
         guard let body = checkoutBody else { return }
+        let sent = ContinuousClock.now
         let answer = await send(.checkout, .post, "/api/v1/checkout", body: body, extra: ["Idempotency-Key": key])
-        context.journal?.checkout(shopper: number, key: key, response: answer)
+        context.journal?.checkout(shopper: number, key: key, latency: ContinuousClock.now - sent, response: answer)
         guard let response = answer else { return }
         // A 201 comes once the order's units have left the cart; a 202 (still deciding) may come before.
         if response.status.code == 202 { leavingCart = inCart }
