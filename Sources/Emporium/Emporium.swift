@@ -160,7 +160,8 @@ public final class Emporium: Service {
                     : [],
                 responseCaching: configuration.responseCache,
                 impliedRoles: ["admin": ["customer"]],
-                maxRequestsInFlight: configuration.maxRequestsInFlight
+                maxRequestsInFlight: configuration.maxRequestsInFlight,
+                admissionQueueTarget: configuration.admissionQueueTarget
             ),
             tokenVerifier: JWTTokenVerifier(signer: JWTSigner(secret: secret)),
             metrics: metrics,

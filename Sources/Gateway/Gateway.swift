@@ -58,6 +58,10 @@ public struct Gateway: HTTPResponder {
         /// How many `/api/` requests may be in the gateway at once; more are shed at the edge with `503`
         /// (`overloaded`, `Retry-After: 1`) before any work. `nil` admits everything.
         public var maxRequestsInFlight: Int?
+        /// With ``maxRequestsInFlight``: once `/api/` requests have waited longer than this in the server before
+        /// their handlers for 100 ms running, those that did are shed too (controlled delay; see `Admission`). `nil`
+        /// sheds on the limit alone.
+        public var admissionQueueTarget: Duration?
 
         /// The defaults.
         public init(
@@ -66,7 +70,8 @@ public struct Gateway: HTTPResponder {
             cacheCapacity: Int = 10_000,
             responseCaching: Bool = true,
             impliedRoles: [Role: Set<Role>] = [:],
-            maxRequestsInFlight: Int? = nil
+            maxRequestsInFlight: Int? = nil,
+            admissionQueueTarget: Duration? = nil
         ) {
             precondition(maxRequestsInFlight.map { $0 >= 1 } ?? true, "at least one request must be admitted")
             self.rateLimits = rateLimits
@@ -75,6 +80,7 @@ public struct Gateway: HTTPResponder {
             self.responseCaching = responseCaching
             self.impliedRoles = impliedRoles
             self.maxRequestsInFlight = maxRequestsInFlight
+            self.admissionQueueTarget = admissionQueueTarget
         }
     }
 
@@ -139,7 +145,9 @@ public struct Gateway: HTTPResponder {
                 untraced: untraced,
                 logger: logger,
                 refusals: RefusalLog(metrics: metrics),
-                admission: configuration.maxRequestsInFlight.map { Admission(limit: $0, metrics: metrics) },
+                admission: configuration.maxRequestsInFlight.map {
+                    Admission(limit: $0, target: configuration.admissionQueueTarget, metrics: metrics)
+                },
                 meters: RouteMeters(metrics: metrics)
             )
         )

@@ -55,7 +55,7 @@ run() {
   local role=$1 dir="$work/$1" url="" status=0
   shift
   mkdir -p "$dir"
-  "$binary" serve --port 0 --data "$dir/data" --rate-limit 0 --auth-rate-limit 0 \
+  "$binary" serve --port 0 --data "$dir/data" --rate-limit 0 --auth-rate-limit 0 --queue-target 0 \
     --set identity.password-cost=1 --set identity.max-failed-logins=1000000 --log-level warning \
     >"$dir/server.out" 2>"$dir/server.log" &
   server=$!

@@ -79,7 +79,9 @@ enum AuditCommand: Command {
     /// - Throws: ``CLIError`` (1) when the login is refused.
     static func login(on connection: HTTPClientConnection, as credentials: Credentials) async throws -> String {
         let body = try JSONSerialization.data(withJSONObject: ["email": credentials.email, "password": credentials.password])
-        let session = try await connection.send(.post, "/api/v1/auth/login", headers: ["Content-Type": "application/json"], body: Array(body))
+        let session = try await sendPatiently(on: connection) {
+            try await $0.send(.post, "/api/v1/auth/login", headers: ["Content-Type": "application/json"], body: Array(body))
+        }
         guard session.status == .ok,
             let object = try? JSONSerialization.jsonObject(with: Data(session.body)) as? [String: Any],
             let token = object["accessToken"] as? String
@@ -89,9 +91,26 @@ enum AuditCommand: Command {
 
     /// Logs in and reads `GET /api/v1/admin/audit`.
     /// - Throws: ``CLIError`` (1) when the login is refused or the audit does not answer 200.
+    /// Sends a request again after its `Retry-After` (at most 5 s each time) while the shop refuses it for now (`429`,
+    /// or `503` with `Retry-After`: an overloaded shop still draining a load run), for up to a minute.
+    private static func sendPatiently(
+        on connection: HTTPClientConnection,
+        _ send: (HTTPClientConnection) async throws -> HTTPClientResponse
+    ) async throws -> HTTPClientResponse {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let response = try await send(connection)
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init)
+            guard response.status.code == 429 || response.status.code == 503, let retryAfter, ContinuousClock.now < deadline else { return response }
+            try await Task.sleep(for: .seconds(min(max(retryAfter, 1), 5)))
+        }
+    }
+
     static func audit(on connection: HTTPClientConnection, as credentials: Credentials) async throws -> Report {
         let token = try await login(on: connection, as: credentials)
-        let response = try await connection.send(.get, "/api/v1/admin/audit", headers: ["Authorization": "Bearer \(token)"], timeout: .seconds(120))
+        let response = try await sendPatiently(on: connection) {
+            try await $0.send(.get, "/api/v1/admin/audit", headers: ["Authorization": "Bearer \(token)"], timeout: .seconds(120))
+        }
         guard response.status == .ok else { throw CLIError(.failure, "the audit answered HTTP \(response.status.code): \(response.text)") }
         return try JSONDecoder().decode(Report.self, from: Data(response.body))
     }

@@ -27,7 +27,8 @@ enum Load: Command {
         (--no-response-cache), transport (--transport serialized), replicas (--replicas <every module>=3),
         payments-latency (--fault payments=latency:50ms).
 
-        Run it against a server started with --rate-limit 0: every shopper comes from one address. A live line on
+        Run it against a server started with --rate-limit 0 (every shopper comes from one address) and, for a stress
+        run, --queue-target 0 (a saturated server sheds what queued too long) or count refusals with --allow-shed. A live line on
         stderr shows the rates (every second on a terminal, every five seconds otherwise).
 
         --record FILE appends a JSON line to FILE for every checkout as its answer arrives (the status, and the

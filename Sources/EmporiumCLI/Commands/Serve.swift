@@ -111,11 +111,18 @@ enum Serve: Command {
         "API requests served at once (default 256); more are shed with 503 and Retry-After. 0 admits everything."
     )
 
+    static let queueTarget = Option(
+        "queue-target",
+        .value(placeholder: "D"),
+        environment: "EMPORIUM_QUEUE_TARGET",
+        "Once API requests have waited longer than D before their handlers for 100 ms, shed those that did (default 5ms); 0 sheds on --max-in-flight alone."
+    )
+
     /// Environment only: a secret on a command line is visible to every user of the machine.
     static let secret = Option("secret", .value(placeholder: "HEX"), environment: "EMPORIUM_SECRET", "The JWT signing secret.")
 
     static let options = [
-        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, authRateLimit, maxInFlight, noResponseCache,
+        host, port, Options.data, replicas, transport, balancing, fault, rateLimit, authRateLimit, maxInFlight, queueTarget, noResponseCache,
         Options.logLevel, durable, Options.seed, noSeed, adminEmail, adminPassword, fulfilment, setting,
     ]
 
@@ -135,6 +142,9 @@ enum Serve: Command {
         }
         if let limit = try arguments.value(maxInFlight, expected: "a number of requests (0 or more)", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }) {
             configuration.maxRequestsInFlight = limit == 0 ? nil : limit
+        }
+        if let target = try arguments.value(queueTarget, expected: "a duration such as 50ms, or 0", { $0 == "0" ? .zero : Options.duration($0) }) {
+            configuration.admissionQueueTarget = target == .zero ? nil : target
         }
         configuration.responseCache = !arguments.isSet(noResponseCache)
         if let mode = try arguments.value(transport, expected: "direct or serialized", InProcessTransport.Mode.init(rawValue:)) {

@@ -17,12 +17,15 @@ final class ServedChild {
     private let directory: URL
 
     /// Starts the child and waits until it listens, answers `/ready`, and search has indexed the catalog.
-    /// - Parameter extra: Flags added to `serve --port 0 --data DIR --rate-limit 0 --set identity.password-cost=1`.
+    /// - Parameter extra: Flags added to `serve --port 0 --data DIR --rate-limit 0 --queue-target 0 --set identity.password-cost=1`.
     /// - Throws: ``CLIError`` (1) when the child exits or does not get ready within `timeout`.
     init(extra: [String], timeout: Duration = .seconds(120)) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("emporium-load-\(UUID().uuidString)")
         dataDirectory = directory.appendingPathComponent("data").path
-        arguments = ["serve", "--port", "0", "--data", dataDirectory, "--rate-limit", "0", "--set", "identity.password-cost=1"] + extra
+        // No shedding: a comparison measures what each side serves when saturated.
+        arguments =
+            ["serve", "--port", "0", "--data", dataDirectory, "--rate-limit", "0", "--queue-target", "0", "--set", "identity.password-cost=1"]
+            + extra
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("stdout")
         let logs = directory.appendingPathComponent("stderr")

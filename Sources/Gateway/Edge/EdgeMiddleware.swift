@@ -13,7 +13,7 @@ struct EdgeMiddleware: HTTPMiddleware {
     let untraced: UntracedRoutes
     let logger: Logger
     let refusals: RefusalLog
-    /// The limit on `/api/` requests in flight, when there is one.
+    /// The limits on `/api/` requests in flight, when there are any.
     let admission: Admission?
     let meters: RouteMeters
 
@@ -21,7 +21,7 @@ struct EdgeMiddleware: HTTPMiddleware {
         // Shedding comes first and costs least: no span, no access line, no work behind it. Operations routes,
         // probes and the web store's files are always admitted, so operators can see an overloaded system.
         if let admission, request.path.hasPrefix("/api/") {
-            guard admission.enter() else { return shed(request) }
+            guard admission.enter(queueDelay: context.queueDelay) else { return shed(request) }
             defer { admission.leave() }
             return try await admitted(request, context: context, next: next)
         }
@@ -150,35 +150,6 @@ struct EdgeMiddleware: HTTPMiddleware {
             requestId: requestID
         )
         return problem.response(headers: ["Allow": allow])
-    }
-}
-
-/// A limit on requests in flight: ``enter()`` admits one or refuses, lock-free.
-final class Admission: Sendable {
-    private let limit: Int
-    private let inFlight = Atomic<Int>(0)
-    private let gauge: Gauge
-
-    init(limit: Int, metrics: MetricsRegistry) {
-        self.limit = limit
-        gauge = metrics.makeGauge(name: "emporium_http_requests_in_flight", help: "API requests in the gateway now; above the limit they are shed.")
-    }
-
-    /// Counts one more request in, or refuses it when `limit` are in already.
-    func enter() -> Bool {
-        let now = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
-        guard now <= limit else {
-            inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing)
-            return false
-        }
-        gauge.set(to: Double(now))
-        return true
-    }
-
-    /// Counts one admitted request out.
-    func leave() {
-        let now = inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue
-        gauge.set(to: Double(now))
     }
 }
 

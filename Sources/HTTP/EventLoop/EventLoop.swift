@@ -46,6 +46,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Monotonic nanoseconds, read once per iteration.
     private(set) var now: UInt64 = 0
+    /// When this round of I/O callbacks and jobs began (the wait for I/O returned), and how long the last round took.
+    private var roundStarted: UInt64 = 0
+    private var lastRound: UInt64 = 0
     /// `Date: <IMF-fixdate>\r\n`, rebuilt when the second changes.
     private(set) var dateField: [UInt8] = []
     /// Shared read buffer: a read completes into it and is copied out before the next read.
@@ -102,12 +105,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         _ = String(name.utf8.prefix(15))!.withCString { pthread_setname_np(pthread_self(), $0) }
         while true {
             updateClock()
+            lastRound = now &- roundStarted
             if now >= nextTick { tick() }
             if stopRequested && handlers.isEmpty && (liveTasks == 0 || tasksAbandoned) && jobs.isEmpty { break }
             let timeout: CInt = jobs.isEmpty && flushQueue.isEmpty ? CInt((nextTick - min(now, nextTick)) / 1_000_000 + 1) : 0
             let count = selector.wait(timeoutMilliseconds: timeout)
             // Deadlines that callbacks and jobs set count from now, not from before the wait or a long batch.
             updateClock()
+            roundStarted = now
             for index in 0..<count {
                 guard let (token, readiness) = selector.event(at: index) else { continue }
                 let handler = Unmanaged<IOHandler>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(token))!).takeUnretainedValue()
@@ -300,6 +305,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             HTTPDate.append(secondsSince1970: time.tv_sec, to: &dateField)
             dateField.append(contentsOf: "\r\n".utf8)
         }
+    }
+
+    /// An estimate, in nanoseconds, of how long work that became ready in the last round waited before running
+    /// now: the last round (bytes that arrived during it waited in the kernel until this round's wait) and this
+    /// round's work so far. Near zero on an idle loop; the loop's queue on a busy one. On the loop's thread only.
+    func queueDelay() -> UInt64 {
+        lastRound &+ (Self.monotonicNow() &- roundStarted)
     }
 
     /// The current monotonic time in nanoseconds, for callers off the loop.

@@ -19,6 +19,10 @@ public struct HTTPRequestContext: Sendable {
     public var connectionID: UInt64
     /// The logger of the server.
     public var logger: Logger
+    /// An estimate of how long the request waited in the server before its handler was called: the round of its
+    /// event loop before the one that read it, and that round's work before it. Near zero while the server keeps
+    /// up; what a client waits for a busy one, and so the signal to shed on (see the gateway's admission).
+    public var queueDelay: Duration = .zero
     private var values: [ObjectIdentifier: any Sendable] = [:]
 
     /// Creates a context.

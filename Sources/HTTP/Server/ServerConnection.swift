@@ -346,7 +346,9 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
     }
 
     private func makeContext() -> HTTPRequestContext {
-        HTTPRequestContext(remoteAddress: peer, connectionID: id, logger: shared.logger)
+        var context = HTTPRequestContext(remoteAddress: peer, connectionID: id, logger: shared.logger)
+        context.queueDelay = .nanoseconds(Int64(clamping: loop.queueDelay()))
+        return context
     }
 
     // MARK: - Writing responses

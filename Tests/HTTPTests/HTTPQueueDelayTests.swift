@@ -1,0 +1,49 @@
+import HTTP
+import Synchronization
+import TestSupport
+import Testing
+
+@Suite struct HTTPQueueDelayTests {
+    /// A request that came while its loop was busy with another handler is told how long it waited, and one that
+    /// found the loop idle is told it hardly did.
+    @Test func aRequestThatArrivedWhileItsLoopWasBusyIsToldHowLongItWaited() async throws {
+        let delays = Mutex<[String: Duration]>([:])
+        let blocking = Atomic<Bool>(false)
+        var router = HTTPRouter()
+        router.get("/busy") { _, context in
+            delays.withLock { $0["busy"] = context.queueDelay }
+            blocking.store(true, ordering: .releasing)
+            // Holds the loop's thread, as a handler doing a lot of work would: nothing else on the loop runs meanwhile.
+            let until = ContinuousClock.now + .milliseconds(150)
+            while ContinuousClock.now < until {}
+            return .text("done")
+        }
+        router.get("/quick") { _, context in
+            delays.withLock { $0["quick", default: .zero] = context.queueDelay }
+            return .text("ok")
+        }
+        try await TestServer.with(responder: router, configuration: .testing { $0.eventLoopCount = 1 }) { server in
+            let idle = try await server.connect()
+            #expect(try await idle.send(.get, "/quick").status == .ok)
+            let quietDelay = try #require(delays.withLock { $0["quick"] })
+
+            let first = try await server.connect()
+            let second = try await server.connect()
+            // Both connections served once, so that the loop has taken them on before it is held.
+            #expect(try await first.send(.get, "/quick").status == .ok)
+            #expect(try await second.send(.get, "/quick").status == .ok)
+            let busy = Task { try await first.send(.get, "/busy", timeout: .seconds(30)) }
+            try await waitUntil("the first handler holds the loop") { blocking.load(ordering: .acquiring) }
+            // Sent while the loop is held: read only once the busy handler lets go.
+            let waited = try await second.send(.get, "/quick", timeout: .seconds(30))
+            #expect(waited.status == .ok)
+            #expect(try await busy.value.status == .ok)
+            let busyDelay = try #require(delays.withLock { $0["quick"] })
+            #expect(busyDelay >= .milliseconds(100), "waited \(busyDelay) behind a 150 ms handler")
+            #expect(quietDelay < busyDelay)
+            await idle.close()
+            await first.close()
+            await second.close()
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ServiceKit
+import Testing
+
+@Suite struct ControlledDelayTests {
+    /// A request that waited `waited` ms, `at` ms after the start.
+    private struct Requests {
+        var delay = ControlledDelay(target: .milliseconds(5), interval: .milliseconds(100))
+        let start = ContinuousClock.now
+
+        mutating func admits(_ waited: Int, at milliseconds: Int) -> Bool {
+            delay.admits(.milliseconds(waited), at: start + .milliseconds(milliseconds))
+        }
+    }
+
+    @Test func aBurstIsAbsorbedUntilTheWaitsHaveStoodOverTheTargetForAnInterval() {
+        var requests = Requests()
+        var answers: [Bool] = []
+        answers.append(requests.admits(1, at: 0))
+        // Over the target but not yet standing: up to the interval is let through, never longer.
+        answers.append(requests.admits(40, at: 10))
+        answers.append(requests.admits(90, at: 60))
+        answers.append(requests.admits(101, at: 70))
+        #expect(answers == [true, true, true, false])
+        #expect(!requests.delay.congested)
+
+        // A hundred milliseconds of waits over the target: a queue stands, and what waited over the target is shed.
+        answers = [requests.admits(6, at: 110), requests.admits(30, at: 150)]
+        #expect(answers == [false, false])
+        #expect(requests.delay.congested)
+
+        // Until a request waits less than the target: the queue was worked off, and a burst is absorbed again.
+        answers = [requests.admits(4, at: 160)]
+        #expect(!requests.delay.congested)
+        answers.append(requests.admits(30, at: 170))
+        #expect(answers == [true, true])
+    }
+
+    @Test func aPauseLongerThanTheIntervalEndsTheCongestion() {
+        var requests = Requests()
+        for step in 0...12 { _ = requests.admits(20, at: step * 10) }
+        #expect(requests.delay.congested)
+        let duringCongestion = requests.admits(20, at: 130)
+        // Nothing came for 200 ms: the next request is judged afresh, as the start of a burst.
+        let afterPause = requests.admits(20, at: 330)
+        #expect(!duringCongestion && afterPause)
+        #expect(!requests.delay.congested)
+    }
+}
