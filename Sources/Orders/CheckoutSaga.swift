@@ -88,7 +88,9 @@ enum SagaAction: Sendable, Hashable {
 ///   a decline.
 /// - Payments not taking calls (its circuit open, no instance, at capacity, or its storage unable to write): the card
 ///   was not tried, so the stock is released at once and the order is `payment-failed` with a `payment-unavailable`
-///   step: the checkout fails fast instead of waiting out retries. Before the confirmation, Inventory not taking calls
+///   step: the checkout fails fast instead of waiting out retries. Unless an earlier try got no answer (or the
+///   process stopped while authorising): that one may have authorised the card, so the saga voids whatever Payments
+///   holds, releases, and ends `cancelled`. Before the confirmation, Inventory not taking calls
 ///   rejects the order at once, with a `stock-unavailable` step.
 /// - Capture refused: void (a refund if it turns out captured), release, `cancelled`.
 /// - Fulfilment refused: refund, release, `cancelled`.
@@ -130,6 +132,10 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
     private(set) var authorizationRound = 1
     /// The status a compensation ends in.
     private(set) var target: OrderStatus?
+    /// Whether an authorisation may have reached Payments without its answer reaching the saga (a call without an
+    /// answer, or a restart while authorising): then a later call the pipeline did not make proves nothing, and
+    /// whatever Payments holds for the order must be voided. `nil` in sagas stored before it existed: none had.
+    private(set) var authorizationMayHaveTakenEffect: Bool?
     /// How hard it tries.
     var policy: Policy
 
@@ -164,6 +170,8 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
     /// its pending call, with a fresh count of attempts.
     mutating func resume() -> [SagaAction] {
         attempts = 0
+        // The process may have stopped with an authorisation in flight.
+        if phase == .authorizing { authorizationMayHaveTakenEffect = true }
         return pendingCall.map { [.call($0)] } ?? []
     }
 
@@ -229,9 +237,15 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
         case (.authorizing, .refused(let reason)):
             return compensate(.paymentFailed, from: .releasing, note: ("payment-declined", reason))
         case (.authorizing, .notAttempted(let reason)):
-            return compensate(.paymentFailed, from: .releasing, note: (TimelineEntry.paymentUnavailable, "\(reason) Nothing was charged."))
+            guard authorizationMayHaveTakenEffect == true else {
+                return compensate(.paymentFailed, from: .releasing, note: (TimelineEntry.paymentUnavailable, "\(reason) Nothing was charged."))
+            }
+            // An earlier try got no answer and may have authorised the card: this refusal does not say it did not.
+            let detail = "\(reason) An earlier try got no answer, so whatever Payments holds for the order is voided."
+            return compensate(.cancelled, from: .voiding, note: ("payment-authorized", detail))
         case (.authorizing, .unanswered(let reason)):
             // The authorisation may have taken effect: void whatever Payments holds for the order, then release.
+            authorizationMayHaveTakenEffect = true
             return retry(reason, service: "Payments") { $0.compensate(.cancelled, from: .voiding, note: ("payment-authorized", $1)) }
 
         // Confirmed: the cart is a courtesy, so its failure does not undo the order.

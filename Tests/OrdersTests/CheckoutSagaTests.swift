@@ -1,3 +1,4 @@
+import Foundation
 import Commerce
 import InventoryAPI
 import OrdersAPI
@@ -53,7 +54,7 @@ import Testing
         #expect(saga.resume().isEmpty)
     }
 
-    @Test func paymentsNotTakingCallsFailsTheCheckoutAtOnceReleasingTheStock() {
+    @Test func paymentsNotTakingCallsFailsTheCheckoutAtOnceReleasingTheStock() throws {
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
         _ = saga.handle(.extended)
@@ -64,6 +65,27 @@ import Testing
         #expect(Self.call(actions) == .release, "no retry, no void: the card was never tried")
         #expect(saga.handle(.released).suffix(2) == [.setStatus(.paymentFailed), .publish(.paymentFailed)])
         #expect(saga.isFinished)
+
+        // An earlier try got no answer: it may have authorised the card, so a refusal after it proves nothing, and
+        // whatever Payments holds is voided before the stock goes back.
+        var unsure = CheckoutSaga()
+        _ = unsure.handle(.reserved)
+        _ = unsure.handle(.extended)
+        #expect(Self.call(unsure.handle(.unanswered("The call timed out."))) == .authorize)
+        let voiding = unsure.handle(.notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried."))
+        #expect(Self.steps(voiding) == ["payment-authorized:failed"])
+        #expect(Self.call(voiding) == .void)
+        #expect(Self.call(unsure.handle(.voided(nil))) == .release)
+        #expect(unsure.handle(.released).suffix(2) == [.setStatus(.cancelled), .publish(.cancelled)])
+
+        // So may one in flight when the process stopped.
+        var restarted = CheckoutSaga()
+        _ = restarted.handle(.reserved)
+        _ = restarted.handle(.extended)
+        let decoded = try JSONDecoder().decode(CheckoutSaga.self, from: JSONEncoder().encode(restarted))
+        restarted = decoded
+        #expect(restarted.resume() == [.call(.authorize)])
+        #expect(Self.call(restarted.handle(.notAttempted("Payments is not taking calls."))) == .void)
 
         // Inventory not taking calls rejects before anything is held.
         var early = CheckoutSaga()

@@ -231,6 +231,36 @@ import Testing
         #expect(metrics.exposition().contains(#"emporium_circuit_breaker_state{service="pricing"} 0"#))
     }
 
+    @Test func aRetryRefusedAfterAnAttemptThatFailedIsNotReportedAsACallNeverMade() async throws {
+        // The first failure opens the breaker, so the retry is refused without a call.
+        var breaker = CircuitBreaker.Configuration()
+        breaker.failureRateThreshold = 50
+        breaker.slidingWindow = .countBased(size: 1)
+        breaker.minimumNumberOfCalls = 1
+        breaker.waitDurationInOpenState = .seconds(30)
+        let client = makeClient(
+            instances: ["pricing-1"],
+            calls: LockedValue([:]),
+            configuration: .init(breaker: breaker, retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1)))
+        )
+        client.faults.setFault(.init(errorRate: 1), for: "pricing")
+        // The failed attempt may have taken effect (a timeout would leave it running), so the caller must hear that
+        // it was attempted, not that the circuit was open.
+        await #expect {
+            try await client.call(PricingEndpoints.quote, "lamp")
+        } throws: { error in
+            guard let error = error as? ResilienceError, error.code == .retriesExhausted else { return false }
+            return error.underlyingError is InjectedFault
+        }
+        #expect(client.breakers["pricing"]?.state == .open)
+        // A call refused before any attempt is still what it is.
+        await #expect {
+            try await client.call(PricingEndpoints.quote, "lamp")
+        } throws: { error in
+            (error as? ResilienceError)?.code == .circuitOpen
+        }
+    }
+
     @Test func aSlowCallTimesOut() async throws {
         let client = makeClient(instances: ["pricing-1"], calls: LockedValue([:]))
         await #expect {

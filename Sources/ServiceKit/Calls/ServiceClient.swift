@@ -142,10 +142,19 @@ public final class ServiceClient: Sendable {
         var generator = SystemRandomNumberGenerator()
         // The instances this call's attempts failed on: a retry goes elsewhere when it can.
         var failedOn: [InstanceID] = []
+        // The last error of an attempt that was made and may have taken effect (a timeout, say).
+        var reached: (any Error)?
         while true {
             do {
                 return try await attemptCall(endpoint, request, protection, now: now, failedOn: &failedOn)
             } catch {
+                if !Self.changedNothing(error) {
+                    reached = error
+                } else if let reached {
+                    // A retry refused (the breaker opened meanwhile, say) says nothing of the attempt before it,
+                    // which may have taken effect: the caller must not take the call for one never made.
+                    throw ResilienceError.retriesExhausted(attempts: machine.attempts + 1, lastError: reached)
+                }
                 let classification: RetryClassification = Self.isTransient(error) && !Task.isCancelled ? .retryable : .nonRetryable
                 let failedAt = clock.now
                 let decision = protection.retryBudget.withLock { budget in
@@ -211,6 +220,13 @@ public final class ServiceClient: Sendable {
     }
 
     // MARK: - Classifying errors
+
+    /// Whether an attempt's error says the call did not take effect: the pipeline did not make it (the circuit
+    /// open, no instance, at capacity), or the service answered that it could do nothing (a full disk).
+    static func changedNothing(_ error: any Error) -> Bool {
+        if let error = error as? ResilienceError { return [.circuitOpen, .noHealthyInstance, .bulkheadFull].contains(error.code) }
+        return error.serviceUnavailability != nil
+    }
 
     /// Whether another attempt might succeed. A service that says it is unavailable (a full disk) is not tried again
     /// after a backoff of milliseconds: the condition lasts longer, and its siblings share it.
