@@ -1,5 +1,5 @@
-import Foundation
 import Commerce
+import Foundation
 import InventoryAPI
 import OrdersAPI
 import PaymentsAPI
@@ -72,7 +72,9 @@ import Testing
         _ = unsure.handle(.reserved)
         _ = unsure.handle(.extended)
         #expect(Self.call(unsure.handle(.unanswered("The call timed out."))) == .authorize)
-        let voiding = unsure.handle(.notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried."))
+        let voiding = unsure.handle(
+            .notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried.")
+        )
         #expect(Self.steps(voiding) == ["payment-authorized:failed"])
         #expect(Self.call(voiding) == .void)
         #expect(Self.call(unsure.handle(.voided(nil))) == .release)
