@@ -89,14 +89,23 @@ struct LoadRun: Sendable {
         if let pending = orders["pending"], pending > 0 {
             problems.append("\(pending) orders were still pending \(Self.settleTimeout) after the run.")
         }
+        // The audit on a connection of its own: the administrator's sat idle through the run, and the server closes
+        // a connection idle for a minute.
+        await admin.close()
         var audit: AuditCommand.Report?
         do {
-            audit = try await AuditCommand.audit(on: admin, as: administrator)
+            let connection = try await adminClient.connect(host: host, port: port, timeout: .seconds(5))
+            do {
+                audit = try await AuditCommand.audit(on: connection, as: administrator)
+                await connection.close()
+            } catch {
+                await connection.close()
+                throw error
+            }
             if let audit, !audit.violations.isEmpty { problems.append("The audit reported \(audit.violations.count) violations.") }
         } catch {
             problems.append("The audit could not run: \((error as? CLIError)?.message ?? "\(error)").")
         }
-        await admin.close()
         return LoadReport(
             url: url,
             users: settings.users,
