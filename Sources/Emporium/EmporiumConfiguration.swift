@@ -52,8 +52,8 @@ public struct EmporiumConfiguration: Sendable {
     /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits
     /// everything.
     public var maxRequestsInFlight: Int?
-    /// Once API requests have waited longer than this in the server before their handlers (5 ms by default) for
-    /// 100 ms running, those that did are shed like those over ``maxRequestsInFlight``: the server is not catching up,
+    /// Once API requests have waited longer than this in the server before their handlers (2 ms by default) for
+    /// 20 ms running (20 of them at least), those that did are shed like those over ``maxRequestsInFlight``: the server is not catching up,
     /// and what it admits must stay quick. `nil` sheds on the limit alone.
     public var admissionQueueTarget: Duration?
     /// Whether the gateway answers cacheable public `GET`s from its response cache; `false` sends every request to
@@ -88,7 +88,7 @@ public struct EmporiumConfiguration: Sendable {
         requestsPerMinute = 600
         authRequestsPerMinute = 20
         maxRequestsInFlight = 256
-        admissionQueueTarget = .milliseconds(5)
+        admissionQueueTarget = .milliseconds(2)
         responseCache = true
         serveHTTP = true
         serveStoreFront = true

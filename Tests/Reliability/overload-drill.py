@@ -13,8 +13,10 @@ Usage, from anywhere (the release binary must be built: `swift build -c release 
    gateway's admission and not the per-client limiter, as all the load comes from one address;
    `identity.password-cost=1`, `inventory.seed=fixture`, a known administrator password, and every `--serve-arg`),
    waits for `/ready` and reads every product's stock.
-2. Calibrates: `emporium load --users 32 --think 0ms --duration 20s --allow-shed --json`. What the machine sustains
-   is the rate of that run's admitted requests (requests per second less refusals per second).
+2. Calibrates against that server started with `--queue-target 0` as well, so that it sheds nothing it can serve:
+   `emporium load --users 32 --think 0ms --duration 20s --allow-shed --json`. What the machine sustains is the rate
+   of that run's admitted requests (requests per second less refusals per second). Then it stops the server and
+   starts it again on the same data directory with the flags under test (the defaults, and every `--serve-arg`).
 3. Overloads: `emporium load --think 0ms-100ms --duration 60s --allow-shed --json --record FILE` with
    users = ceil(factor × sustained × mean think time), at most `--max-users`: each shopper, answered at once, offers
    one request per mean think time. The load is closed (a shopper waits for its answer), so what it really offers is
@@ -171,7 +173,9 @@ def main():
 
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="emporium-overload-drill-")
-    shop = Shop(options.binary, os.path.join(work, "data"), free_port(), os.path.join(work, "serve.log"), options.serve_arg)
+    # The calibration measures what the machine serves when nothing is shed (--queue-target 0); the overload then
+    # runs against the server as it is started with the flags under test, on the same data directory.
+    shop = Shop(options.binary, os.path.join(work, "data"), free_port(), os.path.join(work, "serve.log"), ["--queue-target", "0"] + options.serve_arg)
     calibration_journal = os.path.join(work, "calibration.jsonl")
     overload_journal = os.path.join(work, "overload.jsonl")
     sampler = None
@@ -205,7 +209,11 @@ def main():
         if problems:
             violations.append(f"the calibration's load failed: {' '.join(problems)} {calibration['unexpectedSamples'][:3]}")
 
-        # 2. Overload.
+        # 2. Overload, against the server with the flags under test.
+        shop.stop()
+        shop.serve_arguments = list(options.serve_arg)
+        shop.start()
+        sampler.pid = shop.pid
         wanted = math.ceil(options.factor * sustained * mean_think)
         users = min(wanted, options.max_users)
         sampler.phase = "overload"

@@ -35,6 +35,17 @@ import Testing
         #expect(answers == [true, true])
     }
 
+    @Test func aFewRequestsOneAfterAnotherAreNotAQueue() {
+        var requests = Requests(delay: ControlledDelay(target: .milliseconds(5), interval: .milliseconds(100), minimumRequests: 20))
+        // Ten requests over 150 ms, each having waited 8 ms for other work: not a queue of requests.
+        let answers = (0..<10).map { requests.admits(8, at: $0 * 15) }
+        #expect(answers.allSatisfy { $0 })
+        #expect(!requests.delay.congested)
+        // Twenty within the interval are.
+        for step in 0..<20 { _ = requests.admits(8, at: 150 + step * 5) }
+        #expect(requests.delay.congested)
+    }
+
     @Test func aPauseLongerThanTheIntervalEndsTheCongestion() {
         var requests = Requests()
         for step in 0...12 { _ = requests.admits(20, at: step * 10) }

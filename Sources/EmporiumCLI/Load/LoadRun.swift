@@ -23,6 +23,9 @@ struct LoadRun: Sendable {
     /// Written before the progress figures (`A: `, `B: ` in a comparison).
     var progressLabel = ""
 
+    /// How many shoppers' orders are read at once after the run.
+    static let concurrentReads = 8
+
     /// How long the run waits after the deadline for orders still `pending` to be decided.
     static let settleTimeout = Duration.seconds(30)
 
@@ -131,9 +134,14 @@ struct LoadRun: Sendable {
             unsettled.append(ShopperSession(number: session.number, authorization: session.authorization, connection: connection))
         }
         while !unsettled.isEmpty {
+            // A few at a time: hundreds of shoppers asking at once would be a burst the shop sheds.
             let read = await withTaskGroup(of: (Int, [String: Int]?).self, returning: [(Int, [String: Int]?)].self) { group in
-                for session in unsettled { group.addTask { (session.number, await Self.orderStatuses(of: session)) } }
-                return await group.reduce(into: []) { $0.append($1) }
+                var results: [(Int, [String: Int]?)] = []
+                for (index, session) in unsettled.enumerated() {
+                    if index >= Self.concurrentReads, let result = await group.next() { results.append(result) }
+                    group.addTask { (session.number, await Self.orderStatuses(of: session)) }
+                }
+                return await group.reduce(into: results) { $0.append($1) }
             }
             for (number, counts) in read { if let counts { statuses[number] = counts } }
             // A shopper whose orders could not be read (a refusal, say) is read again too.

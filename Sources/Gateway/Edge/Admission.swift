@@ -5,10 +5,10 @@ import Telemetry
 /// Which `/api/` requests the gateway takes on, and which it sheds (`503 overloaded`, `Retry-After: 1`) before any
 /// work: at most ``limit`` in flight, and, with a queue target, none that waited too long in the server already.
 ///
-/// The second rule is controlled delay (CoDel, as Facebook's servers apply it to their request queues): a request
-/// may have waited up to ``interval`` while the server keeps up, but once no request in the last ``interval`` waited
-/// less than the target, the server is not catching up, and a request that waited longer than the target is turned
-/// away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the
+/// The second rule is controlled delay (ServiceKit's `ControlledDelay`; CoDel, as Facebook's servers apply it to their
+/// request queues): a request may have waited up to ``interval`` while the server keeps up, but once no request in
+/// the last ``interval`` (``minimumQueue`` of them at least) waited less than the target, the server is not catching
+/// up, and a request that waited longer than the target is turned away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the
 /// time spent in a handler stays short while the requests queue before their handlers for tens of milliseconds, so a
 /// limit on requests in flight alone keeps nothing quick. Shedding the ones that queued is what empties the queue, and
 /// only when it stands: a burst is absorbed.
@@ -19,7 +19,10 @@ final class Admission: Sendable {
     /// limit alone.
     let target: Duration?
     /// How long the waits must stay over the target before they are shed, and the longest any request may wait.
-    static let interval = Duration.milliseconds(100)
+    static let interval = Duration.milliseconds(20)
+    /// The fewest requests over the target in an interval that make a queue (a thousand a second): fewer, one after
+    /// another, waited for other work, which shedding them would not shorten.
+    static let minimumQueue = 20
 
     private let inFlight = Atomic<Int>(0)
     private let delay: Mutex<ControlledDelay?>
@@ -34,11 +37,11 @@ final class Admission: Sendable {
     init(limit: Int, target: Duration?, metrics: MetricsRegistry) {
         self.limit = limit
         self.target = target
-        delay = Mutex(target.map { ControlledDelay(target: $0, interval: Self.interval) })
+        delay = Mutex(target.map { ControlledDelay(target: $0, interval: Self.interval, minimumRequests: Self.minimumQueue) })
         gauge = metrics.makeGauge(name: "emporium_http_requests_in_flight", help: "API requests in the gateway now; above the limit they are shed.")
         congestedGauge = metrics.makeGauge(
             name: "emporium_http_congested",
-            help: "1 while API requests have waited longer than the queue target for 100 ms and those that did are shed, else 0."
+            help: "1 while API requests have waited longer than the queue target for 20 ms and those that did are shed, else 0."
         )
         lag = target.map { _ in ExecutorLag(metrics: metrics) }
     }
