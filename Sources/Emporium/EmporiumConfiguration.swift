@@ -53,7 +53,7 @@ public struct EmporiumConfiguration: Sendable {
     /// everything.
     public var maxRequestsInFlight: Int?
     /// Once API requests have waited longer than this in the server before their handlers (2 ms by default) for
-    /// 20 ms running (20 of them at least), those that did are shed like those over ``maxRequestsInFlight``: the server is not catching up,
+    /// 20 ms running (on 8 connections at least), those that did are shed like those over ``maxRequestsInFlight``: the server is not catching up,
     /// and what it admits must stay quick. `nil` sheds on the limit alone.
     public var admissionQueueTarget: Duration?
     /// Whether the gateway answers cacheable public `GET`s from its response cache; `false` sends every request to

@@ -59,7 +59,7 @@ public struct Gateway: HTTPResponder {
         /// (`overloaded`, `Retry-After: 1`) before any work. `nil` admits everything.
         public var maxRequestsInFlight: Int?
         /// With ``maxRequestsInFlight``: once `/api/` requests have waited longer than this in the server before
-        /// their handlers for 20 ms running (20 of them at least), those that did are shed too (controlled delay; see `Admission`). `nil`
+        /// their handlers for 20 ms running (on 8 connections at least), those that did are shed too (controlled delay; see `Admission`). `nil`
         /// sheds on the limit alone.
         public var admissionQueueTarget: Duration?
 

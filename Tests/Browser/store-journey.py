@@ -51,8 +51,20 @@ def no_error_shown(where):
 
 def add_to_cart_from_home(product_id, quantity, cart_count):
     page.click("a.brand")
-    page.click(f'.product-card[data-product-id="{product_id}"] a.card-link')
-    page.wait_for_selector(f'#product-detail[data-product-id="{product_id}"] #add-to-cart')
+    # The front page renders twice (at once, then with the products it fetched): a click on the first rendering's card
+    # can land on an element just replaced, so the click is made again until the product's page shows.
+    card = f'.product-card[data-product-id="{product_id}"] a.card-link'
+    detail = f'#product-detail[data-product-id="{product_id}"] #add-to-cart'
+    for attempt in range(3):
+        page.click(card)
+        try:
+            page.wait_for_selector(detail, timeout=10)
+            break
+        except Failure:
+            # Still on the front page: the click was lost. Elsewhere the product's page is on its way.
+            if attempt == 2 or not page.evaluate(f"!!document.querySelector({json.dumps(card)})"):
+                page.wait_for_selector(detail)
+                break
     if quantity != 1:
         page.type("#quantity", str(quantity))
     page.click("#add-to-cart")

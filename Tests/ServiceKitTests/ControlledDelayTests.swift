@@ -7,8 +7,8 @@ import Testing
         var delay = ControlledDelay(target: .milliseconds(5), interval: .milliseconds(100))
         let start = ContinuousClock.now
 
-        mutating func admits(_ waited: Int, at milliseconds: Int) -> Bool {
-            delay.admits(.milliseconds(waited), at: start + .milliseconds(milliseconds))
+        mutating func admits(_ waited: Int, from source: UInt64 = 0, at milliseconds: Int) -> Bool {
+            delay.admits(.milliseconds(waited), from: source, at: start + .milliseconds(milliseconds))
         }
     }
 
@@ -16,11 +16,11 @@ import Testing
         var requests = Requests()
         var answers: [Bool] = []
         answers.append(requests.admits(1, at: 0))
-        // Over the target but not yet standing: up to the interval is let through, never longer.
+        // Over the target but not yet standing: a burst, let through however long it waited.
         answers.append(requests.admits(40, at: 10))
         answers.append(requests.admits(90, at: 60))
-        answers.append(requests.admits(101, at: 70))
-        #expect(answers == [true, true, true, false])
+        answers.append(requests.admits(250, at: 70))
+        #expect(answers == [true, true, true, true])
         #expect(!requests.delay.congested)
 
         // A hundred milliseconds of waits over the target: a queue stands, and what waited over the target is shed.
@@ -35,14 +35,14 @@ import Testing
         #expect(answers == [true, true])
     }
 
-    @Test func aFewRequestsOneAfterAnotherAreNotAQueue() {
-        var requests = Requests(delay: ControlledDelay(target: .milliseconds(5), interval: .milliseconds(100), minimumRequests: 20))
-        // Ten requests over 150 ms, each having waited 8 ms for other work: not a queue of requests.
-        let answers = (0..<10).map { requests.admits(8, at: $0 * 15) }
+    @Test func aFewClientsRequestsOneAfterAnotherAreNotAQueue() {
+        var requests = Requests(delay: ControlledDelay(target: .milliseconds(5), interval: .milliseconds(100), minimumSources: 8))
+        // Two clients, forty requests over 200 ms, each having waited 8 ms for other work: not a queue of requests.
+        let answers = (0..<40).map { requests.admits(8, from: UInt64($0 % 2), at: $0 * 5) }
         #expect(answers.allSatisfy { $0 })
         #expect(!requests.delay.congested)
-        // Twenty within the interval are.
-        for step in 0..<20 { _ = requests.admits(8, at: 150 + step * 5) }
+        // Eight clients' are.
+        for step in 0..<40 { _ = requests.admits(8, from: UInt64(step % 8), at: 200 + step * 5) }
         #expect(requests.delay.congested)
     }
 

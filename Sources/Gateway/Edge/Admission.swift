@@ -6,9 +6,9 @@ import Telemetry
 /// work: at most ``limit`` in flight, and, with a queue target, none that waited too long in the server already.
 ///
 /// The second rule is controlled delay (ServiceKit's `ControlledDelay`; CoDel, as Facebook's servers apply it to their
-/// request queues): a request may have waited up to ``interval`` while the server keeps up, but once no request in
-/// the last ``interval`` (``minimumQueue`` of them at least) waited less than the target, the server is not catching
-/// up, and a request that waited longer than the target is turned away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the
+/// request queues): while the server keeps up, every request goes on, but once no request in the last ``interval``
+/// (from ``minimumConnections`` connections at least) waited less than the target, the server is not catching up, and
+/// a request that waited longer than the target is turned away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the
 /// time spent in a handler stays short while the requests queue before their handlers for tens of milliseconds, so a
 /// limit on requests in flight alone keeps nothing quick. Shedding the ones that queued is what empties the queue, and
 /// only when it stands: a burst is absorbed.
@@ -18,11 +18,11 @@ final class Admission: Sendable {
     /// The wait a request may have had once the server has been congested for ``interval``; `nil` sheds on the
     /// limit alone.
     let target: Duration?
-    /// How long the waits must stay over the target before they are shed, and the longest any request may wait.
+    /// How long the waits must stay over the target before they are shed.
     static let interval = Duration.milliseconds(20)
-    /// The fewest requests over the target in an interval that make a queue (a thousand a second): fewer, one after
-    /// another, waited for other work, which shedding them would not shorten.
-    static let minimumQueue = 20
+    /// The fewest connections whose requests waited over the target in an interval that make a queue: a few
+    /// clients' requests, one after another, waited for other work, which shedding them would not shorten.
+    static let minimumConnections = 8
 
     private let inFlight = Atomic<Int>(0)
     private let delay: Mutex<ControlledDelay?>
@@ -37,7 +37,7 @@ final class Admission: Sendable {
     init(limit: Int, target: Duration?, metrics: MetricsRegistry) {
         self.limit = limit
         self.target = target
-        delay = Mutex(target.map { ControlledDelay(target: $0, interval: Self.interval, minimumRequests: Self.minimumQueue) })
+        delay = Mutex(target.map { ControlledDelay(target: $0, interval: Self.interval, minimumSources: Self.minimumConnections) })
         gauge = metrics.makeGauge(name: "emporium_http_requests_in_flight", help: "API requests in the gateway now; above the limit they are shed.")
         congestedGauge = metrics.makeGauge(
             name: "emporium_http_congested",
@@ -53,10 +53,12 @@ final class Admission: Sendable {
     /// Counts one more request in, or refuses it: when `limit` are in already, or when it waited `queueDelay` at its
     /// loop (and the shared executor is behind by its lag) and that is more than the server may let a request wait
     /// now.
-    func enter(queueDelay: Duration) -> Bool {
+    func enter(queueDelay: Duration, connection: UInt64) -> Bool {
         if target != nil {
             let waited = queueDelay + (lag?.current ?? .zero)
-            let (admitted, congested) = delay.withLock { state in (state?.admits(waited, at: .now) ?? true, state?.congested ?? false) }
+            let (admitted, congested) = delay.withLock { state in
+                (state?.admits(waited, from: connection, at: .now) ?? true, state?.congested ?? false)
+            }
             congestedGauge.set(to: congested ? 1 : 0)
             guard admitted else { return false }
         }

@@ -21,7 +21,7 @@ struct EdgeMiddleware: HTTPMiddleware {
         // Shedding comes first and costs least: no span, no access line, no work behind it. Operations routes,
         // probes and the web store's files are always admitted, so operators can see an overloaded system.
         if let admission, request.path.hasPrefix("/api/") {
-            guard admission.enter(queueDelay: context.queueDelay) else { return shed(request) }
+            guard admission.enter(queueDelay: context.queueDelay, connection: context.connectionID) else { return shed(request) }
             defer { admission.leave() }
             return try await admitted(request, context: context, next: next)
         }
