@@ -28,9 +28,11 @@ private struct Flaky: Error, CustomStringConvertible {
         // Once per group: the three search members split the events, the audit group sees all of them.
         #expect(search.all.map(\.number).sorted() == Array(1...300))
         #expect(audit.all.sorted() == Array(1...300))
+        // Members take turns by batch (a lane hands each batch it takes to the next member), so how many each gets
+        // depends on how the events were batched, which a busy machine changes; every member gets its turns.
         let perMember = Dictionary(grouping: search.all, by: \.member).mapValues(\.count)
-        #expect(perMember.count == 3)
-        #expect(perMember.values.allSatisfy { $0 >= 50 })
+        #expect(perMember.count == 3, "\(perMember)")
+        #expect(perMember.values.allSatisfy { $0 > 0 })
     }
 
     @Test func eventsOfOneSubjectStayInOrderAcrossConcurrentLanes() async throws {
