@@ -42,8 +42,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drill import (  # noqa: E402  (the shared part of the drills, next to this file)
-    ADMIN_PASSWORD, DEFAULT_BINARY, ROOT, DrillError, Shop, check_books, duration_range, free_port, log, read_journal, report,
-    wait_for,
+    ADMIN_PASSWORD, ROOT, DrillError, Shop, add_common_arguments, check_books, duration_range, free_port, log, read_journal, report,
+    parse_options, wait_for,
 )
 
 
@@ -53,12 +53,8 @@ def main():
     parser.add_argument("--users", type=int, default=16, help="virtual shoppers of emporium load (default 16)")
     parser.add_argument("--think", default="0ms-100ms", help="the shoppers' pause between steps (default 0ms-100ms)")
     parser.add_argument("--between", default="0.3-4", help="seconds from ready to kill, random in the range (default 0.3-4)")
-    parser.add_argument("--settle", type=float, default=300, help="seconds to wait for every saga to finish (default 300)")
-    parser.add_argument("--binary", default=DEFAULT_BINARY, help="the emporium binary")
-    parser.add_argument("--keep", action="store_true", help="keep the data directory and logs even when the drill passes")
-    options = parser.parse_args()
-    if not os.access(options.binary, os.X_OK):
-        sys.exit(f"crash-drill: no emporium binary at {options.binary}; build it with 'swift build -c release --product emporium'")
+    add_common_arguments(parser, serve_arguments=False)
+    options = parse_options(parser, "crash-drill")
 
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="emporium-crash-drill-")

@@ -10,6 +10,7 @@ The drills import it from their own directory:
 import datetime
 import json
 import os
+import sys
 import signal
 import socket
 import subprocess
@@ -25,6 +26,24 @@ ADMIN_PASSWORD = "crash drill password"
 # Statuses of an order that took no money and holds no stock, and of one that stands.
 FAILED_STATUSES = ("rejected", "payment-failed", "cancelled")
 STANDING_STATUSES = ("confirmed", "shipped", "delivered")
+
+
+def add_common_arguments(parser, serve_arguments=True):
+    """The options every drill takes: `--serve-arg` (when the drill passes flags on), `--settle`, `--binary`, `--keep`."""
+    if serve_arguments:
+        parser.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
+                            help="one more argument for emporium serve, repeatable; write --serve-arg=--max-in-flight=64")
+    parser.add_argument("--settle", type=float, default=300, help="seconds to wait for every saga to finish (default 300)")
+    parser.add_argument("--binary", default=DEFAULT_BINARY, help="the emporium binary")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory and logs even when the drill passes")
+
+
+def parse_options(parser, name):
+    """The parsed options, after checking that the binary is there."""
+    options = parser.parse_args()
+    if not os.access(options.binary, os.X_OK):
+        sys.exit(f"{name}: no emporium binary at {options.binary}; build it with 'swift build -c release --product emporium'")
+    return options
 
 
 def log(text):

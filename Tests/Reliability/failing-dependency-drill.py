@@ -53,7 +53,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drill import (  # noqa: E402  (the shared part of the drills, next to this file)
-    ADMIN_PASSWORD, DEFAULT_BINARY, ROOT, DrillError, Shop, answer_name, check_books, free_port, log, parse_time, percentile,
+    ADMIN_PASSWORD, ROOT, DrillError, Shop, add_common_arguments, parse_options, answer_name, check_books, free_port, log, parse_time, percentile,
     read_journal, report, stop_process, wait_for,
 )
 
@@ -144,14 +144,8 @@ def main():
     parser.add_argument("--after-recovery", type=float, default=15, help="seconds of load after the recovery (default 15)")
     parser.add_argument("--recovery-limit", type=float, default=30, help="seconds the recovery may take (default 30)")
     parser.add_argument("--fast-ms", type=float, default=1000, help="p99 a refused checkout may take while the breaker is open (default 1000)")
-    parser.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
-                        help="one more argument for emporium serve, repeatable; write --serve-arg=--max-in-flight=64")
-    parser.add_argument("--settle", type=float, default=300, help="seconds to wait for every saga to finish (default 300)")
-    parser.add_argument("--binary", default=DEFAULT_BINARY, help="the emporium binary")
-    parser.add_argument("--keep", action="store_true", help="keep the data directory and logs even when the drill passes")
-    options = parser.parse_args()
-    if not os.access(options.binary, os.X_OK):
-        sys.exit(f"failing-dependency-drill: no emporium binary at {options.binary}; build it with 'swift build -c release --product emporium'")
+    add_common_arguments(parser)
+    options = parse_options(parser, "failing-dependency-drill")
 
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="emporium-failing-dependency-drill-")

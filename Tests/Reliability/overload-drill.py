@@ -50,7 +50,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from drill import (  # noqa: E402  (the shared part of the drills, next to this file)
-    ADMIN_PASSWORD, DEFAULT_BINARY, ROOT, DrillError, Shop, check_books, free_port, log, read_journal, report, stop_process,
+    ADMIN_PASSWORD, ROOT, DrillError, Shop, add_common_arguments, parse_options, check_books, free_port, log, read_journal, report, stop_process,
     think_seconds,
 )
 
@@ -158,14 +158,8 @@ def main():
     parser.add_argument("--calibration-seconds", type=float, default=20, help="seconds of calibration (default 20)")
     parser.add_argument("--warm-up", type=float, default=10, help="seconds at the overload's start left out of the memory check (default 10)")
     parser.add_argument("--after", type=float, default=10, help="seconds memory is sampled after the overload (default 10)")
-    parser.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
-                        help="one more argument for emporium serve, repeatable; write --serve-arg=--max-in-flight=64")
-    parser.add_argument("--settle", type=float, default=300, help="seconds to wait for every saga to finish (default 300)")
-    parser.add_argument("--binary", default=DEFAULT_BINARY, help="the emporium binary")
-    parser.add_argument("--keep", action="store_true", help="keep the data directory and logs even when the drill passes")
-    options = parser.parse_args()
-    if not os.access(options.binary, os.X_OK):
-        sys.exit(f"overload-drill: no emporium binary at {options.binary}; build it with 'swift build -c release --product emporium'")
+    add_common_arguments(parser)
+    options = parse_options(parser, "overload-drill")
     think_low, think_high = think_seconds(options.think)
     mean_think = (think_low + think_high) / 2
     if mean_think <= 0:
