@@ -6,7 +6,7 @@ stops no saga may be left unfinished and the audit must be clean.
 Usage, from anywhere (the release binary must be built: `swift build -c release --product emporium`):
 
     Tests/Reliability/overload-drill.py [--factor 4] [--think 0ms-100ms] [--duration 60] [--max-users 2000]
-                                        [--calibration-users 32] [--calibration-seconds 20]
+                                        [--calibration-users 32] [--calibration-seconds 20] [--sizing-seconds 10]
                                         [--serve-arg=--max-in-flight=64 ...] [--settle 300] [--binary PATH] [--keep]
 
 1. Starts `emporium serve` on a fresh data directory and a free port (`--rate-limit 0`, so that what sheds is the
@@ -17,10 +17,12 @@ Usage, from anywhere (the release binary must be built: `swift build -c release 
    `emporium load --users 32 --think 0ms --duration 20s --allow-shed --json`. What the machine sustains is the rate
    of that run's admitted requests (requests per second less refusals per second). Then it stops the server and
    starts it again on the same data directory with the flags under test (the defaults, and every `--serve-arg`).
-3. Overloads: `emporium load --think 0ms-100ms --duration 60s --allow-shed --json --record FILE` with
-   users = ceil(factor × sustained × mean think time), at most `--max-users`: each shopper, answered at once, offers
-   one request per mean think time. The load is closed (a shopper waits for its answer), so what it really offers is
-   measured, all requests per second, refusals included, and reported against the factor.
+3. Overloads: `emporium load --think 0ms-100ms --duration 60s --allow-shed --json --record FILE` with enough users
+   to offer `factor` × sustained, at most `--max-users`. The load is closed (a shopper waits for each answer before
+   its think time), so a shopper offers less than one request per mean think time: a first run of `--sizing-seconds`
+   (10) with ceil(factor × sustained × mean think time) users measures what one offers under the overload, and the
+   overload gets factor × sustained ÷ that. What it really offers is measured, all requests per second, refusals
+   included, and reported against the factor.
 4. Samples the server's resident memory (`VmRSS` of `/proc/<pid>/status`) every second through the calibration, the
    overload and 10 s after it.
 5. Once the load has stopped, waits (up to `--settle` seconds) until no saga is open and checks the books as the
@@ -156,6 +158,8 @@ def main():
     parser.add_argument("--max-users", type=int, default=2000, help="at most this many shoppers in the overload (default 2000)")
     parser.add_argument("--calibration-users", type=int, default=32, help="shoppers of the calibration, without think time (default 32)")
     parser.add_argument("--calibration-seconds", type=float, default=20, help="seconds of calibration (default 20)")
+    parser.add_argument("--sizing-seconds", type=float, default=10,
+                        help="seconds of a first overload that measures what one shopper offers, to size the real one (default 10; 0: size by think time)")
     parser.add_argument("--warm-up", type=float, default=10, help="seconds at the overload's start left out of the memory check (default 10)")
     parser.add_argument("--after", type=float, default=10, help="seconds memory is sampled after the overload (default 10)")
     add_common_arguments(parser)
@@ -171,6 +175,7 @@ def main():
     # runs against the server as it is started with the flags under test, on the same data directory.
     shop = Shop(options.binary, os.path.join(work, "data"), free_port(), os.path.join(work, "serve.log"), ["--queue-target", "0"] + options.serve_arg)
     calibration_journal = os.path.join(work, "calibration.jsonl")
+    sizing_journal = os.path.join(work, "sizing.jsonl")
     overload_journal = os.path.join(work, "overload.jsonl")
     sampler = None
     violations = []
@@ -210,8 +215,25 @@ def main():
         sampler.pid = shop.pid
         wanted = math.ceil(options.factor * sustained * mean_think)
         users = min(wanted, options.max_users)
+        sizing = None
+        if options.sizing_seconds > 0:
+            # A shopper offers less than one request per think time: it waits for each answer too. A short run at
+            # the first guess says how much one offers under the overload, and the overload gets as many as the factor
+            # needs.
+            sampler.phase = "sizing"
+            log(f"sizing: {users} users for {options.sizing_seconds:g} s, to learn what one offers under the overload")
+            sizing, _, _, _ = run_load(
+                options.binary, shop,
+                ["--users", str(users), "--think", options.think, "--duration", f"{options.sizing_seconds:g}s", "--record", sizing_journal],
+                work, "sizing", options.sizing_seconds + 300,
+            )
+            per_user = sizing["requestsPerSecond"] / users
+            if per_user > 0:
+                wanted = math.ceil(options.factor * sustained / per_user)
+                users = min(wanted, options.max_users)
+            log(f"sizing: {per_user:.1f} requests/s a shopper; {users} shoppers offer {options.factor:g} × {sustained:.0f}/s")
         sampler.phase = "overload"
-        log(f"overloading: {users} users (factor {options.factor:g} × {sustained:.0f}/s × {mean_think * 1000:.0f} ms mean think"
+        log(f"overloading: {users} users (factor {options.factor:g} × {sustained:.0f}/s"
             + (f", capped from {wanted}" if users < wanted else "") + f"), think {options.think}, {options.duration:.0f} s")
         overload, load_cpu, overload_start, overload_end = run_load(
             options.binary, shop,
@@ -262,7 +284,7 @@ def main():
 
         # 4. Once the load has stopped: sagas, orders, books, audit.
         log("load stopped; waiting for every saga to finish, then checking the books")
-        journal = read_journal(calibration_journal) + read_journal(overload_journal)
+        journal = read_journal(calibration_journal) + (read_journal(sizing_journal) if sizing else []) + read_journal(overload_journal)
         books_violations, books = check_books(shop, options.binary, initial, journal, options.settle)
         violations += books_violations
 
@@ -277,6 +299,12 @@ def main():
                 "admitted p50 ms": calibration["latencyMs"]["p50"],
                 "admitted p99 ms": calibration["latencyMs"]["p99"],
                 "load CPU seconds per second": round(calibration_cpu / max(calibration_end - calibration_start, 0.001), 2),
+            },
+            "sizing": None if sizing is None else {
+                "users": sizing["users"],
+                "seconds": sizing["seconds"],
+                "offered per second": sizing["requestsPerSecond"],
+                "offered per shopper per second": round(sizing["requestsPerSecond"] / sizing["users"], 2),
             },
             "overload": {
                 "users": users,
