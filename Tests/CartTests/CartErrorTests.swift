@@ -2,6 +2,7 @@ import CartAPI
 import Commerce
 import Foundation
 import ServiceKit
+import TestSupport
 import Testing
 
 /// What a client is told when the cart refuses: a problem type and a sentence, never a Swift value.

@@ -61,17 +61,17 @@ import Testing
             // Nothing known of the stock yet: no flag.
             #expect(try await fixture.read(alice).lines.first?.availableQuantity == nil)
 
-            try await fixture.publish(try stock("p-lamp", available: 2))
+            try await fixture.publish(try stockLevel("p-lamp", available: 2))
             var cart = try await fixture.read(alice)
             #expect(cart.lines.first?.availableQuantity == 2)
             #expect(!cart.isPurchasable)
 
-            try await fixture.publish(try stock("p-lamp", available: 3))
+            try await fixture.publish(try stockLevel("p-lamp", available: 3))
             cart = try await fixture.read(alice)
             #expect(cart.lines.first?.availableQuantity == nil)
             #expect(cart.isPurchasable)
 
-            try await fixture.publish(try stock("p-lamp", available: 0))
+            try await fixture.publish(try stockLevel("p-lamp", available: 0))
             #expect(try await fixture.read(alice).lines.first?.availableQuantity == 0)
         }
     }

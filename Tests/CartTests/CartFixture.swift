@@ -139,32 +139,7 @@ func product(_ id: String, _ name: String = "Oak Table Lamp", price: Int64 = 199
 /// Alice, a signed-in customer.
 let alice = CartOwner.customer("c-alice")
 
-// MARK: - Events as their publishers write them
-
-/// The catalog's report that `product` was added.
-func created(_ product: Product) throws -> Envelope {
-    try Envelope(ProductCreated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// The catalog's report that `product` changed.
-func updated(_ product: Product) throws -> Envelope {
-    try Envelope(ProductUpdated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// The catalog's report that `product` went off sale.
-func deactivated(_ product: Product) throws -> Envelope {
-    try Envelope(ProductDeactivated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// Inventory's report of a product's available units.
-func stock(_ product: String, available: Int) throws -> Envelope {
-    let status: StockStatus = available == 0 ? .outOfStock : available < 5 ? .lowStock : .inStock
-    return try Envelope(
-        StockLevelChanged(availability: Availability(productId: ProductID(rawValue: product), available: available, status: status)),
-        source: "/emporium/inventory",
-        subject: product
-    )
-}
+// MARK: - Events as their publishers write them (`created`, `updated`, `deactivated` and `stockLevel` are in TestSupport)
 
 /// `customer`'s Emporium Plus subscription in `status`.
 func subscription(_ customer: CustomerID, _ status: SubscriptionStatus) -> PaymentsAPI.Subscription {

@@ -3,6 +3,7 @@ import CatalogAPI
 import Commerce
 import Foundation
 import ServiceKit
+import TestSupport
 import Testing
 
 /// Adding, changing and removing lines, their limits, and the cart's versions.

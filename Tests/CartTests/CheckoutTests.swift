@@ -2,6 +2,7 @@ import CartAPI
 import Commerce
 import Foundation
 import ServiceKit
+import TestSupport
 import Testing
 
 /// An order takes what it bought out of the customer's cart, once.

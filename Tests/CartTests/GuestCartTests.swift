@@ -3,6 +3,7 @@ import CatalogAPI
 import Commerce
 import Foundation
 import ServiceKit
+import TestSupport
 import Testing
 
 /// Guests' carts by token, and merging one into a customer's cart at sign-in.

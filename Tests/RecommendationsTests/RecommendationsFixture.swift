@@ -124,32 +124,7 @@ func daysAgo(_ days: Double) -> Date {
     RecommendationsFixture.now.addingTimeInterval(-days * 86_400)
 }
 
-// MARK: - Events as their publishers write them
-
-/// The catalog's report that `product` was added.
-func created(_ product: Product) throws -> Envelope {
-    try Envelope(ProductCreated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// The catalog's report that `product` changed.
-func updated(_ product: Product) throws -> Envelope {
-    try Envelope(ProductUpdated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// The catalog's report that `product` went off sale.
-func deactivated(_ product: Product) throws -> Envelope {
-    try Envelope(ProductDeactivated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
-/// Inventory's report of a product's available units.
-func stockLevel(_ product: String, available: Int) throws -> Envelope {
-    let status: StockStatus = available == 0 ? .outOfStock : available < 5 ? .lowStock : .inStock
-    return try Envelope(
-        StockLevelChanged(availability: Availability(productId: ProductID(rawValue: product), available: available, status: status)),
-        source: "/emporium/inventory",
-        subject: product
-    )
-}
+// MARK: - Events as their publishers write them (`created`, `updated`, `deactivated` and `stockLevel` are in TestSupport)
 
 /// Orders' report that `customer` bought `products`, one unit each, at `time`.
 func placed(_ customer: CustomerID, _ products: [ProductID], at time: Date = daysAgo(1), order: String? = nil) throws -> Envelope {

@@ -61,10 +61,6 @@ struct SearchFixture {
     }
 }
 
-func created(_ product: Product) throws -> Envelope {
-    try Envelope(ProductCreated(product: product), source: "/emporium/catalog", subject: product.id.rawValue)
-}
-
 @Suite struct SearchTests {
     static let lamp = product("p-1", "Nordlys Oak Table Lamp", "A warm lamp turned from solid oak.", price: 4999)
     static let skillet = product(
