@@ -76,18 +76,7 @@ struct RecommendationsFixture {
 
     /// The files under the data directory holding `text`'s UTF-8 bytes.
     func files(containing text: String) throws -> [String] {
-        let needle = Array(text.utf8)
-        let directory = harness.directory.url
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var found: [String] = []
-        for case let url as URL in walker where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            let bytes = Array(try Data(contentsOf: url))
-            guard bytes.count >= needle.count else { continue }
-            if (0...(bytes.count - needle.count)).contains(where: { bytes[$0..<$0 + needle.count].elementsEqual(needle) }) {
-                found.append(url.lastPathComponent)
-            }
-        }
-        return found
+        try harness.directory.files(containing: text)
     }
 
     /// A number of one of the module's tables.

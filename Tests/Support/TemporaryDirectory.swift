@@ -20,3 +20,21 @@ public final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(at: url)
     }
 }
+
+extension TemporaryDirectory {
+    /// The names of the files below the directory whose bytes hold `text`'s UTF-8 bytes: where an erased person's
+    /// data could still be lying (a database, its write-ahead log).
+    public func files(containing text: String) throws -> [String] {
+        let needle = Array(text.utf8)
+        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        var found: [String] = []
+        for case let file as URL in walker where (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            let bytes = Array(try Data(contentsOf: file))
+            guard bytes.count >= needle.count else { continue }
+            if (0...(bytes.count - needle.count)).contains(where: { bytes[$0..<$0 + needle.count].elementsEqual(needle) }) {
+                found.append(file.lastPathComponent)
+            }
+        }
+        return found
+    }
+}
