@@ -123,7 +123,7 @@ import Testing
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            let coalesced = await waitUntil(timeout: .seconds(5)) {
+            let coalesced = await waitUntil(timeout: .seconds(30)) {
                 harness.gate.arrivals == 1 && harness.gateway.cache.coalescedWaiters == 4
             }
             #expect(coalesced)

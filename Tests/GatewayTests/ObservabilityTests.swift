@@ -30,7 +30,7 @@ import Testing
             #expect(returned.spanID.description != "00f067aa0ba902b7")
 
             let traceID = try #require(TraceID(hex: "4bf92f3577b34da6a3ce929d0e0e4736"))
-            let found = await waitUntil(timeout: .seconds(5)) {
+            let found = await waitUntil(timeout: .seconds(30)) {
                 harness.tracer.store.trace(id: traceID)?.spans.contains { $0.kind == .server && $0.operationName == "GET /api/v1/items/{id}" } == true
             }
             #expect(found)

@@ -47,7 +47,7 @@ struct HTTPServerConfigurationTests {
         let requests = registry.makeCounter(name: "http_server_requests_total")
         let connections = registry.makeCounter(name: "http_server_connections_total")
         let parserErrors = registry.makeCounter(name: "http_server_parser_errors_total")
-        #expect(await waitUntil(timeout: .seconds(5)) { requests.value == 3 && connections.value == 2 && parserErrors.value == 1 })
+        #expect(await waitUntil(timeout: .seconds(30)) { requests.value == 3 && connections.value == 2 && parserErrors.value == 1 })
         #expect(registry.exposition().contains("http_server_requests_total 3"))
         await server.shutdown()
     }

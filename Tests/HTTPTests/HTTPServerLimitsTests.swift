@@ -107,7 +107,7 @@ struct HTTPServerLimitsTests {
                 #expect(await third.waitForClose(timeout: .seconds(5)))
 
                 await first.close()
-                #expect(await waitUntil(timeout: .seconds(5)) { server.server.connectionCount == 1 })
+                #expect(await waitUntil(timeout: .seconds(30)) { server.server.connectionCount == 1 })
                 let fourth = try await server.connect()
                 #expect(try await fourth.send(.get, "/echo").status == .ok)
             }

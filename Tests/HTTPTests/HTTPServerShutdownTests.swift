@@ -24,11 +24,11 @@ struct HTTPServerShutdownTests {
         #expect(try await idle.send(.get, "/echo").status == .ok)
         let busy = try await client.connect(port: port)
         try await busy.write(Array("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
-        #expect(await waitUntil(timeout: .seconds(5)) { gate.arrivals == 1 })
+        #expect(await waitUntil(timeout: .seconds(30)) { gate.arrivals == 1 })
 
         let shutdown = Task { await server.shutdown() }
         #expect(await idle.waitForClose(timeout: .seconds(30)), "the idle connection stays open")
-        let refused = await waitUntil(timeout: .seconds(5)) {
+        let refused = await waitUntil(timeout: .seconds(30)) {
             (try? await client.connect(port: port, timeout: .seconds(1))) == nil
         }
         #expect(refused, "new connections are still accepted")
@@ -53,12 +53,12 @@ struct HTTPServerShutdownTests {
             return .text("late")
         }
         let running = Task { try await server.run() }
-        #expect(await waitUntil(timeout: .seconds(5)) { server.port != nil })
+        #expect(await waitUntil(timeout: .seconds(30)) { server.port != nil })
         let client = try HTTPClient()
         defer { client.shutdown() }
         let connection = try await client.connect(port: try #require(server.port))
         try await connection.write(Array("GET / HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
-        #expect(await waitUntil(timeout: .seconds(5)) { gate.arrivals == 1 })
+        #expect(await waitUntil(timeout: .seconds(30)) { gate.arrivals == 1 })
 
         let started = ContinuousClock.now
         await server.shutdown()
