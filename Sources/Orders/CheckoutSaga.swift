@@ -6,9 +6,10 @@ import ServiceKit
 /// The call the saga asks its runner to make next. Every call is idempotent per order (and step): Inventory's per
 /// order id, Payments' under the keys ``SagaCall/authorize`` and the others name, Cart's and Warehouse's per order.
 enum SagaCall: String, Codable, Sendable, Hashable {
-    /// `InventoryClient.reserve`: every line, all or nothing.
+    /// `InventoryClient.reserve`: every line, all or nothing, held for as long as the payment may take.
     case reserve
-    /// `InventoryClient.extend`: the hold outlasts the payment.
+    /// `InventoryClient.extend`: the hold outlasts the payment. Only sagas stored while reserving and extending were
+    /// two steps still make it.
     case extend
     /// `PaymentsClient.authorize` under `order:<id>:authorize` (`…:authorize-<n>` for the n-th try after a processing error).
     case authorize
@@ -78,7 +79,8 @@ enum SagaAction: Sendable, Hashable {
 /// The checkout saga of one order as a value: where it is, and what each outcome leads to. It does no I/O; the
 /// service persists it after every step and makes the calls it asks for.
 ///
-/// Forward: `reserving → extending → authorizing → clearingCart → capturing → fulfilling → finished`. The order is
+/// Forward: `reserving → authorizing → clearingCart → capturing → fulfilling → finished` (a saga stored while
+/// reserving and extending the hold were two steps may still pass through `extending`). The order is
 /// `confirmed` (and `orders.order-placed.v1` published) the moment the card is authorised. Backward (compensation):
 /// `voiding` or `refunding`, then `releasing`, then `finished` in the status the compensation was for (`target`).
 ///
@@ -191,7 +193,7 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
         switch (phase, outcome) {
         // Reserving: short is a rejection; no answer is retried, then released in case it took effect.
         case (.reserving, .reserved):
-            return advance(to: .extending, [.note(step: "stock-reserved", outcome: "ok", detail: nil)])
+            return advance(to: .authorizing, [.note(step: "stock-reserved", outcome: "ok", detail: nil)])
         case (.reserving, .short(let lines)):
             let detail = "Not enough stock for \(lines.map(\.productId.rawValue).joined(separator: ", ")); nothing was charged."
             return finish(.rejected, [.note(step: "stock-short", outcome: "failed", detail: detail)])
@@ -207,6 +209,7 @@ struct CheckoutSaga: Codable, Sendable, Hashable {
                 $0.compensate(.cancelled, from: .releasing, note: ("stock-reserved", $1))
             }
 
+        // Extending: only a saga stored before the reservation itself held the stock for the payment.
         case (.extending, .extended):
             return advance(to: .authorizing, [])
         case (.extending, .refused(let reason)):

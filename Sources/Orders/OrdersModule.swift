@@ -24,7 +24,7 @@ extension Module {
     /// answers with the order still `pending`; `orders.recovery-interval` (5 s), between passes resuming unfinished
     /// sagas and returns; `orders.step-attempts` (5), calls without an answer before a step is compensated;
     /// `orders.retry-backoff` (0.2 s), the first retry's wait, doubled each time up to 5 s; `orders.payment-hold`
-    /// (900 s), how long the stock hold is extended to while the card is authorised; `orders.claim-duration` (60 s),
+    /// (900 s), how long the reservation holds the stock while the card is authorised; `orders.claim-duration` (60 s),
     /// how long a runner's claim on a saga lasts without a step.
     public static let orders = Module.orders(clock: SystemClock())
 
@@ -45,7 +45,7 @@ extension Module {
                 ModuleSetting("recovery-interval", default: "5", help: "seconds between passes resuming unfinished checkout sagas and returns"),
                 ModuleSetting("step-attempts", default: "5", help: "calls without an answer before a saga step is compensated"),
                 ModuleSetting("retry-backoff", default: "0.2", help: "seconds before a saga step's first retry, doubled for each next one up to 5"),
-                ModuleSetting("payment-hold", default: "900", help: "seconds the stock hold is extended to while the card is authorised"),
+                ModuleSetting("payment-hold", default: "900", help: "seconds the reservation holds the stock while the card is authorised"),
                 ModuleSetting("claim-duration", default: "60", help: "seconds a runner's claim on a saga lasts without a step"),
                 ModuleSetting(
                     "crash-after",
@@ -86,7 +86,7 @@ extension Module {
                 try await service.erase(CustomerID(rawValue: event.userId.rawValue), envelope)
             }
             let services: [any Service] = [
-                runner.service { id in await service.drive(id) },
+                runner.service { id, claimed in await service.drive(id, claimed: claimed) },
                 SagaRecovery(interval: interval, clock: clock) { await service.recover() },
                 purger(of: service.keys, on: clock),
             ]

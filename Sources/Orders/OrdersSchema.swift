@@ -10,7 +10,9 @@ import Storage
 /// `claimed_until_us` is the claim of whoever runs the saga (as Warehouse's rows waiting for Inventory): a second
 /// runner or the recovery loop leaves the saga alone until the claim has run out. `pending_returns` counts returns
 /// whose receipt or refund is not confirmed yet, for the recovery loop. `seq` orders orders as they were created and
-/// gives their numbers.
+/// gives their numbers. `version` counts the row's writes: the saga's driver keeps the order it last wrote in memory
+/// and writes the next step only over that version (when something else wrote the order meanwhile, a shipment's
+/// event, it reads the order again and applies the step to it).
 enum OrdersSchema {
     static var migrator: Migrator {
         var migrator = Migrator()
@@ -38,6 +40,7 @@ enum OrdersSchema {
                 CREATE INDEX orders_open ON orders (seq) WHERE open = 1 OR pending_returns > 0;
                 """
         )
+        migrator.add("orders-2-version", sql: "ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;")
         return migrator
     }
 }

@@ -14,16 +14,21 @@ import WarehouseAPI
 /// Driving a checkout saga: claim it, make the call it asks for, hand the outcome back, persist, repeat.
 extension SQLiteOrdersService {
     /// Drives the saga of `id` until it finishes, suspends or its runner stops; does nothing when another runner
-    /// holds its claim or it has finished.
-    func drive(_ id: OrderID) async {
+    /// holds its claim or it has finished. `claimed` is the order as just stored with the claim taken for this
+    /// runner (a new checkout's), so that it is neither claimed nor read again.
+    func drive(_ id: OrderID, claimed: Stored? = nil) async {
         do {
-            guard try await claim(id) else { return }
-            guard let stored = try await stored(id), !stored.saga.isFinished else { return try await unclaim(id) }
-            var order = stored.order
-            var saga = stored.saga
-            var actions = saga.resume()
+            var current: Stored
+            if let claimed {
+                current = claimed
+            } else {
+                guard try await claim(id) else { return }
+                guard let stored = try await stored(id), !stored.saga.isFinished else { return try await unclaim(id) }
+                current = stored
+            }
+            var actions = current.saga.resume()
             var outcome: SagaOutcome?
-            var answered = Self.isAnswerable(order, saga)
+            var answered = Self.isAnswerable(current.order, current.saga)
             while true {
                 var call: SagaCall?
                 var wait: Duration?
@@ -45,16 +50,17 @@ extension SQLiteOrdersService {
                     let finished = outcome
                     let newStatus = status
                     let entries = notes
-                    order = try await persist(id, saga, publish: publish) { order in
+                    current = try await persist(current, publish: publish) { order in
                         if let finished { Self.apply(finished, to: &order) }
                         if let newStatus { order.status = newStatus }
                         order.timeline += entries
                     }
+                    let saga = current.saga
                     if saga.isFinished || saga.phase == .clearingCart { cards.remove(id) }
                     try await afterStep?(id, notes.last(where: { $0.step != "retry" })?.step ?? saga.phase.rawValue)
                     // Answerable (decided, and a confirmed order's lines out of the cart): the checkout waiting for it
                     // answers before the capture and the fulfilment take the CPU.
-                    if !answered && Self.isAnswerable(order, saga) {
+                    if !answered && Self.isAnswerable(current.order, saga) {
                         answered = true
                         await watchers.awaitLeaving(id, timeout: configuration.checkoutDeadline)
                     }
@@ -63,10 +69,10 @@ extension SQLiteOrdersService {
                     return try await unclaim(id)
                 }
                 if let wait { try await Task.sleep(for: wait) }
-                let answer = await execute(call, order, round: saga.authorizationRound)
+                let answer = await execute(call, current.order, round: current.saga.authorizationRound)
                 try Task.checkCancellation()
                 outcome = answer
-                actions = saga.handle(answer)
+                actions = current.saga.handle(answer)
             }
         } catch is CancellationError {
             // Stopped (a shutdown, or a crash hook): the claim runs out and the recovery loop resumes the saga.
@@ -125,28 +131,37 @@ extension SQLiteOrdersService {
         }
     }
 
-    /// Persists a step, changing the order as stored now (events may have changed it meanwhile) with `change`, and
-    /// renews the claim.
-    /// - Returns: The order as persisted.
+    /// Persists a step: `current`'s saga, and its order changed with `change`, written over the version the driver
+    /// holds; when something else wrote the order meanwhile (an event), the order as stored now is changed instead.
+    /// Renews the claim, and hands the order to the requests waiting on it once it can be answered with.
+    /// - Returns: The order and saga as persisted.
     private func persist(
-        _ id: OrderID,
-        _ saga: CheckoutSaga,
+        _ current: Stored,
         publish: [OrderStatus],
         _ change: @escaping @Sendable (inout Order) -> Void
-    ) async throws -> Order {
+    ) async throws -> Stored {
+        let id = current.order.id
         let at = now()
         let until = Self.microseconds(at.addingTimeInterval(configuration.claimDuration / .seconds(1)))
+        var next = current
+        change(&next.order)
+        next.order.updatedAt = at
+        let step = next
         let persisted = try await database.write { connection in
-            guard var stored = try Self.stored(id, in: connection) else { throw OrdersError.orderNotFound(id) }
-            change(&stored.order)
-            stored.order.updatedAt = at
-            stored.saga = saga
-            try save(stored, publish: publish, in: connection)
+            var written: Stored
+            do {
+                written = try save(step, publish: publish, in: connection)
+            } catch is StaleOrder {
+                guard var stored = try Self.stored(id, in: connection) else { throw OrdersError.orderNotFound(id) }
+                change(&stored.order)
+                stored.order.updatedAt = at
+                stored.saga = step.saga
+                written = try save(stored, publish: publish, in: connection)
+            }
             try connection.execute("UPDATE orders SET claimed_until_us = ? WHERE id = ?", [until, id.rawValue])
-            return stored.order
+            return written
         }
-        // Requests waiting on the saga look again.
-        watchers.stepped(id)
+        watchers.stepped(id, answer: Self.isAnswerable(persisted.order, persisted.saga) ? persisted.order : nil)
         return persisted
     }
 
@@ -171,7 +186,7 @@ extension SQLiteOrdersService {
             switch call {
             case .reserve:
                 let lines = try order.lines.map { ReservationLine(productId: $0.productId, quantity: try Quantity($0.quantity)) }
-                _ = try await inventory.reserve(ReservationRequest(orderId: id, lines: lines))
+                _ = try await inventory.reserve(ReservationRequest(orderId: id, lines: lines, holdSeconds: configuration.paymentHold))
                 return .reserved
             case .extend:
                 _ = try await inventory.extend(ReservationExtension(orderId: id, holdSeconds: configuration.paymentHold))

@@ -25,7 +25,7 @@ struct SQLiteOrdersService: OrdersService {
         var checkoutDeadline: Duration = .seconds(5)
         /// Retries, backoff and processing-error retries of every saga.
         var policy = CheckoutSaga.Policy()
-        /// Seconds the stock hold is extended to while the card is authorised.
+        /// Seconds the reservation holds the stock while the card is authorised.
         var paymentHold = 900
         /// How long a runner's claim on a saga lasts without a step.
         var claimDuration: Duration = .seconds(60)
@@ -85,15 +85,16 @@ struct SQLiteOrdersService: OrdersService {
                     cards.put(body.card, for: orderId)
                 }
                 if !existing.saga.isFinished { runner.submit(orderId) }
+                if Self.isAnswerable(existing.order, existing.saga) { return existing.order }
             } else {
                 let address = try await shippingAddress(body)
                 let snapshot = try await cartSnapshot(body.customerId, country: address.country)
                 cards.put(body.card, for: orderId)
-                guard try await create(orderId, customer: body.customerId, cart: snapshot, address: address) else {
+                guard let created = try await create(orderId, customer: body.customerId, cart: snapshot, address: address) else {
                     throw IdempotencyFailure.inProgress
                 }
                 try await afterStep?(orderId, "order-created")
-                runner.submit(orderId)
+                runner.submit(orderId, claimed: created)
             }
             return try await awaitDecision(orderId, steps: steps, until: ContinuousClock.now + configuration.checkoutDeadline)
         }
@@ -139,13 +140,16 @@ struct SQLiteOrdersService: OrdersService {
         return snapshot
     }
 
-    /// Inserts the `pending` order with a fresh saga; `false` when another request created it meanwhile.
-    private func create(_ id: OrderID, customer: CustomerID, cart: Cart, address: Address) async throws -> Bool {
+    /// Inserts the `pending` order with a fresh saga, claimed for the runner it is handed to; `nil` when another
+    /// request created it meanwhile.
+    /// - Returns: The order and its saga as stored.
+    private func create(_ id: OrderID, customer: CustomerID, cart: Cart, address: Address) async throws -> Stored? {
         let at = now()
         let trace = Self.traceId()
-        let policy = configuration.policy
+        let saga = CheckoutSaga(policy: configuration.policy)
+        let until = Self.microseconds(at.addingTimeInterval(configuration.claimDuration / .seconds(1)))
         return try await database.write { connection in
-            guard try connection.queryFirst("SELECT 1 FROM orders WHERE id = ?", [id.rawValue]) == nil else { return false }
+            guard try connection.queryFirst("SELECT 1 FROM orders WHERE id = ?", [id.rawValue]) == nil else { return nil }
             let seq = (try connection.scalar(Int64.self, "SELECT COALESCE(MAX(seq), 0) FROM orders") ?? 0) + 1
             let order = Order(
                 id: id,
@@ -164,27 +168,24 @@ struct SQLiteOrdersService: OrdersService {
             let stamp = Self.microseconds(at)
             try connection.execute(
                 """
-                INSERT INTO orders (seq, id, customer_id, status, document, saga, open, created_us, updated_us)
-                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+                INSERT INTO orders (seq, id, customer_id, status, document, saga, open, claimed_until_us, created_us, updated_us)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
                 """,
-                [
-                    seq, id.rawValue, customer.rawValue, order.status.rawValue, try Self.encode(order), try Self.encode(CheckoutSaga(policy: policy)),
-                    stamp, stamp,
-                ]
+                [seq, id.rawValue, customer.rawValue, order.status.rawValue, try Self.encode(order), try Self.encode(saga), until, stamp, stamp]
             )
-            return true
+            return Stored(order: order, saga: saga, pendingReturns: 0, version: 0)
         }
     }
 
-    /// The order once the saga decided it (a confirmed one once its lines left the cart), or as it stands when
-    /// `deadline` passes.
+    /// The order once the saga decided it (a confirmed one once its lines left the cart), as the saga's driver hands
+    /// it over when it persists it, or as it stands when `deadline` passes.
     private func awaitDecision(_ id: OrderID, steps: WakeSignal, until deadline: ContinuousClock.Instant) async throws -> Order {
         while true {
-            // Read the generation first: a step persisted between the read and the wait is not missed.
+            // Read the generation first: a step persisted between the look and the wait is not missed.
             let seen = steps.generation
-            guard let stored = try await stored(id) else { throw OrdersError.orderNotFound(id) }
+            if let answer = watchers.answer(id) { return answer }
             let left = deadline - ContinuousClock.now
-            if Self.isAnswerable(stored.order, stored.saga) || left <= .zero { return stored.order }
+            if left <= .zero { return try await requireOrder(id) }
             try Task.checkCancellation()
             await steps.wait(after: seen, timeout: left)
         }
@@ -276,11 +277,13 @@ struct SQLiteOrdersService: OrdersService {
         return stored.order
     }
 
-    /// An order and its saga as stored.
+    /// An order and its saga as stored, and the row's version.
     struct Stored: Sendable {
         var order: Order
         var saga: CheckoutSaga
         var pendingReturns: Int
+        /// How many times the row was written: ``save(_:publish:in:)`` writes only over this version.
+        var version: Int64
     }
 
     func stored(_ id: OrderID) async throws -> Stored? {
@@ -288,29 +291,41 @@ struct SQLiteOrdersService: OrdersService {
     }
 
     static func stored(_ id: OrderID, in connection: Connection) throws -> Stored? {
-        guard let row = try connection.queryFirst("SELECT document, saga, pending_returns FROM orders WHERE id = ?", [id.rawValue]) else {
+        guard
+            let row = try connection.queryFirst("SELECT document, saga, pending_returns, version FROM orders WHERE id = ?", [id.rawValue])
+        else {
             return nil
         }
         return Stored(
             order: try decode(Order.self, row["document"]),
             saga: try decode(CheckoutSaga.self, row["saga"]),
-            pendingReturns: try row["pending_returns"]
+            pendingReturns: try row["pending_returns"],
+            version: try row["version"]
         )
     }
 
-    /// Writes an order (and its saga), with the events of `publish`, in the caller's transaction.
-    func save(_ stored: Stored, publish: [OrderStatus] = [], in connection: Connection) throws {
+    /// Writes an order (and its saga), with the events of `publish`, in the caller's transaction, over the version
+    /// it was read at.
+    /// - Returns: The order as written, at its next version.
+    /// - Throws: ``StaleOrder`` when another write came after `stored` was read; nothing is written then.
+    @discardableResult
+    func save(_ stored: Stored, publish: [OrderStatus] = [], in connection: Connection) throws -> Stored {
         let order = stored.order
         try connection.execute(
             """
-            UPDATE orders SET status = ?, document = ?, saga = ?, open = ?, pending_returns = ?, updated_us = ? WHERE id = ?
+            UPDATE orders SET status = ?, document = ?, saga = ?, open = ?, pending_returns = ?, updated_us = ?, version = version + 1
+            WHERE id = ? AND version = ?
             """,
             [
                 order.status.rawValue, try Self.encode(order), try Self.encode(stored.saga), stored.saga.isFinished ? 0 : 1,
-                stored.pendingReturns, Self.microseconds(order.updatedAt), order.id.rawValue,
+                stored.pendingReturns, Self.microseconds(order.updatedAt), order.id.rawValue, stored.version,
             ]
         )
+        guard connection.changes == 1 else { throw StaleOrder(id: order.id) }
         for status in publish { try enqueue(status, order, in: connection) }
+        var saved = stored
+        saved.version += 1
+        return saved
     }
 
     /// The order's event for `status`, into the outbox.
@@ -351,6 +366,12 @@ struct SQLiteOrdersService: OrdersService {
     func entry(_ step: String, _ outcome: String, _ detail: String? = nil) -> TimelineEntry {
         TimelineEntry(at: now(), step: step, outcome: outcome, detail: detail, traceId: Self.traceId())
     }
+}
+
+/// An order written back over a version that is no longer the stored one: someone else wrote it after it was read.
+struct StaleOrder: Error, CustomStringConvertible {
+    let id: OrderID
+    var description: String { "order \(id.rawValue) was written by someone else after it was read" }
 }
 
 /// The cards of sagas about to authorise, in memory only, so that a card is never written anywhere.

@@ -10,6 +10,9 @@ final class SagaRunner: Sendable {
     /// A saga to drive, and the trace of whoever submitted it.
     struct Job: Sendable {
         var orderId: OrderID
+        /// The order and its saga as just stored with the claim already taken (a new checkout's), so the runner
+        /// neither claims nor reads it.
+        var claimed: SQLiteOrdersService.Stored?
         var trace: TraceContext?
     }
 
@@ -20,25 +23,26 @@ final class SagaRunner: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: Job.self)
     }
 
-    /// Asks for the saga of `orderId` to be driven, in the current trace.
-    func submit(_ orderId: OrderID) {
-        continuation.yield(Job(orderId: orderId, trace: TraceContext.current))
+    /// Asks for the saga of `orderId` to be driven, in the current trace; `claimed` when the caller just stored it
+    /// with the claim taken for the runner.
+    func submit(_ orderId: OrderID, claimed: SQLiteOrdersService.Stored? = nil) {
+        continuation.yield(Job(orderId: orderId, claimed: claimed, trace: TraceContext.current))
     }
 
     /// The background service driving submitted sagas with `drive`.
-    func service(_ drive: @escaping @Sendable (OrderID) async -> Void) -> any Service {
+    func service(_ drive: @escaping @Sendable (OrderID, SQLiteOrdersService.Stored?) async -> Void) -> any Service {
         RunnerService(stream: stream, drive: drive)
     }
 
     private struct RunnerService: Service {
         let name = "orders-sagas"
         let stream: AsyncStream<Job>
-        let drive: @Sendable (OrderID) async -> Void
+        let drive: @Sendable (OrderID, SQLiteOrdersService.Stored?) async -> Void
 
         func run() async throws {
             await withDiscardingTaskGroup { group in
                 for await job in stream {
-                    group.addTask { await TraceContext.$current.withValue(job.trace) { await drive(job.orderId) } }
+                    group.addTask { await TraceContext.$current.withValue(job.trace) { await drive(job.orderId, job.claimed) } }
                 }
             }
         }

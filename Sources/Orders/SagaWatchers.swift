@@ -1,5 +1,6 @@
 import Commerce
 import Messaging
+import OrdersAPI
 import Synchronization
 
 /// The requests waiting on a saga: a checkout waiting for its order's decision, a cancellation waiting for the
@@ -10,6 +11,8 @@ final class SagaWatchers: Sendable {
     private struct Watch {
         var count: Int
         let steps: WakeSignal
+        /// The order once its saga has persisted it answerable (decided, and out of the cart when confirmed).
+        var answer: Order?
     }
 
     private let watches = Mutex<[OrderID: Watch]>([:])
@@ -39,9 +42,19 @@ final class SagaWatchers: Sendable {
         left.wake()
     }
 
-    /// Wakes the watchers of `id`: a step of its saga was persisted.
-    func stepped(_ id: OrderID) {
-        watches.withLock { $0[id]?.steps }?.wake()
+    /// Wakes the watchers of `id`: a step of its saga was persisted, and when the order can be answered with,
+    /// `answer` is it.
+    func stepped(_ id: OrderID, answer: Order?) {
+        let steps = watches.withLock { watches -> WakeSignal? in
+            if let answer { watches[id]?.answer = answer }
+            return watches[id]?.steps
+        }
+        steps?.wake()
+    }
+
+    /// The order to answer the watchers of `id` with, once its saga has persisted one.
+    func answer(_ id: OrderID) -> Order? {
+        watches.withLock { $0[id]?.answer }
     }
 
     /// Returns once nobody watches `id`, or after `timeout`.

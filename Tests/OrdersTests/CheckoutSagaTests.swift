@@ -38,8 +38,7 @@ import Testing
     @Test func theHappyPathConfirmsOnAuthorisationThenCapturesAndFulfils() {
         var saga = CheckoutSaga()
         #expect(saga.resume() == [.call(.reserve)])
-        #expect(saga.handle(.reserved) == [.note(step: "stock-reserved", outcome: "ok", detail: nil), .call(.extend)])
-        #expect(saga.handle(.extended) == [.call(.authorize)])
+        #expect(saga.handle(.reserved) == [.note(step: "stock-reserved", outcome: "ok", detail: nil), .call(.authorize)])
         #expect(
             saga.handle(.authorized(Self.payment)) == [
                 .note(step: "payment-authorized", outcome: "ok", detail: nil), .setStatus(.confirmed),
@@ -57,7 +56,6 @@ import Testing
     @Test func paymentsNotTakingCallsFailsTheCheckoutAtOnceReleasingTheStock() throws {
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         let actions = saga.handle(
             .notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried.")
         )
@@ -70,7 +68,6 @@ import Testing
         // whatever Payments holds is voided before the stock goes back.
         var unsure = CheckoutSaga()
         _ = unsure.handle(.reserved)
-        _ = unsure.handle(.extended)
         #expect(Self.call(unsure.handle(.unanswered("The call timed out."))) == .authorize)
         let voiding = unsure.handle(
             .notAttempted("Payments is not taking calls right now (its calls are paused after failures), so the card was not tried.")
@@ -83,7 +80,6 @@ import Testing
         // So may one in flight when the process stopped.
         var restarted = CheckoutSaga()
         _ = restarted.handle(.reserved)
-        _ = restarted.handle(.extended)
         let decoded = try JSONDecoder().decode(CheckoutSaga.self, from: JSONEncoder().encode(restarted))
         restarted = decoded
         #expect(restarted.resume() == [.call(.authorize)])
@@ -99,7 +95,6 @@ import Testing
         // After the confirmation a call not made is retried like one not answered: the order is never undone for it.
         var confirmed = CheckoutSaga()
         _ = confirmed.handle(.reserved)
-        _ = confirmed.handle(.extended)
         _ = confirmed.handle(.authorized(Self.payment))
         _ = confirmed.handle(.cartCleared)
         #expect(Self.call(confirmed.handle(.notAttempted("Payments is not taking calls."))) == .capture)
@@ -118,7 +113,6 @@ import Testing
     @Test func aDeclineReleasesTheStockAndEndsPaymentFailed() {
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         let declined = saga.handle(.declined(Self.declined(.insufficientFunds)))
         #expect(Self.steps(declined) == ["payment-declined:failed"])
         #expect(Self.call(declined) == .release)
@@ -131,7 +125,6 @@ import Testing
     @Test func aProcessingErrorIsTriedAgainWithANewKeyThenCountsAsADecline() {
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         #expect(saga.authorizationRound == 1)
         for round in 2...3 {
             let again = saga.handle(.declined(Self.declined(.processingError)))
@@ -161,13 +154,25 @@ import Testing
         // A retry that succeeds carries on as if nothing happened.
         var lucky = CheckoutSaga()
         _ = lucky.handle(.unanswered("timeout"))
-        #expect(lucky.handle(.reserved).last == .call(.extend))
+        #expect(lucky.handle(.reserved).last == .call(.authorize))
+    }
+
+    @Test func aSagaStoredWhileExtendingTheHoldExtendsItThenAuthorises() throws {
+        // Sagas stored when reserving and extending the hold were two steps resume where they were.
+        let stored = String(decoding: try JSONEncoder().encode(CheckoutSaga()), as: UTF8.self)
+        #expect(stored.contains(#""phase":"reserving""#))
+        var saga = try JSONDecoder().decode(
+            CheckoutSaga.self,
+            from: Data(stored.replacingOccurrences(of: #""phase":"reserving""#, with: #""phase":"extending""#).utf8)
+        )
+        #expect(saga.resume() == [.call(.extend)])
+        #expect(saga.handle(.extended) == [.call(.authorize)])
+        #expect(saga.phase == .authorizing)
     }
 
     @Test func anAuthorisationWithoutAnswerIsVoidedWhateverPaymentsHolds() {
         var saga = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 1))
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         let given = saga.handle(.unanswered("timeout"))
         #expect(Self.call(given) == .void)
         #expect(Self.call(saga.handle(.voided(nil))) == .release)
@@ -205,7 +210,6 @@ import Testing
         #expect(Self.call(refused) == .capture)
         var silent = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 1))
         _ = silent.handle(.reserved)
-        _ = silent.handle(.extended)
         _ = silent.handle(.authorized(Self.payment))
         #expect(Self.call(silent.handle(.unanswered("timeout"))) == .capture)
     }
@@ -213,7 +217,6 @@ import Testing
     @Test func afterTheConfirmationAMissingAnswerNeverUndoesTheOrder() {
         var saga = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 2))
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         _ = saga.handle(.authorized(Self.payment))
         _ = saga.handle(.cartCleared)
         #expect(Self.call(saga.handle(.unanswered("in progress"))) == .capture)
@@ -234,7 +237,6 @@ import Testing
         _ = saga.handle(.short([]))
         var releasing = CheckoutSaga(policy: CheckoutSaga.Policy(attempts: 2))
         _ = releasing.handle(.reserved)
-        _ = releasing.handle(.extended)
         _ = releasing.handle(.declined(Self.declined(.cardDeclined)))
         #expect(releasing.handle(.unanswered("timeout")).contains(.call(.release)))
         let suspended = releasing.handle(.refused("down"))
@@ -278,7 +280,6 @@ import Testing
     private func confirmed() -> CheckoutSaga {
         var saga = CheckoutSaga()
         _ = saga.handle(.reserved)
-        _ = saga.handle(.extended)
         _ = saga.handle(.authorized(Self.payment))
         return saga
     }

@@ -33,7 +33,7 @@ import Testing
             #expect(saga.number == "EMP-000001")
             #expect(saga.customerId == customer)
             #expect(saga.status == .pending)
-            #expect(saga.phase == .extending, "the reservation is persisted; extending the hold comes next")
+            #expect(saga.phase == .authorizing, "the reservation is persisted; the card comes next")
             #expect(!saga.compensating)
             #expect(saga.compensatingTo == nil)
             #expect(saga.since == order.createdAt)

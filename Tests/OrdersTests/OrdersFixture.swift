@@ -12,6 +12,7 @@ import ServiceKit
 import Storage
 import Synchronization
 import TestSupport
+import Testing
 import WarehouseAPI
 
 /// Cart's API answered by closures; each method the test does not set records a test issue when called. (Orders'
@@ -134,10 +135,8 @@ struct Services {
         }
         services.inventory.onReserve = { request in
             calls.record("inventory.reserve")
-            return reservation(request.orderId)
-        }
-        services.inventory.onExtend = { request in
-            calls.record("inventory.extend")
+            // The reservation holds the stock for as long as the payment may take (`orders.payment-hold`).
+            #expect(request.holdSeconds == 900, "the reservation holds the stock for the payment (orders.payment-hold)")
             return reservation(request.orderId)
         }
         services.inventory.onRelease = { order in

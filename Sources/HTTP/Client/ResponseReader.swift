@@ -14,24 +14,22 @@ enum ResponseReader {
             if bytes.count > 64 * 1024 { throw .invalidResponse("head over 64 KiB") }
             return nil
         }
-        let lines = String(decoding: bytes[bytes.startIndex..<headEnd], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
-        guard let statusLine = lines.first else { throw .invalidResponse("empty head") }
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[0].count == 8, let code = Int(parts[1]), (100...999).contains(code) else {
-            throw .invalidResponse("status line \(statusLine)")
-        }
-        let versionText = parts[0].dropFirst(5)
-        let version = HTTPVersion(major: Int(String(versionText.prefix(1))) ?? 1, minor: Int(String(versionText.suffix(1))) ?? 1)
+        // The head is read as bytes, line by line: splitting it as a String would walk it by grapheme cluster.
+        let head = bytes[bytes.startIndex..<headEnd]
+        let statusEnd = find([13, 10], in: head, from: head.startIndex) ?? headEnd
+        let (version, code, reason) = try statusLine(head[head.startIndex..<statusEnd])
         var headers = HTTPHeaders()
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { throw .invalidResponse("field line \(line)") }
-            headers.add(name: String(line[..<colon]), value: String(HTTPHeaders.trimmingWhitespace(line[line.index(after: colon)...])))
+        var lineStart = statusEnd + 2
+        while lineStart < headEnd {
+            let lineEnd = find([13, 10], in: head, from: lineStart) ?? headEnd
+            let line = head[lineStart..<lineEnd]
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                throw .invalidResponse("field line \(String(decoding: line, as: UTF8.self))")
+            }
+            headers.add(name: String(decoding: line[..<colon], as: UTF8.self), value: String(decoding: trimmed(line[(colon + 1)...]), as: UTF8.self))
+            lineStart = lineEnd + 2
         }
-        var response = HTTPClientResponse(
-            version: version,
-            status: HTTPStatus(code: code, reasonPhrase: parts.count > 2 ? String(parts[2]) : ""),
-            headers: headers
-        )
+        var response = HTTPClientResponse(version: version, status: HTTPStatus(code: code, reasonPhrase: reason), headers: headers)
         let bodyStart = headEnd + 4
         if requestMethod == .head || code < 200 || code == 204 || code == 304 {
             return (response, bodyStart - bytes.startIndex)
@@ -49,6 +47,34 @@ enum ResponseReader {
         guard endOfInput else { return nil }
         response.body = Array(bytes[bodyStart...])
         return (response, bytes.count)
+    }
+
+    /// `HTTP/1.1 200 OK`: the version, the code (three digits) and the reason phrase, which may be empty or missing.
+    private static func statusLine(_ line: ArraySlice<UInt8>) throws(HTTPClientError) -> (HTTPVersion, Int, String) {
+        let start = line.startIndex
+        let codeStart = start + 9
+        let digits = line.count >= 12 ? line[codeStart..<codeStart + 3] : []
+        guard line.count >= 12, line.starts(with: "HTTP/".utf8), line[start + 6] == UInt8(ascii: "."), line[start + 8] == UInt8(ascii: " "),
+            let major = digit(line[start + 5]), let minor = digit(line[start + 7]),
+            digits.allSatisfy({ digit($0) != nil }), line.count == 12 || line[codeStart + 3] == UInt8(ascii: " ")
+        else {
+            throw .invalidResponse("status line \(String(decoding: line, as: UTF8.self))")
+        }
+        let code = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard code >= 100 else { throw .invalidResponse("status line \(String(decoding: line, as: UTF8.self))") }
+        let reason = line.count > 13 ? String(decoding: line[(codeStart + 4)...], as: UTF8.self) : ""
+        return (HTTPVersion(major: major, minor: minor), code, reason)
+    }
+
+    private static func digit(_ byte: UInt8) -> Int? {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? Int(byte - UInt8(ascii: "0")) : nil
+    }
+
+    /// `bytes` without spaces and tabs at either end.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) }) else { return [] }
+        return bytes[first...last]
     }
 
     /// Finds the chunks first and copies them only once the body is complete, so a large body arriving in many
