@@ -280,7 +280,9 @@ import WarehouseAPI
             try await waitUntil("the saga paused after the reservation") { paused.arrivals == 1 }
             let order = try await fixture.orders.openSagas().orderIds.first
             let reported = try shipment(try #require(order), "shp-0", .cancelled)
-            try await fixture.harness.publish([try Envelope(ShipmentCancelled(shipment: reported), source: "/emporium/warehouse", subject: reported.orderId.rawValue)])
+            try await fixture.harness.publish([
+                try Envelope(ShipmentCancelled(shipment: reported), source: "/emporium/warehouse", subject: reported.orderId.rawValue)
+            ])
             paused.open()
             let answered = try await checkout.body
             #expect(answered.status == .confirmed)
