@@ -65,7 +65,11 @@ struct LoadRun: Sendable {
         let sessions = await withTaskGroup(of: ShopperSession.self, returning: [ShopperSession].self) { group in
             for number in 0..<settings.users {
                 let client = clients[number % clients.count]
-                group.addTask { await VirtualShopper(number: number, context: context, client: client).shop(until: deadline) }
+                // On its connection's loop: the shopper's requests and answers then never hop between threads, which
+                // is most of what a shopper costs the machine it shares with the server.
+                group.addTask(executorPreference: client.executor) {
+                    await VirtualShopper(number: number, context: context, client: client).shop(until: deadline)
+                }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }

@@ -21,6 +21,10 @@ public final class HTTPClient: Sendable {
         shutdown()
     }
 
+    /// The client's event loop as an executor: a task that prefers it (`Task(executorPreference:)`) runs on the loop's
+    /// thread, so that its requests and their answers reach it without a hop between threads.
+    public var executor: any TaskExecutor { loop }
+
     /// Opens a connection.
     /// - Parameters:
     ///   - host: A numeric IPv4 or IPv6 address; `127.0.0.1` by default.
