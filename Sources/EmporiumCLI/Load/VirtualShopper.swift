@@ -99,7 +99,7 @@ final class VirtualShopper {
                 let pause = Duration.nanoseconds(Int64(Double(Self.nanoseconds(retryAfter)) * Double.random(in: 0.5...1, using: &random)))
                 let left = deadline - ContinuousClock.now
                 guard left > .zero else { return false }
-                try? await Task.sleep(for: min(pause, left))
+                await client.sleep(for: min(pause, left))
             }
         }
         return false
@@ -187,7 +187,7 @@ final class VirtualShopper {
         while ContinuousClock.now < deadline {
             guard let response = await send(.cartCheck, .get, "/api/v1/cart") else { return }
             if Self.isRefusal(response) {
-                try? await Task.sleep(for: .milliseconds(50))
+                await client.sleep(for: .milliseconds(50))
                 continue
             }
             guard response.status.code == 200, let cart = try? JSONDecoder().decode(Cart.self, from: Data(response.body)) else { return }
@@ -195,7 +195,7 @@ final class VirtualShopper {
             if leavingCart.keys.allSatisfy({ held[$0, default: 0] <= inCart[$0, default: 0] }) { return }
             if !waited { context.recorder.recordWaitForCart() }
             waited = true
-            try? await Task.sleep(for: pause)
+            await client.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(50))
         }
     }
@@ -233,7 +233,7 @@ final class VirtualShopper {
         let pause = Duration.nanoseconds(low + (high > low ? Int64(random.next() % UInt64(high - low + 1)) : 0))
         let left = deadline - ContinuousClock.now
         guard left > .zero else { return }
-        try? await Task.sleep(for: min(pause, left))
+        await client.sleep(for: min(pause, left))
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -43,6 +43,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var stopRequested = false
     private var tasksAbandoned = false
     private var dateSecond = -1
+    /// Tasks sleeping on the loop's timer (``sleep(until:)``), the earliest deadline first.
+    var sleepers = SleeperHeap()
 
     /// Monotonic nanoseconds, read once per iteration.
     private(set) var now: UInt64 = 0
@@ -108,11 +110,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             lastRound = now &- roundStarted
             if now >= nextTick { tick() }
             if stopRequested && handlers.isEmpty && (liveTasks == 0 || tasksAbandoned) && jobs.isEmpty { break }
-            let timeout: CInt = jobs.isEmpty && flushQueue.isEmpty ? CInt((nextTick - min(now, nextTick)) / 1_000_000 + 1) : 0
+            let wakeAt = min(nextTick, sleepers.earliest ?? .max)
+            let timeout: CInt = jobs.isEmpty && flushQueue.isEmpty ? CInt((wakeAt - min(now, wakeAt)) / 1_000_000 + 1) : 0
             let count = selector.wait(timeoutMilliseconds: timeout)
             // Deadlines that callbacks and jobs set count from now, not from before the wait or a long batch.
             updateClock()
             roundStarted = now
+            sleepers.wake(dueBy: now)
             for index in 0..<count {
                 guard let (token, readiness) = selector.event(at: index) else { continue }
                 let handler = Unmanaged<IOHandler>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(token))!).takeUnretainedValue()
@@ -131,6 +135,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             return remote.jobs
         }
         for job in leftover { forward(job) }
+        // Nothing will fire these timers any more: their tasks go on now, on global threads.
+        sleepers.wake(dueBy: .max)
+        for job in jobs { forward(job) }
+        jobs.removeAll()
         // The hooks capture their owners, which hold the loop: dropping them lets the loop and its descriptors go.
         let exit = onExit
         onTick = nil
