@@ -1,7 +1,12 @@
-import HTTP
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import HTTP
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct HTTPQueueDelayTests {
     /// A request that came while its loop was busy with another handler is told how long it waited, and one that
@@ -45,5 +50,39 @@ import Testing
             await first.close()
             await second.close()
         }
+    }
+}
+
+/// The kernel's receive timestamps: what a request's wait is measured from.
+@Suite struct ReceiveTimestampTests {
+    @Test func aReadSaysHowLongItsBytesWaitedInTheKernel() async throws {
+        let (listener, port) = try Socket.listen(host: "127.0.0.1", port: 0, reusePort: false, backlog: 4)
+        defer { close(listener) }
+        let client = try Socket.connect(host: "127.0.0.1", port: port)
+        defer { close(client) }
+        var accepted: CInt?
+        try await waitUntil("the connection is accepted") {
+            accepted = Socket.accept(listener)?.fd
+            return accepted != nil
+        }
+        let server = try #require(accepted)
+        defer { close(server) }
+        Socket.setReceiveTimestamps(server)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
+        defer { buffer.deallocate() }
+
+        let request = Array("GET / HTTP/1.1\r\n\r\n".utf8)
+        try await waitUntil("the request is sent") { request.withUnsafeBytes { Socket.send(client, $0) } == request.count }
+        // The bytes sit in the server's socket while nobody reads them, as they do while a loop's thread waits for a core.
+        try await Task.sleep(for: .milliseconds(120))
+        var waited: UInt64 = 0
+        var count = 0
+        try await waitUntil("the request is read") {
+            count = Socket.receive(server, into: buffer, waited: &waited)
+            return count > 0
+        }
+        #expect(count == request.count)
+        #expect(waited >= 100_000_000, "the bytes waited \(waited) ns in the kernel")
+        #expect(waited < 60_000_000_000)
     }
 }

@@ -94,6 +94,22 @@ enum Socket {
         _ = setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size))
     }
 
+    /// Asks the kernel to stamp what arrives with its time (`SO_TIMESTAMPNS`), for ``receive(_:into:waited:)``.
+    static func setReceiveTimestamps(_ fd: CInt) {
+        var one: CInt = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, socklen_t(MemoryLayout<CInt>.size))
+    }
+
+    /// Receives like `recv`, also saying how long the data had waited in the kernel (nanoseconds; 0 when the socket
+    /// gives no timestamps): the time a request spent queued before the server got to it, however busy its threads
+    /// or the machine's cores were.
+    static func receive(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer, waited: inout UInt64) -> Int {
+        var nanoseconds: Int64 = 0
+        let count = emporium_recv_timed(fd, buffer.baseAddress, buffer.count, &nanoseconds)
+        waited = UInt64(max(0, nanoseconds))
+        return count
+    }
+
     /// Sends without raising `SIGPIPE` on a connection the peer closed.
     static func send(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) -> Int {
         Glibc.send(fd, bytes.baseAddress, bytes.count, CInt(MSG_NOSIGNAL))

@@ -48,6 +48,8 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
     private var closeWhenFlushed = false
     private var requestCount = 0
     private var parserHoldsLargeBuffer = false
+    /// When the bytes of the last read reached the kernel (monotonic nanoseconds; 0 when the kernel did not say).
+    private var arrived: UInt64 = 0
 
     init(context: ServerLoopContext, fd: CInt, peer: HTTPSocketAddress, id: UInt64) {
         self.context = context
@@ -70,8 +72,10 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
             return
         }
         guard !inputEnded else { return }
-        let count = recv(fd, loop.readBuffer.baseAddress, loop.readBuffer.count, 0)
+        var waited: UInt64 = 0
+        let count = Socket.receive(fd, into: loop.readBuffer, waited: &waited)
         if count > 0 {
+            arrived = waited > 0 ? EventLoop.monotonicNow() &- waited : 0
             parser.feed(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
             if phase == .idle {
                 phase = .readingHead
@@ -347,7 +351,11 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
 
     private func makeContext() -> HTTPRequestContext {
         var context = HTTPRequestContext(remoteAddress: peer, connectionID: id, logger: shared.logger)
-        context.queueDelay = .nanoseconds(Int64(clamping: loop.queueDelay()))
+        // From the kernel's receipt of the request's bytes when it stamped them: that counts the time the loop's
+        // thread waited for a core, which the loop's own estimate cannot see.
+        let now = EventLoop.monotonicNow()
+        let waited = arrived > 0 && arrived <= now ? now - arrived : loop.queueDelay()
+        context.queueDelay = .nanoseconds(Int64(clamping: waited))
         return context
     }
 

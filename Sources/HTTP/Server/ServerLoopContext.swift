@@ -31,6 +31,7 @@ final class ServerLoopContext: @unchecked Sendable {
     /// Takes a freshly accepted connection: serves it, or answers 503 beyond the connection cap.
     func accept(fd: CInt, peer: HTTPSocketAddress) {
         Socket.setNoDelay(fd)
+        Socket.setReceiveTimestamps(fd)
         let count = shared.connectionCount.add(1, ordering: .relaxed).newValue
         guard count <= shared.configuration.maxConnections, !isShuttingDown else {
             shared.connectionCount.subtract(1, ordering: .relaxed)
