@@ -52,9 +52,10 @@ public struct EmporiumConfiguration: Sendable {
     /// `Retry-After: 1`) before any work, so the requests admitted keep their latency under overload. `nil` admits
     /// everything.
     public var maxRequestsInFlight: Int?
-    /// Once API requests have waited longer than this in the server before their handlers (2 ms by default) for
-    /// 20 ms running (on 8 connections at least), those that did are shed like those over ``maxRequestsInFlight``: the server is not catching up,
-    /// and what it admits must stay quick. `nil` sheds on the limit alone.
+    /// When most API requests of a 20 ms interval (from 8 connections at least) waited longer than this in the
+    /// server before their handlers (2 ms by default), those that do in the next interval are shed like those over
+    /// ``maxRequestsInFlight``: the server is not catching up, and what it admits must stay quick. `nil` sheds on
+    /// the limit alone.
     public var admissionQueueTarget: Duration?
     /// Whether the gateway answers cacheable public `GET`s from its response cache; `false` sends every request to
     /// its service (`emporium serve --no-response-cache`, for measuring what the cache is worth).

@@ -58,9 +58,9 @@ public struct Gateway: HTTPResponder {
         /// How many `/api/` requests may be in the gateway at once; more are shed at the edge with `503`
         /// (`overloaded`, `Retry-After: 1`) before any work. `nil` admits everything.
         public var maxRequestsInFlight: Int?
-        /// With ``maxRequestsInFlight``: once `/api/` requests have waited longer than this in the server before
-        /// their handlers for 20 ms running (on 8 connections at least), those that did are shed too (controlled delay; see `Admission`). `nil`
-        /// sheds on the limit alone.
+        /// With ``maxRequestsInFlight``: when most `/api/` requests of a 20 ms interval (from 8 connections at least)
+        /// waited longer than this in the server before their handlers, those that do in the next interval are shed
+        /// too (controlled delay; see `Admission`). `nil` sheds on the limit alone.
         public var admissionQueueTarget: Duration?
 
         /// The defaults.

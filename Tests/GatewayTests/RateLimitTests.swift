@@ -77,6 +77,48 @@ import Testing
         }
     }
 
+    @Test func requestsThatQueuedWhileAQueueStoodAreShedAndTheServerAdmitsAgainOnceItIsGone() async throws {
+        // Each request holds its event loop's thread for 4 ms, as a handler doing work would: sixteen connections
+        // sending without pause make every request wait for the others on its loop, far over the 2 ms target.
+        let configuration = Gateway.Configuration(maxRequestsInFlight: 256, admissionQueueTarget: .milliseconds(2))
+        let busy: @Sendable (inout Gateway, GatewayHarnessParts) -> Void = { gateway, _ in
+            gateway.route(.get, "/api/v1/busy", rateLimitClass: nil) { _ in
+                let until = ContinuousClock.now + .milliseconds(4)
+                while ContinuousClock.now < until {}
+                return "done"
+            }
+        }
+        try await GatewayHarness.with(configuration: configuration, configure: busy) { harness in
+            let connections = try await withThrowingTaskGroup(of: HTTPClientConnection.self) { group in
+                for _ in 0..<16 { group.addTask { try await harness.connect() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let shed = CallRecorder<HTTPClientResponse>()
+            let served = CallRecorder<Int>()
+            let deadline = ContinuousClock.now + .seconds(20)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connection in connections {
+                    group.addTask {
+                        while shed.values.count < 20 && ContinuousClock.now < deadline {
+                            let response = try await connection.send(.get, "/api/v1/busy", timeout: .seconds(30))
+                            if response.status == .serviceUnavailable { shed.record(response) } else { served.record(response.status.code) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(shed.values.count >= 20, "requests were shed while the queue stood")
+            #expect(shed.values.allSatisfy { $0.problem?.type == "urn:emporium:problem:overloaded" && $0.headers.first(name: "Retry-After") == "1" })
+            #expect(served.values.allSatisfy { $0 == 200 }, "what was admitted was answered")
+            #expect(served.values.count > 0, "a queue is shed only once it has stood: the first requests were served")
+            // The load has stopped: after a pause longer than the interval, a request is judged afresh.
+            let quiet = ContinuousClock.now
+            try await waitUntil("the queue's interval has passed") { ContinuousClock.now - quiet > .milliseconds(50) }
+            #expect(try await connections[0].send(.get, "/api/v1/busy").status == .ok)
+            for connection in connections { await connection.close() }
+        }
+    }
+
     @Test func problemBodiesAreWrittenAsJSONThatDecodesToTheSameProblem() throws {
         let problem = Problem(
             status: .unprocessableContent,

@@ -115,7 +115,7 @@ enum Serve: Command {
         "queue-target",
         .value(placeholder: "D"),
         environment: "EMPORIUM_QUEUE_TARGET",
-        "Once API requests have waited longer than D before their handlers for 20 ms, shed those that did (default 2ms); 0 sheds on --max-in-flight alone."
+        "When most API requests of 20 ms waited longer than D before their handlers, shed those that do in the next 20 ms (default 2ms); 0 sheds on --max-in-flight alone."
     )
 
     /// Environment only: a secret on a command line is visible to every user of the machine.
