@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// The capabilities, each a `XAPI` + `X` pair with its own SQLite file, and a `XTests` target running it alone.
-/// Adding one is one line here (and one line of `Emporium.capabilities`): see Docs/architecture.md, "Adding a
-/// capability".
+/// Adding one is one line here (and an import and a line in `Emporium.capabilities`): see Docs/architecture.md,
+/// "Adding a capability".
 ///
 /// `uses` names the other capabilities whose APIs the implementation calls or whose events it takes; `names` those
 /// whose types the API itself names (a subset of `uses`: Warehouse's shipments name Inventory's `WarehouseID`), so

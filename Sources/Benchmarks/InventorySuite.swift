@@ -9,7 +9,8 @@ import Storage
 import Synchronization
 
 /// Inventory figures: reservations per second without contention and with 32 tasks on the same 10 products (with
-/// the oversell check), and the time to sweep 100,000 expired reservations.
+/// the oversell check), the same when those products run out (every unit held, not one more), and the time to
+/// sweep 100,000 expired reservations.
 struct InventorySuite: BenchmarkSuite {
     func run(options: BenchmarkOptions) async throws {
         try await reportMedian("inventory.reserve.uncontended", unit: "reservations/s", options: options) {
@@ -17,6 +18,9 @@ struct InventorySuite: BenchmarkSuite {
         }
         try await reportMedian("inventory.reserve.32-tasks-10-products", unit: "reservations/s", options: options) {
             try await reservations(tasks: 32, products: 10, options: options)
+        }
+        try await reportMedian("inventory.reserve.32-tasks-10-products-running-out", unit: "answers/s", options: options) {
+            try await reservations(tasks: 32, products: 10, units: 250, options: options)
         }
         try await reportMedian("inventory.sweep.100k-expired", unit: "ms", options: options) {
             try await sweep(expired: 100_000)
@@ -43,38 +47,44 @@ struct InventorySuite: BenchmarkSuite {
 
     /// Reservations of one unit of one product each, from `tasks` tasks at once, for one run's duration. With
     /// few products and many tasks every reservation competes for the same rows; the stock is checked afterwards
-    /// never to be oversold.
-    private func reservations(tasks: Int, products: Int, options: BenchmarkOptions) async throws -> Double {
+    /// never to be oversold. With `units` per product (half in each warehouse) the stock runs out during the run: a
+    /// reservation refused as short must be of a product with nothing left, every unit held and not one more, and
+    /// the rate counts both answers.
+    private func reservations(tasks: Int, products: Int, units: Int = 1_000_000, options: BenchmarkOptions) async throws -> Double {
         let (service, database, scratch) = try await inventory(time: Clock())
         defer { _ = scratch }
         let ids = (0..<products).map { ProductID(rawValue: String(format: "p-%05d", $0)) }
-        let perProduct = 1_000_000
         try await service.receiveInitialStock(
-            ids.flatMap { id -> [(ProductID, WarehouseID, Int)] in [(id, "berlin", perProduct / 2), (id, "rotterdam", perProduct / 2)] },
+            ids.flatMap { id -> [(ProductID, WarehouseID, Int)] in [(id, "berlin", units / 2), (id, "rotterdam", units - units / 2)] },
             reference: "seed"
         )
         let one = try Quantity(1)
         let clock = ContinuousClock()
         let deadline = clock.now + options.runDuration
         let start = clock.now
-        let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+        let (counts, refused, short) = try await withThrowingTaskGroup(of: (held: Int, refused: Int, short: Set<ProductID>).self) { group in
             for task in 0..<tasks {
                 group.addTask {
-                    var count = 0
+                    var (count, refused, short) = (0, 0, Set<ProductID>())
                     repeat {
-                        let product = ids[(task * 7919 + count) % ids.count]
-                        _ = try await service.reserve(
-                            ReservationRequest(
-                                orderId: OrderID(rawValue: "o-\(task)-\(count)"),
-                                lines: [ReservationLine(productId: product, quantity: one)]
+                        let product = ids[(task * 7919 + count + refused) % ids.count]
+                        do {
+                            _ = try await service.reserve(
+                                ReservationRequest(
+                                    orderId: OrderID(rawValue: "o-\(task)-\(count + refused)"),
+                                    lines: [ReservationLine(productId: product, quantity: one)]
+                                )
                             )
-                        )
-                        count += 1
+                            count += 1
+                        } catch InventoryError.insufficientStock {
+                            refused += 1
+                            short.insert(product)
+                        }
                     } while clock.now < deadline
-                    return count
+                    return (count, refused, short)
                 }
             }
-            return try await group.reduce(0, +)
+            return try await group.reduce((0, 0, Set<ProductID>())) { ($0.0 + $1.held, $0.1 + $1.refused, $0.2.union($1.short)) }
         }
         let elapsed = (clock.now - start) / .seconds(1)
         // The oversell check: what is reserved is what was asked, and nothing is above what is on hand.
@@ -83,7 +93,14 @@ struct InventorySuite: BenchmarkSuite {
         guard reserved == counts, oversold == 0 else {
             Progress.fail("reserved \(reserved) units for \(counts) reservations; \(oversold) rows oversold")
         }
-        return Double(counts) / elapsed
+        // Refused only when nothing was left: every unit of a product refused is held, not one more or less.
+        for product in short {
+            let left = try await database.read {
+                try $0.scalar(Int.self, "SELECT sum(on_hand - reserved) FROM stock WHERE product_id = ?", [product.rawValue])
+            }
+            guard left == 0 else { Progress.fail("\(product.rawValue) was refused as short with \(left ?? -1) units left") }
+        }
+        return Double(counts + refused) / elapsed
     }
 
     /// 100,000 held reservations whose hold has passed, released by the sweeper's rounds of 500; in milliseconds.

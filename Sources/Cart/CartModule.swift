@@ -36,7 +36,7 @@ extension Module {
                 catalog: CatalogClient(client: context.client),
                 configuration: configuration,
                 logger: context.logger,
-                now: now ?? wallClock(clock)
+                now: now ?? clock.wallClock()
             )
             var handlers = EndpointHandlers()
             handlers.registerCart(service)
@@ -50,13 +50,4 @@ extension Module {
             )
         }
     }
-}
-
-/// The wall clock of a module running on `clock`: the system's time on the system clock; on any other, the time when
-/// the module was built, moved on as `clock` moves.
-private func wallClock(_ clock: any ServiceClock) -> @Sendable () -> Date {
-    if clock is SystemClock { return { Date() } }
-    let start = Date()
-    let origin = clock.now
-    return { start.addingTimeInterval((clock.now - origin) / .seconds(1)) }
 }

@@ -4,6 +4,7 @@ import Commerce
 import Foundation
 import ServiceKit
 import Storage
+import Telemetry
 
 /// The cart's rows, and the cart as its API shows it.
 extension SQLiteCartService {
@@ -47,7 +48,7 @@ extension SQLiteCartService {
             """
             INSERT INTO cart (id, customer_id, guest_hash, version, created_us, updated_us, expires_us) VALUES (?, ?, ?, 0, ?, ?, ?)
             """,
-            [id, customer, guest, stamp, stamp, stamp + microseconds(idleExpiry)]
+            [id, customer, guest, stamp, stamp, stamp + idleExpiry.clampedMicroseconds]
         )
         return try requireCart(id, in: connection)
     }
@@ -57,7 +58,7 @@ extension SQLiteCartService {
     static func touch(_ id: String, at stamp: Int64, idleExpiry: Duration, in connection: Connection) throws -> CartRow {
         try connection.execute(
             "UPDATE cart SET version = version + 1, updated_us = ?, expires_us = ? WHERE id = ?",
-            [stamp, stamp + microseconds(idleExpiry), id]
+            [stamp, stamp + idleExpiry.clampedMicroseconds, id]
         )
         return try requireCart(id, in: connection)
     }

@@ -294,10 +294,6 @@ public struct SQLiteCartService: CartService {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
-    static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-    }
-
     static func date(microseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }

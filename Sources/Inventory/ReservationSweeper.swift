@@ -4,6 +4,8 @@ import ServiceKit
 struct ReservationSweeper: Service {
     let service: SQLiteInventoryService
     let interval: Duration
+    /// The clock it waits on: the system's, or a manual one in tests.
+    let clock: any ServiceClock
     var name: String { "inventory.reservation-sweeper" }
 
     func run() async throws {
@@ -15,7 +17,7 @@ struct ReservationSweeper: Service {
                 // The disk is full (or read-only): the next round tries again. Thrown, it would end the sweeper, and a
                 // service that ends stops the whole process.
             }
-            try? await Task.sleep(for: interval)
+            try? await clock.sleep(until: clock.now.advanced(by: interval))
         }
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import ServiceKit
 public import Storage
 import Synchronization
+import Telemetry
 
 /// A module's idempotency keys, kept in its own database as its outbox and inbox are: Stripe's semantics for
 /// endpoints whose request is an ``ServiceKit/IdempotentRequest``.
@@ -104,8 +105,8 @@ public struct IdempotencyKeys: Sendable {
     ///   ``ServiceKit/IdempotencyFailure/inProgress`` while another request holds the key; ``StorageError``.
     public func claim(_ key: IdempotencyKey, caller: String?, requestHash: Data) async throws -> Claim {
         let now = Self.microseconds(now())
-        let leaseUntil = now + Self.microseconds(lease)
-        let expiresAt = now + Self.microseconds(retention)
+        let leaseUntil = now + lease.clampedMicroseconds
+        let expiresAt = now + retention.clampedMicroseconds
         let scope = Self.scope(caller)
         let leaseID = UUID().uuidString
         let claimed = Lease(key: key, caller: caller, id: leaseID)
@@ -219,10 +220,6 @@ public struct IdempotencyKeys: Sendable {
 
     static func microseconds(_ date: Date) -> Int64 { Outbox.microseconds(date) }
 
-    static func microseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-    }
 }
 
 /// The ids of leases given up without their release being stored, shared by every copy of one ``IdempotencyKeys``.

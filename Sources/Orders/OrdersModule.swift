@@ -74,7 +74,7 @@ extension Module {
                 configuration: configuration,
                 runner: runner,
                 afterStep: hook,
-                now: wallClock(clock, start: start)
+                now: clock.wallClock(startingAt: start)
             )
             var handlers = EndpointHandlers()
             handlers.registerOrders(service)
@@ -98,13 +98,4 @@ extension Module {
 /// The purger of expired idempotency keys, on the module's clock.
 private func purger(of keys: IdempotencyKeys, on clock: some ServiceClock) -> IdempotencyKeyPurger {
     IdempotencyKeyPurger(keys: keys, module: "orders", clock: clock)
-}
-
-/// The wall clock of a module running on `clock`: the system's time on the system clock; on any other, `start` (or
-/// the time the module was built) moved on as `clock` moves.
-private func wallClock(_ clock: any ServiceClock, start: Date?) -> @Sendable () -> Date {
-    if start == nil, clock is SystemClock { return { Date() } }
-    let start = start ?? Date()
-    let origin = clock.now
-    return { start.addingTimeInterval((clock.now - origin) / .seconds(1)) }
 }

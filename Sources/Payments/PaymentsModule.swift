@@ -66,7 +66,7 @@ private func parts(_ context: ModuleContext, clock: any ServiceClock, start: Dat
         signingSecret: context.signingSecret,
         configuration: configuration,
         logger: context.logger,
-        now: wallClock(clock, start: start)
+        now: clock.wallClock(startingAt: start)
     )
     var handlers = EndpointHandlers()
     handlers.registerPayments(service)
@@ -101,14 +101,4 @@ private func retries(_ text: String?) throws(ModuleSettingError) -> [Duration]? 
         retries.append(retry)
     }
     return retries
-}
-
-/// The wall clock of a module running on `clock`: the system's time on the system clock; on any other, `start`
-/// (or the time when the module was built) moved on as `clock` moves, so a manual clock moves expiries and
-/// renewals too.
-private func wallClock(_ clock: any ServiceClock, start: Date?) -> @Sendable () -> Date {
-    if start == nil, clock is SystemClock { return { Date() } }
-    let start = start ?? Date()
-    let origin = clock.now
-    return { start.addingTimeInterval((clock.now - origin) / .seconds(1)) }
 }

@@ -72,7 +72,7 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         self.database = database
         self.catalog = catalog
         self.configuration = configuration
-        self.learning = Learning(halfLife: Double(Self.microseconds(configuration.halfLife)))
+        self.learning = Learning(halfLife: Double(configuration.halfLife.clampedMicroseconds))
         self.logger = logger
         self.now = now
         self.appended = WakeSignal()
@@ -182,7 +182,7 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         try Self.check(query.limit)
         let item = try await knownItem(query.productId)
         let customer = query.customerId.map { HistoryKey.customer($0.rawValue) }
-        let since = Self.microseconds(now().addingTimeInterval(-configuration.boughtWindow.seconds))
+        let since = Self.microseconds(now().addingTimeInterval(-(configuration.boughtWindow / .seconds(1))))
         return try await database.read { connection in
             var ranking = Ranking(limit: query.limit)
             ranking.exclude(item.key)
@@ -205,7 +205,7 @@ public struct SQLiteRecommendationsService: RecommendationsService {
     public func customerRecommendations(_ query: CustomerRecommendationsQuery) async throws -> RecommendationList {
         try Self.check(query.limit)
         let customer = HistoryKey.customer(query.customerId.rawValue)
-        let since = Self.microseconds(now().addingTimeInterval(-configuration.boughtWindow.seconds))
+        let since = Self.microseconds(now().addingTimeInterval(-(configuration.boughtWindow / .seconds(1))))
         return try await database.read { connection in
             var ranking = Ranking(limit: query.limit)
             ranking.exclude(try Self.bought(by: customer, since: since, in: connection))
@@ -335,14 +335,6 @@ public struct SQLiteRecommendationsService: RecommendationsService {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
-    static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as `TimeInterval`.
-    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// The norms of the products that can be recommended now (on sale, something available, some interest), kept in memory

@@ -59,7 +59,7 @@ extension SQLiteWarehouseService {
     ///   ``WarehouseError/inventoryUnavailable(_:)`` (it stays pending).
     func place(_ id: PurchaseOrderID) async throws {
         let stamp = Self.microseconds(now())
-        let until = stamp + Self.microseconds(configuration.claim)
+        let until = stamp + configuration.claim.clampedMicroseconds
         let claimed = try await database.write { connection -> PurchaseOrder? in
             try connection.execute(
                 """
@@ -105,7 +105,7 @@ extension SQLiteWarehouseService {
         // Stock must be announced before it can arrive: Inventory moves a receipt from incoming to on hand.
         if found.status == .pending { try await place(id) }
         let stamp = Self.microseconds(now())
-        let until = stamp + Self.microseconds(configuration.claim)
+        let until = stamp + configuration.claim.clampedMicroseconds
         let claimed = try await database.write { connection -> PurchaseOrder? in
             try connection.execute(
                 """

@@ -3,6 +3,7 @@ import Foundation
 import InventoryAPI
 import ServiceKit
 import Storage
+import Telemetry
 public import WarehouseAPI
 
 /// Returns: what customers sent back goes on hand again, once per return.
@@ -11,7 +12,7 @@ extension SQLiteWarehouseService {
         try Self.validate(receipt)
         let id = receipt.returnId
         let stamp = Self.microseconds(now())
-        let until = stamp + Self.microseconds(configuration.claim)
+        let until = stamp + configuration.claim.clampedMicroseconds
         enum Start: Sendable {
             case claimed
             case answered(ReceivedReturn)

@@ -226,7 +226,7 @@ public struct SQLiteWarehouseService: WarehouseService {
     /// Inventory commits its stock and the shipment is `shipped`.
     private func handToCarrier(_ id: ShipmentID) async throws -> Shipment {
         let stamp = Self.microseconds(now())
-        let until = stamp + Self.microseconds(configuration.claim)
+        let until = stamp + configuration.claim.clampedMicroseconds
         let carrier = configuration.carrier
         let tracking = Self.trackingNumber()
         let claimed = try await database.write { connection in
@@ -248,7 +248,7 @@ public struct SQLiteWarehouseService: WarehouseService {
     /// refusal to wait, this is the retry.
     func finishShipping(_ id: ShipmentID) async throws -> Shipment {
         let stamp = Self.microseconds(now())
-        let until = stamp + Self.microseconds(configuration.claim)
+        let until = stamp + configuration.claim.clampedMicroseconds
         let claimed = try await database.write { connection in
             try connection.execute(
                 """
@@ -358,10 +358,6 @@ public struct SQLiteWarehouseService: WarehouseService {
 
     static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
-    }
-
-    static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 
     static func date(microseconds: Int64) -> Date {

@@ -231,6 +231,25 @@ struct InventoryFixture {
         }
     }
 
+    @Test func theModulesSweeperReleasesAnExpiredHoldOnTheModulesClock() async throws {
+        // The module as the system runs it, its sweeper and its time on a clock the test moves: no sweep is called
+        // by hand.
+        let clock = ManualClock()
+        let settings = ModuleSettings(["inventory.seed": "none", "inventory.sweep-interval": "5"])
+        try await ModuleHarness.run(.inventory(clock: clock), settings: settings) { harness in
+            let inventory = InventoryClient(client: harness.client)
+            _ = try await inventory.adjust(StockAdjustment(productId: "p-1", warehouse: "berlin", delta: 4, reason: "count"))
+            _ = try await inventory.reserve(ReservationRequest(orderId: "o-1", lines: lines(("p-1", 3)), holdSeconds: 60))
+            try await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(55))
+            try await clock.waitForSleepers(count: 1)
+            #expect(try await inventory.reservation("o-1").status == .held, "55 s into a 60 s hold")
+            clock.advance(by: .seconds(10))
+            try await waitUntil("the sweeper released the expired hold") { try await inventory.reservation("o-1").status == .expired }
+            #expect(try await inventory.stock("p-1").warehouses.first?.available == 4)
+        }
+    }
+
     @Test func adjustmentsNeverGoBelowWhatIsReservedAndSayWhy() async throws {
         try await InventoryFixture.with(stock: [("p-1", "berlin", 5)]) { fixture throws in
             _ = try await fixture.inventory.reserve(ReservationRequest(orderId: "o-1", lines: lines(("p-1", 3))))

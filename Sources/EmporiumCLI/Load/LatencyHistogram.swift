@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Latencies in fixed memory: log-linear buckets of microseconds, as HdrHistogram keeps them.
 ///
 /// Below 64 µs every microsecond has its bucket. Above, each power of two is split into 32 equal buckets, so a
@@ -20,9 +22,7 @@ struct LatencyHistogram: Sendable, Equatable {
 
     /// Counts one latency.
     mutating func record(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let microseconds = seconds < 0 ? 0 : UInt64(seconds) &* 1_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000_000)
-        record(microseconds: microseconds)
+        record(microseconds: UInt64(max(0, duration.clampedMicroseconds)))
     }
 
     /// Counts one latency given in microseconds.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Telemetry
 
 /// What every shopper of one run shares.
 struct LoadContext: Sendable {
@@ -96,7 +97,7 @@ final class VirtualShopper {
             case .done: return true
             case .failed: return false
             case .refused(let retryAfter):
-                let pause = Duration.nanoseconds(Int64(Double(Self.nanoseconds(retryAfter)) * Double.random(in: 0.5...1, using: &random)))
+                let pause = Duration.nanoseconds(Int64(Double(retryAfter.clampedNanoseconds) * Double.random(in: 0.5...1, using: &random)))
                 let left = deadline - ContinuousClock.now
                 guard left > .zero else { return false }
                 await client.sleep(for: min(pause, left))
@@ -228,17 +229,12 @@ final class VirtualShopper {
     }
 
     private func think(until deadline: ContinuousClock.Instant) async {
-        let (low, high) = (Self.nanoseconds(context.think.lowerBound), Self.nanoseconds(context.think.upperBound))
+        let (low, high) = (context.think.lowerBound.clampedNanoseconds, context.think.upperBound.clampedNanoseconds)
         guard high > 0 else { return }
         let pause = Duration.nanoseconds(low + (high > low ? Int64(random.next() % UInt64(high - low + 1)) : 0))
         let left = deadline - ContinuousClock.now
         guard left > .zero else { return }
         await client.sleep(for: min(pause, left))
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private func index(below count: Int) -> Int {

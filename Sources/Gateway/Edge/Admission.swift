@@ -76,11 +76,6 @@ final class Admission: Sendable {
         let now = inFlight.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue
         gauge.set(to: Double(now))
     }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }
 
 /// How late the shared (global) executor starts work that is ready: a task asks to wake every 10 ms and measures by
@@ -100,7 +95,7 @@ final class ExecutorLag: Sendable {
                 try? await Task.sleep(until: due, tolerance: .zero)
                 let late = max(ContinuousClock.now - due, .zero)
                 guard let self else { return }
-                self.lateNanoseconds.store(Admission.nanoseconds(late), ordering: .relaxed)
+                self.lateNanoseconds.store(late.clampedNanoseconds, ordering: .relaxed)
                 gauge.set(to: late / .seconds(1))
             }
         }

@@ -16,4 +16,7 @@ extension Duration {
         }
         return total
     }
+
+    /// The duration in whole microseconds, clamped as ``clampedNanoseconds``: for timestamps stored as integers.
+    package var clampedMicroseconds: Int64 { clampedNanoseconds / 1_000 }
 }
