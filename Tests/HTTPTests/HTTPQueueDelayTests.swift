@@ -71,11 +71,20 @@ import Glibc
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
         defer { buffer.deallocate() }
 
+        // The kernel starts stamping a moment after the first socket asks it to: probe until a read comes stamped.
+        var waited: UInt64 = 0
+        try await waitUntil("the kernel stamps what arrives") {
+            _ = [UInt8(ascii: ".")].withUnsafeBytes { Socket.send(client, $0) }
+            try await waitUntil("the probe is in the socket") { Self.queuedBytes(server) > 0 }
+            _ = Socket.receive(server, into: buffer, waited: &waited)
+            return waited > 0
+        }
+
         let request = Array("GET / HTTP/1.1\r\n\r\n".utf8)
         try await waitUntil("the request is sent") { request.withUnsafeBytes { Socket.send(client, $0) } == request.count }
+        try await waitUntil("the request is in the socket") { Self.queuedBytes(server) == request.count }
         // The bytes sit in the server's socket while nobody reads them, as they do while a loop's thread waits for a core.
         try await Task.sleep(for: .milliseconds(120))
-        var waited: UInt64 = 0
         var count = 0
         try await waitUntil("the request is read") {
             count = Socket.receive(server, into: buffer, waited: &waited)
@@ -84,5 +93,11 @@ import Glibc
         #expect(count == request.count)
         #expect(waited >= 100_000_000, "the bytes waited \(waited) ns in the kernel")
         #expect(waited < 60_000_000_000)
+    }
+
+    /// The bytes in a socket's receive queue (`FIONREAD`).
+    private static func queuedBytes(_ fd: CInt) -> Int {
+        var count: CInt = 0
+        return ioctl(fd, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
     }
 }

@@ -19,12 +19,12 @@ public struct HTTPRequestContext: Sendable {
     public var connectionID: UInt64
     /// The logger of the server.
     public var logger: Logger
-    /// How long the request waited in the server before its handler was called: from the moment the kernel received
-    /// its last bytes (the socket's receive timestamp) to the handler, so that it counts the time in the socket's
-    /// buffer while the loop was busy and while the loop's thread waited for a core. Where the kernel gives no
-    /// timestamp, an estimate: the round of its event loop before the one that read it, and that round's work
-    /// before it. Near zero while the server keeps up; what a client waits for a busy one, and so the signal to
-    /// shed on (see the gateway's admission).
+    /// How long the request waited in the server before its handler was called, the longer of two measures: from
+    /// the moment the kernel received its last bytes (the socket's receive timestamp) to the handler, which counts
+    /// the time in the socket's buffer while the loop was busy and while the loop's thread waited for a core; and the
+    /// loop's estimate, the round before the one that read it and that round's work before it, which counts what
+    /// the stamp misses. Near zero while the server keeps up; what a client waits for a busy one, and so the signal
+    /// to shed on (see the gateway's admission).
     public var queueDelay: Duration = .zero
     private var values: [ObjectIdentifier: any Sendable] = [:]
 

@@ -75,7 +75,8 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
         var waited: UInt64 = 0
         let count = Socket.receive(fd, into: loop.readBuffer, waited: &waited)
         if count > 0 {
-            arrived = waited > 0 ? EventLoop.monotonicNow() &- waited : 0
+            // A stamp a minute old or more is not a wait but a clock the kernel did not stamp with: ignored.
+            arrived = waited > 0 && waited < 60_000_000_000 ? EventLoop.monotonicNow() &- waited : 0
             parser.feed(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
             if phase == .idle {
                 phase = .readingHead
@@ -351,11 +352,14 @@ final class ServerConnection: IOHandler, @unchecked Sendable {
 
     private func makeContext() -> HTTPRequestContext {
         var context = HTTPRequestContext(remoteAddress: peer, connectionID: id, logger: shared.logger)
-        // From the kernel's receipt of the request's bytes when it stamped them: that counts the time the loop's
-        // thread waited for a core, which the loop's own estimate cannot see.
+        // The longer of two measures. From the kernel's receipt of the request's bytes, when it stamped them: that
+        // counts the time the loop's thread waited for a core, which the loop cannot see. And the loop's own estimate
+        // (its last round and this one so far): it counts what the stamp misses, bytes held up in the network
+        // stack before they reached the socket (on a starved machine, loopback's backlog waits for its softirq), or
+        // a read the kernel did not stamp (stamping starts a moment after the first socket asks for it).
         let now = EventLoop.monotonicNow()
-        let waited = arrived > 0 && arrived <= now ? now - arrived : loop.queueDelay()
-        context.queueDelay = .nanoseconds(Int64(clamping: waited))
+        let stamped = arrived > 0 && arrived <= now ? now - arrived : 0
+        context.queueDelay = .nanoseconds(Int64(clamping: max(stamped, loop.queueDelay())))
         return context
     }
 
