@@ -84,7 +84,8 @@ import Glibc
         try await waitUntil("the request is sent") { request.withUnsafeBytes { Socket.send(client, $0) } == request.count }
         try await waitUntil("the request is in the socket") { Self.queuedBytes(server) == request.count }
         // The bytes sit in the server's socket while nobody reads them, as they do while a loop's thread waits for a core.
-        try await Task.sleep(for: .milliseconds(120))
+        let queued = ContinuousClock.now
+        try await waitUntil("the bytes have sat in the socket for 120 ms") { ContinuousClock.now - queued >= .milliseconds(120) }
         var count = 0
         try await waitUntil("the request is read") {
             count = Socket.receive(server, into: buffer, waited: &waited)

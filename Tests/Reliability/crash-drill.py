@@ -107,18 +107,9 @@ def main():
         books_violations, books = check_books(shop, options.binary, initial, read_journal(journal_path), options.settle)
         violations += books_violations
         figures.update({
-            "settle seconds": books["settle seconds"],
+            **books,
             "kills": options.kills,
-            "checkouts sent": books["checkouts sent"],
-            "answers": books["answers"],
-            "orders told 201": books["orders told 201"],
-            "orders in the shop": books["orders in the shop"],
-            "orders by status": books["orders by status"],
-            "orders checked": books["orders checked"],
-            "payments checked": books["payments checked"],
-            "products checked": books["products checked"],
             "restart seconds (median, max)": [round(sorted(restarts)[len(restarts) // 2], 1), round(max(restarts), 1)],
-            "audit": books["audit"],
             "violations": len(violations),
             "seconds": round(time.monotonic() - started),
         })
