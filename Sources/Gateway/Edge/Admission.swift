@@ -6,19 +6,19 @@ import Telemetry
 /// work: at most ``limit`` in flight, and, with a queue target, none that waited too long in the server already.
 ///
 /// The second rule is controlled delay (ServiceKit's `ControlledDelay`; CoDel, as Facebook's servers apply it to their
-/// request queues): while the server keeps up, every request goes on, but once no request in the last ``interval``
-/// (from ``minimumConnections`` connections at least) waited less than the target, the server is not catching up, and
-/// a request that waited longer than the target is turned away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the
-/// time spent in a handler stays short while the requests queue before their handlers for tens of milliseconds, so a
-/// limit on requests in flight alone keeps nothing quick. Shedding the ones that queued is what empties the queue, and
-/// only when it stands: a burst is absorbed.
+/// request queues), judged every ``interval``: while the server keeps up, every request goes on, but when most
+/// requests of an interval (from ``minimumConnections`` connections at least) waited longer than the target, the
+/// server is not catching up, and through the next interval a request that waited longer than the target is turned
+/// away. The wait (`HTTPRequestContext.queueDelay`) is where an overloaded server's latency goes: on two cores the time
+/// spent in a handler stays short while the requests queue before their handlers for tens of milliseconds, so a limit
+/// on requests in flight alone keeps nothing quick. Shedding the ones that queued is what empties the queue, and only
+/// when it stands: a burst shorter than an interval is absorbed.
 final class Admission: Sendable {
     /// How many may be in flight at once.
     let limit: Int
-    /// The wait a request may have had once the server has been congested for ``interval``; `nil` sheds on the
-    /// limit alone.
+    /// The wait a request may have had while the server is congested; `nil` sheds on the limit alone.
     let target: Duration?
-    /// How long the waits must stay over the target before they are shed.
+    /// How long one judgement lasts: each interval's waits decide whether the next one sheds.
     static let interval = Duration.milliseconds(20)
     /// The fewest connections whose requests waited over the target in an interval that make a queue: a few
     /// clients' requests, one after another, waited for other work, which shedding them would not shorten.
@@ -41,7 +41,7 @@ final class Admission: Sendable {
         gauge = metrics.makeGauge(name: "emporium_http_requests_in_flight", help: "API requests in the gateway now; above the limit they are shed.")
         congestedGauge = metrics.makeGauge(
             name: "emporium_http_congested",
-            help: "1 while API requests have waited longer than the queue target for 20 ms and those that did are shed, else 0."
+            help: "1 while most API requests of the last 20 ms waited longer than the queue target and those that do are shed, else 0."
         )
         lag = target.map { _ in ExecutorLag(metrics: metrics) }
     }
